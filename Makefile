@@ -1,0 +1,36 @@
+# strategic-triangle: every target sets up .venv on first use (nothing needs to be installed).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+EXTRAS := test,dask,sensitivity,parquet
+
+.PHONY: demo test lint bench docs-figures clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p out
+	$(VENV)/bin/triangle run scenarios/reverse_kissinger_2025.toml --report out/reverse_kissinger_2025.md
+	$(VENV)/bin/triangle map scenarios/reverse_kissinger_2025.toml \
+		--x schism.cost.target=0:40:41 --y wedge.reward=0:20:41 \
+		-o out/reverse_kissinger_2025_map.png --data out/reverse_kissinger_2025_map.csv
+	@echo "wrote out/reverse_kissinger_2025.md, out/reverse_kissinger_2025_map.png"
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+	$(VENV)/bin/ruff check .
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/run_all.py --out benchmarks/results
+
+clean:
+	rm -rf $(VENV) out

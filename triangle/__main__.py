@@ -1,0 +1,7 @@
+"""``python -m triangle``: the same as the ``triangle`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

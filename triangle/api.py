@@ -1,0 +1,99 @@
+"""The facade: from a scenario to an outcome, or to a table of outcomes.
+
+>>> from triangle.scenario import parse_scenario
+>>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
+...     "partnership": {"value": {"target": 4, "partner": 3}, "strategies": ["Loyal", "Realign"]},
+...     "schism": {"cost": {"target": 5, "partner": 5}, "value_to_divider": 10},
+...     "wedge": {"reward": 6}, "counter": {"budget": 0}})
+>>> out = solve(s)
+>>> out.verdict, out.roles["Russia"], out.configuration
+('success', 'partner', 'stable_marriage')
+>>> round(out.r_star, 6)
+4.25
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import __version__
+from .outcome import Outcome, single_outcome
+from .scenario import Scenario
+from .strategies import parse_library
+from .verdict import Evaluation, evaluate
+from .wedge import Model, make_model
+
+ACTOR_ROLES = ("divider", "target", "partner")
+
+
+def model_of(scenario: Scenario, points: Mapping[str, ArrayLike] | None = None,
+             backend: str | None = None, search_backend: str = "batched") -> Model:
+    """The vectorised :class:`~triangle.wedge.Model` of a scenario, with some parameters as arrays.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    points : mapping, optional
+        Dotted path -> array of values; every array must have the same length (the points).
+    backend : {"nashpy", "batched"}, optional
+        Equilibrium solver for the reported equilibria; default: the scenario's ``solver.backend``.
+    search_backend : str
+        Solver used inside the partner's and the divider's searches.
+    """
+    values: dict[str, Any] = dict(scenario.values)
+    for path, array in (points or {}).items():
+        if path not in values:
+            raise KeyError(f"{path} is not a numeric parameter")
+        values[path] = np.asarray(array, dtype=float)
+    settings = scenario.settings
+    return make_model(values, parse_library(list(settings["partnership.strategies"])),
+                      settings["solver.selection"], backend or settings["solver.backend"],
+                      settings["relations.divider_partner"], search_backend)
+
+
+def record(scenario: Scenario, seed: int | None = None) -> dict[str, Any]:
+    """Provenance written into every output: scenario, parameter hash, version, seed."""
+    return {"scenario": scenario.name, "file": scenario.file,
+            "param_hash": scenario.param_hash(), "version": __version__, "seed": seed}
+
+
+def evaluate_scenario(scenario: Scenario, points: Mapping[str, ArrayLike] | None = None,
+                      backend: str | None = None) -> Evaluation:
+    """Evaluate the scenario (its package mode) at one or many points."""
+    model = model_of(scenario, points, backend)
+    return evaluate(model, scenario.settings["wedge.mode"])
+
+
+def solve(scenario: Scenario, backend: str | None = None) -> Outcome:
+    """Solve one scenario: the triangle by backward induction, its verdict and the why.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`triangle.scenario.load_scenario`).
+    backend : {"nashpy", "batched"}, optional
+        Equilibrium solver; default: the scenario's ``solver.backend``.
+
+    Returns
+    -------
+    Outcome
+        Verdict, robustness, equilibria, present values, Dittmer roles, margin, explanation,
+        and how it was computed.
+    """
+    ev = evaluate_scenario(scenario, backend=backend)
+    actors = {a: scenario.settings[f"actors.{a}"] for a in ACTOR_ROLES}
+    method = {
+        "backend": ev.model.backend,
+        "search_backend": ev.model.search_backend,
+        "selection": ev.model.selection,
+        "mode": scenario.settings["wedge.mode"],
+        "strategies": [s.name for s in ev.model.library],
+    }
+    out = single_outcome(ev, scenario.name, actors, method)
+    out.record.update(record(scenario))
+    return out

@@ -1,0 +1,367 @@
+"""All Nash equilibria of many small bimatrix games at once, in pure numpy.
+
+A bimatrix game is a pair of payoff matrices ``A`` (row player) and ``B`` (column player) of
+shape ``(m, n)``.  A pair of mixed strategies ``(x, y)`` is a Nash equilibrium (Nash 1951) iff
+every pure strategy played with positive probability is a best response: ``x_i > 0`` implies
+``(A y)_i = max(A y)`` and ``y_j > 0`` implies ``(B^T x)_j = max(B^T x)`` (the support
+theorem, von Stengel 2007, Thm 3.1).
+
+The engine enumerates, for every game of a stack at once, the vertices of both players'
+best-response polyhedra
+
+    ``P = {(x, v) : x >= 0, 1^T x = 1, B^T x <= v 1}``,
+    ``Q = {(y, u) : y >= 0, 1^T y = 1, A y <= u 1}``.
+
+A vertex of ``P`` is the solution of an equal-size system: a support set ``I`` of ``k`` rows
+and a set ``T`` of ``k`` columns made indifferent, ``(B^T x)_j = v`` for ``j`` in ``T``,
+``1^T x = 1`` (von Stengel 2007, sect. 3.4; Lemke & Howson 1964).  All these systems, for all
+games and all ``(I, T)`` of one size ``k``, are solved together in closed form: subtracting the
+first equation of ``T`` eliminates ``v``, and Cramer's rule gives ``x_I`` proportional to the
+signed maximal minors of the ``(k-1) x k`` difference matrix.  Those minors are built for all
+index sets by Laplace expansion, one size at a time, vectorised over games and index sets, so
+there is no Python loop over games or over support pairs.
+
+* Non-degenerate games: the equilibria are the support pairs ``(I, J)`` whose two
+  indifference systems both give a vertex (support enumeration; von Stengel 2007, sect. 3.3).
+* Degenerate games (von Stengel 2002: some mixed strategy with support size ``k`` has more
+  than ``k`` pure best responses): the equilibria form finitely many convex sets, possibly
+  continua, whose extreme points are the *completely labelled vertex pairs* of ``P x Q``
+  (Mangasarian 1964; Avis, Rosenberg, Savani & von Stengel 2010).  For games flagged degenerate
+  all vertex pairs are matched by labels, which also finds the extreme equilibria whose two
+  supports have unequal sizes.  Only these extreme points are returned, never the continuum.
+
+Degeneracy is detected from pure ties, from the number of labels of every vertex of ``P`` and
+``Q`` (a vertex with more than ``m`` resp. ``n`` labels is a mixed strategy with more best
+responses than its support size) and at every equilibrium found.  Probabilities above
+``-tol`` are clipped to 0 and renormalised; every returned pair passes a best-response check
+with tolerance ``tol``.  Singular systems are skipped; no NaN is ever returned.
+
+Examples
+--------
+Matching pennies has the unique equilibrium ``x = y = (1/2, 1/2)``:
+
+>>> import numpy as np
+>>> A = np.array([[[1.0, -1.0], [-1.0, 1.0]]])
+>>> eq = batched_equilibria(A, -A)
+>>> eq.count()
+array([1])
+>>> x, y = eq.of_game(0)[0]
+>>> x.round(6).tolist(), y.round(6).tolist()
+([0.5, 0.5], [0.5, 0.5])
+>>> bool(eq.degenerate[0])
+False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+from math import comb
+
+import numpy as np
+
+__all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
+
+#: Candidate systems (games x index-set pairs x support size) processed per chunk.
+SYSTEM_BUDGET = 2_000_000
+#: Vertex pairs matched per step in degenerate games.
+PAIR_BUDGET = 4_000_000
+#: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
+DEDUP_GRID = 1e7
+#: A system counts as singular when its determinant is below ``SINGULAR * range**(k-1)``.
+SINGULAR = 1e-11
+
+
+@dataclass(frozen=True)
+class BatchedEquilibria:
+    """Equilibria of ``N`` games of size ``m x n``, padded to ``K`` slots per game.
+
+    Attributes
+    ----------
+    x : ndarray, shape (N, K, m)
+        Row player's mixed strategies (zero in invalid slots).
+    y : ndarray, shape (N, K, n)
+        Column player's mixed strategies (zero in invalid slots).
+    valid : ndarray of bool, shape (N, K)
+        Which slots hold an equilibrium; valid slots come first, sorted by ``(x, y)``.
+    degenerate : ndarray of bool, shape (N,)
+        Game detected degenerate; its equilibria may form a continuum, of which only the
+        extreme points are listed.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    valid: np.ndarray
+    degenerate: np.ndarray
+
+    def count(self) -> np.ndarray:
+        """Number of (extreme) equilibria per game, shape ``(N,)``."""
+        return self.valid.sum(axis=1)
+
+    def of_game(self, i: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The equilibria ``[(x, y), ...]`` of game ``i``."""
+        return [(self.x[i, k], self.y[i, k]) for k in np.flatnonzero(self.valid[i])]
+
+
+def pure_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Mask of pure Nash equilibria, shape ``(N, m, n)``.
+
+    Cell ``(i, j)`` is an equilibrium iff ``A[i, j] >= max_k A[k, j] - tol`` (row ``i`` is a best
+    response to column ``j``) and ``B[i, j] >= max_l B[i, l] - tol`` (Nash 1951).
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    return (A >= A.max(axis=-2, keepdims=True) - tol) & (B >= B.max(axis=-1, keepdims=True) - tol)
+
+
+@dataclass(frozen=True)
+class _Level:
+    """Index tables for the systems of support size ``k`` of a side with ``p`` x ``q``."""
+
+    sup: np.ndarray  # (nI, k) support sets I of the mixing player (lexicographic)
+    tight: np.ndarray  # (nT, k) indifference sets T of the responding player
+    sup_minus: np.ndarray  # (nI, k) rank of I without its i-th element among (k-1)-sets
+    t_prev: np.ndarray  # (nT,) rank of T without its last element among (k-1)-sets
+    s_elem: np.ndarray  # (nS, k-1) the (k-1)-sets S of rows
+    s_minus: np.ndarray  # (nS, k-1) rank of S without its t-th element among (k-2)-sets
+
+
+@cache
+def _combos(n: int, k: int) -> tuple[np.ndarray, dict[tuple[int, ...], int]]:
+    sets = list(combinations(range(n), k))
+    arr = np.array(sets, dtype=np.intp).reshape(len(sets), k)
+    return arr, {c: r for r, c in enumerate(map(tuple, arr.tolist()))}
+
+
+def _drop_ranks(n: int, k: int) -> np.ndarray:
+    """For each k-subset of range(n), the ranks of its (k-1)-subsets missing element i."""
+    sets, _ = _combos(n, k)
+    _, rank = _combos(n, k - 1)
+    out = [[rank[s[:i] + s[i + 1 :]] for i in range(k)] for s in map(tuple, sets.tolist())]
+    return np.array(out, dtype=np.intp).reshape(len(sets), k)
+
+
+@cache
+def _level(p: int, q: int, k: int) -> _Level:
+    tight, _ = _combos(q, k)
+    t_prev = np.array([_combos(q, k - 1)[1][t[:-1]] for t in map(tuple, tight.tolist())])
+    s_minus = _drop_ranks(p, k - 1) if k >= 2 else np.zeros((1, 0), dtype=np.intp)
+    return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
+                  _combos(p, k - 1)[0], s_minus)
+
+
+def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
+    """Minors for indifference sets of size ``k`` from those of size ``k - 1``.
+
+    Games are the last (contiguous) axis: ``Ct[s, j, g] = C[g, s, j]``.  Returns
+    ``out[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]`` for
+    ``r = 1..k-1`` and ``S`` a ``(k-1)``-set of rows, by Laplace expansion along the last row.
+    """
+    last, first = lv.tight[:, -1], lv.tight[:, 0]
+    diff = (Ct[:, last] - Ct[:, first]).transpose(1, 0, 2)  # (nT, p, N)
+    prev = M[lv.t_prev]  # (nT, nS_{k-2}, N)
+    out = np.zeros((len(lv.tight), len(lv.s_elem), Ct.shape[2]))
+    for t in range(k - 1):
+        term = diff[:, lv.s_elem[:, t]] * prev[:, lv.s_minus[:, t]]
+        out += term if (k - 2 + t) % 2 == 0 else -term
+    return out
+
+
+def _vertices(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, thr: np.ndarray) -> tuple:
+    """Vertices of ``{z in simplex, C^T z <= w}`` from all level-``k`` systems ``(I, T)``.
+
+    ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``; by Cramer's rule
+    ``z_i`` is proportional to ``c_i = (-1)^i det(D_T[:, I minus i])``, so ``z_I = c / sum(c)``.
+    Returns, for the feasible ones (``z >= -tol``, every ``j`` in ``T`` a best response within
+    ``tol``), the game index, the ranks of ``T`` and ``I``, ``z`` and the best-response mask.
+    """
+    k = lv.sup.shape[1]
+    c = [M[:, lv.sup_minus[:, i]] for i in range(k)]  # k arrays (nT, nI, N)
+    for i in range(1, k, 2):
+        np.negative(c[i], out=c[i])
+    s, lo, hi = c[0].copy(), c[0].copy(), c[0].copy()
+    for ci in c[1:]:
+        s += ci
+        np.minimum(lo, ci, out=lo)
+        np.maximum(hi, ci, out=hi)
+    a = np.abs(s) * -tol  # z >= -tol  <=>  all c_i / s >= -tol
+    ok = np.where(s > 0, lo >= a, hi <= -a)
+    ok &= np.abs(s) > thr
+    it, ii, g = np.nonzero(ok)
+    zi = np.stack([ci[it, ii, g] for ci in c], axis=1) / s[it, ii, g][:, None]
+    zi = np.clip(zi, 0.0, None)
+    zi /= zi.sum(axis=1, keepdims=True)
+    rows = lv.sup[ii]
+    pay = np.einsum("ki,kiq->kq", zi, C[g[:, None], rows])  # (K, q)
+    br = pay >= pay.max(axis=1, keepdims=True) - tol
+    keep = np.take_along_axis(br, lv.tight[it], axis=1).all(axis=1)
+    z = np.zeros((len(g), C.shape[1]))
+    np.put_along_axis(z, rows, zi, axis=1)
+    return g[keep], it[keep], ii[keep], z[keep], br[keep]
+
+
+def _bits(mask: np.ndarray, shift: int) -> np.ndarray:
+    """Pack a boolean ``(K, L)`` mask into int64 bit sets starting at bit ``shift``."""
+    return (mask.astype(np.int64) << (np.arange(mask.shape[1], dtype=np.int64) + shift)).sum(1)
+
+
+def _unique_rows(g: np.ndarray, *vecs: np.ndarray) -> np.ndarray:
+    """Indices of the first of each group of rows equal to ~1e-7, sorted by (g, vecs)."""
+    key = np.column_stack([g, *(np.rint(v * DEDUP_GRID).astype(np.int64) for v in vecs)])
+    return np.unique(key, axis=0, return_index=True)[1]
+
+
+def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
+    """All completely labelled pairs (extreme equilibria) among deduplicated vertices."""
+    ix, iy = _unique_rows(gx, X), _unique_rows(gy, Y)
+    gx, X, Lx, gy, Y, Ly = gx[ix], X[ix], Lx[ix], gy[iy], Y[iy], Ly[iy]
+    ny = np.bincount(gy, minlength=N)
+    oy = np.cumsum(ny) - ny
+    per_x = ny[gx]  # pairs contributed by each x-vertex
+    found = [], [], []
+    start, csum = 0, np.cumsum(per_x)
+    while start < len(gx):  # blocks of x-vertices with a bounded number of pairs
+        stop = max(start + 1, int(np.searchsorted(csum, csum[start] - per_x[start] + PAIR_BUDGET)))
+        a = np.repeat(np.arange(start, stop), per_x[start:stop])
+        first = np.repeat(np.cumsum(per_x[start:stop]) - per_x[start:stop], per_x[start:stop])
+        b = oy[gx[a]] + np.arange(len(a)) - first
+        hit = (Lx[a] | Ly[b]) == full
+        for lst, v in zip(found, (gx[a[hit]], X[a[hit]], Y[b[hit]]), strict=True):
+            lst.append(v)
+        start = stop
+    return tuple(np.concatenate(v) if v else None for v in found)
+
+
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
+    """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games."""
+    N, m, n = A.shape
+    ties_a = (A >= A.max(axis=1, keepdims=True) - tol).sum(axis=1) > 1
+    ties_b = (B >= B.max(axis=2, keepdims=True) - tol).sum(axis=2) > 1
+    deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
+    sides = [(B, m, n), (A.transpose(0, 2, 1), n, m)]  # x against B, y against A^T
+    minors = [np.ones((q, 1, N)) for _, _, q in sides]
+    games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]
+    span = [np.ptp(C.reshape(N, -1), axis=1) for C, _, _ in sides]
+    verts: list[list[tuple]] = [[], []]
+    matches = []
+    for k in range(1, min(m, n) + 1):
+        res = []
+        for s, (C, p, q) in enumerate(sides):
+            lv = _level(p, q, k)
+            if k > 1:
+                minors[s] = _next_minors(games_last[s], minors[s], lv, k)
+            g, it, ii, z, br = _vertices(C, minors[s], lv, tol, SINGULAR * span[s] ** (k - 1))
+            zero = z <= tol
+            deg[g[zero.sum(1) + br.sum(1) > p]] = True  # (c) a vertex with too many labels
+            lab = _bits(zero, 0 if s == 0 else m) | _bits(br, m if s == 0 else 0)
+            verts[s].append((g, z, lab))
+            res.append((g, it, ii, z))
+        (gx, tx, ix, X), (gy, ty, iy, Y) = res
+        n_rows, n_cols = comb(m, k), comb(n, k)
+        key_x = (gx * n_rows + ix) * n_cols + tx  # x: support rows I, indifferent columns T
+        key_y = (gy * n_rows + ty) * n_cols + iy  # y: support columns J, indifferent rows
+        _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+        matches.append((gx[ax], X[ax], Y[ay]))
+    g, x, y = (np.concatenate(v) for v in zip(*matches, strict=True))
+    # (b) at each equilibrium: more pure best responses than the opponent's support size
+    deg[g[(_best(B, g, x, 1, tol).sum(1) > (x > tol).sum(1))]] = True
+    deg[g[(_best(A, g, y, 0, tol).sum(1) > (y > tol).sum(1))]] = True
+    keep = ~deg[g]
+    out = [(g[keep], x[keep], y[keep])]
+    if deg.any():
+        (gx, X, Lx), (gy, Y, Ly) = (
+            (np.concatenate(v) for v in zip(*side, strict=True)) for side in verts
+        )
+        dx, dy = deg[gx], deg[gy]
+        pairs = _pair_vertices(N, (1 << (m + n)) - 1, gx[dx], X[dx], Lx[dx],
+                               gy[dy], Y[dy], Ly[dy])
+        if pairs[0] is not None:
+            out.append(pairs)
+    g, x, y = (np.concatenate(v) for v in zip(*out, strict=True))
+    ok = _is_equilibrium(A[g], B[g], x, y, tol)
+    return g[ok], x[ok], y[ok], deg
+
+
+def _best(P: np.ndarray, g: np.ndarray, z: np.ndarray, axis: int, tol: float) -> np.ndarray:
+    """Best-response mask of the player with payoffs ``P[g]`` against mixed strategy ``z``."""
+    pay = np.einsum("kij,ki->kj", P[g], z) if axis == 1 else np.einsum("kij,kj->ki", P[g], z)
+    return pay >= pay.max(axis=1, keepdims=True) - tol
+
+
+def _is_equilibrium(A, B, x, y, tol: float) -> np.ndarray:
+    """Best-response check: each strategy earns within ``tol`` of the best pure response."""
+    ay, bx = np.einsum("kij,kj->ki", A, y), np.einsum("kij,ki->kj", B, x)
+    fin = np.isfinite(x).all(1) & np.isfinite(y).all(1)
+    return (fin & ((x * ay).sum(1) >= ay.max(1, initial=-np.inf) - tol)
+            & ((y * bx).sum(1) >= bx.max(1, initial=-np.inf) - tol))
+
+
+def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> BatchedEquilibria:
+    """All Nash equilibria (all extreme equilibria if degenerate) of a stack of bimatrix games.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (N, m, n) or (m, n)
+        Finite payoffs of the row and the column player; a 2-D pair is one game (``N = 1``).
+        ``m + n <= 62``; the work grows like ``binom(m + n, m)``, practical up to about 10 x 10.
+    tol : float
+        Absolute tolerance: probabilities ``>= -tol`` are clipped to 0 and renormalised; a pure
+        strategy beating the equilibrium payoff by more than ``tol`` rejects a candidate; payoffs
+        within ``tol`` of the best count as ties (degeneracy).  Scale payoffs to order 1-100.
+
+    Returns
+    -------
+    BatchedEquilibria
+        For a non-degenerate game, the (finite, odd in number; Lemke & Howson 1964) set of all
+        equilibria, found by support enumeration over equal-size supports.  For a degenerate game
+        (``degenerate[i]``), the extreme equilibria: the set of equilibria may be a continuum
+        (a union of convex sets) and only its extreme points, including those with supports of
+        unequal size, are listed, found as completely labelled vertex pairs (Mangasarian 1964;
+        von Stengel 2007, sect. 3.5).
+
+    Notes
+    -----
+    Vectorised over games and over the index sets of each support size; games are processed in
+    chunks of at most ``SYSTEM_BUDGET`` candidate systems.  Equilibria equal to within ~1e-7
+    are merged.  Every returned pair passes a best-response check with tolerance ``tol``.
+
+    References
+    ----------
+    Nash, J. (1951). Non-cooperative games. Annals of Mathematics 54, 286-295.
+    Lemke, C. E. & Howson, J. T. (1964). Equilibrium points of bimatrix games. SIAM J. 12.
+    Mangasarian, O. L. (1964). Equilibrium points of bimatrix games. SIAM J. 12, 778-780.
+    von Stengel, B. (2002). Computing equilibria for two-person games. Handbook of Game
+    Theory 3, ch. 45.  von Stengel, B. (2007). Equilibrium computation for two-player games
+    in strategic and extensive form. In Nisan et al., Algorithmic Game Theory, ch. 3.
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    if A.ndim == 2:
+        A, B = A[None], B[None]
+    if A.ndim != 3 or A.shape != B.shape or min(A.shape[1:]) < 1:
+        raise ValueError(f"A and B must both have shape (N, m, n); got {A.shape} and {B.shape}")
+    if not (np.isfinite(A).all() and np.isfinite(B).all()):
+        raise ValueError("payoffs must be finite")
+    N, m, n = A.shape
+    if m + n > 62:
+        raise ValueError(f"games of size {m} x {n} are too large for support enumeration")
+    per_game = max(comb(m, k) * comb(n, k) * k for k in range(1, min(m, n) + 1))
+    chunk = max(1, SYSTEM_BUDGET // per_game)
+    gs, xs, ys, degs = [], [], [], []
+    for lo in range(0, N, chunk):
+        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol)
+        gs.append(g + lo)
+        xs.append(x)
+        ys.append(y)
+        degs.append(deg)
+    g = np.concatenate(gs) if gs else np.zeros(0, dtype=np.intp)
+    x = np.concatenate(xs) if xs else np.zeros((0, m))
+    y = np.concatenate(ys) if ys else np.zeros((0, n))
+    first = _unique_rows(g, x, y)
+    g, x, y = g[first], x[first], y[first]
+    counts = np.bincount(g, minlength=N)
+    K = int(counts.max(initial=0))
+    slot = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
+    X, Y, valid = np.zeros((N, K, m)), np.zeros((N, K, n)), np.zeros((N, K), dtype=bool)
+    X[g, slot], Y[g, slot], valid[g, slot] = x, y, True
+    deg = np.concatenate(degs) if degs else np.zeros(0, dtype=bool)
+    return BatchedEquilibria(X, Y, valid, deg)

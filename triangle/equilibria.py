@@ -1,0 +1,260 @@
+"""Nash equilibria of the meta-game, with guards against the known solver pitfalls.
+
+Two backends share one output format (padded arrays, see :class:`EquilibriumBatch`):
+
+* ``"nashpy"``: the reference.  Support enumeration *and* vertex enumeration of nashpy
+  (Knight & Campbell 2018), unioned, each candidate cleaned (probabilities in
+  ``[-tol, 0)`` set to zero and renormalised: nashpy's ``>= 0`` test has no tolerance and
+  silently drops equilibria) and kept only if it passes a best-response check.
+* ``"batched"``: :mod:`triangle.batched`, all games at once in numpy.
+
+Lemke–Howson (Lemke & Howson 1964) is available for one game with a bound on pivots,
+because nashpy's own loop may not terminate on larger games.
+
+Degeneracy (von Stengel 2002: some mixed strategy with support size ``k`` has more than
+``k`` pure best responses) is detected at every pure strategy and at every equilibrium
+found.  In degenerate games the equilibria may form a continuum; we report the extreme
+equilibria found and group them into connected sets: two equilibria ``(x1, y1)`` and
+``(x2, y2)`` lie in one convex Nash subset when ``(x1, y2)`` and ``(x2, y1)`` are also
+equilibria (Jansen 1981; Millham 1974).
+
+>>> import numpy as np
+>>> eqs = game_equilibria(np.array([[3., 0.], [0., 2.]]), np.array([[2., 0.], [0., 3.]]))
+>>> len(eqs.equilibria), eqs.degenerate
+(3, False)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import nashpy
+import numpy as np
+from nashpy.algorithms.lemke_howson import create_col_tableau, create_row_tableau
+
+TOL = 1e-9
+
+
+def clean(v: np.ndarray, tol: float = TOL) -> np.ndarray | None:
+    """Clip probabilities in ``[-tol, 0)`` to zero and renormalise; ``None`` if not a distribution."""
+    v = np.asarray(v, dtype=float)
+    if v.ndim != 1 or not np.all(np.isfinite(v)) or np.any(v < -tol):
+        return None
+    v = np.where(v < tol, 0.0, v)
+    total = v.sum()
+    return v / total if total > 0 else None
+
+
+def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
+                   tol: float = TOL) -> bool:
+    """Best-response check: neither player gains more than ``tol`` (relative) by a pure deviation."""
+    scale = 1.0 + max(np.abs(A).max(), np.abs(B).max())
+    row, col = A @ y, x @ B
+    return bool(x @ row >= row.max() - tol * scale and col @ y >= col.max() - tol * scale)
+
+
+def _best_responses(payoffs: np.ndarray, tol: float) -> np.ndarray:
+    return payoffs >= payoffs.max() - tol * (1.0 + np.abs(payoffs).max())
+
+
+def is_degenerate(A: np.ndarray, B: np.ndarray, equilibria: list, tol: float = TOL) -> bool:
+    """Degeneracy visible at a pure strategy or at one of the given equilibria (von Stengel 2002)."""
+    for j in range(A.shape[1]):
+        if _best_responses(A[:, j], tol).sum() > 1:
+            return True
+    for i in range(A.shape[0]):
+        if _best_responses(B[i, :], tol).sum() > 1:
+            return True
+    for x, y in equilibria:
+        if _best_responses(A @ y, tol).sum() > (y > 0).sum():
+            return True
+        if _best_responses(x @ B, tol).sum() > (x > 0).sum():
+            return True
+    return False
+
+
+def connected_sets(A: np.ndarray, B: np.ndarray, equilibria: list, tol: float = TOL) -> list:
+    """Group equilibria into convex Nash subsets by interchangeability (Jansen 1981).
+
+    Returns a list of lists of indices; a group with more than one member spans a continuum.
+    """
+    n = len(equilibria)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a in range(n):
+        for b in range(a + 1, n):
+            (x1, y1), (x2, y2) = equilibria[a], equilibria[b]
+            if is_equilibrium(A, B, x1, y2, tol) and is_equilibrium(A, B, x2, y1, tol):
+                parent[root(b)] = root(a)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def lemke_howson(A: np.ndarray, B: np.ndarray, initial_dropped_label: int = 0,
+                 max_pivots: int = 1000) -> tuple[np.ndarray, np.ndarray] | None:
+    """One equilibrium by Lemke–Howson complementary pivoting, or ``None`` past ``max_pivots``.
+
+    nashpy's tableaux (Nisan et al. 2007, Algorithm 3.6) driven by a bounded loop, since the
+    unbounded loop can cycle; the result is cleaned and best-response checked.
+    """
+    col_tableau = create_col_tableau(A, True)
+    row_tableau = create_row_tableau(B, True)
+    order = [row_tableau, col_tableau]
+    if initial_dropped_label not in row_tableau.non_basic_variables:
+        order.reverse()
+    full_labels = col_tableau.labels
+    entering = initial_dropped_label
+    for pivot in range(max_pivots):
+        entering = order[pivot % 2].pivot_and_drop_label(entering)
+        labels = col_tableau.non_basic_variables | row_tableau.non_basic_variables
+        if labels == full_labels:
+            x = clean(row_tableau.to_strategy(col_tableau.non_basic_variables))
+            y = clean(col_tableau.to_strategy(row_tableau.non_basic_variables))
+            if x is None or y is None or x.shape != (A.shape[0],) or y.shape != (A.shape[1],):
+                return None
+            return (x, y) if is_equilibrium(A, B, x, y) else None
+    return None
+
+
+def _add_unique(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7) -> None:
+    for fx, fy in found:
+        if np.allclose(fx, x, atol=atol) and np.allclose(fy, y, atol=atol):
+            return
+    found.append((x, y))
+
+
+@dataclass(frozen=True)
+class GameEquilibria:
+    """All equilibria found for one bimatrix game and how they were found.
+
+    Attributes
+    ----------
+    equilibria : list of (x, y)
+        Verified equilibria, sorted (pure first, then lexicographically).
+    degenerate : bool
+        Whether degeneracy was detected; then the set may be a continuum.
+    components : list of list of int
+        Connected convex Nash subsets (indices into ``equilibria``).
+    method : str
+        The backend and methods used.
+    notes : tuple of str
+        What the cross-checks found (e.g. an equilibrium one nashpy method missed).
+    """
+
+    equilibria: list
+    degenerate: bool
+    components: list
+    method: str
+    notes: tuple = field(default=())
+
+    @property
+    def continuum(self) -> bool:
+        """Whether some connected set holds more than one extreme equilibrium."""
+        return any(len(c) > 1 for c in self.components)
+
+
+def _sort_key(eq: tuple[np.ndarray, np.ndarray]) -> tuple:
+    x, y = eq
+    support = int((x > 0).sum() + (y > 0).sum())
+    return (support, tuple(-np.round(x, 9)), tuple(-np.round(y, 9)))
+
+
+def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> GameEquilibria:
+    """All equilibria of one game with nashpy: support ∪ vertex enumeration, cleaned and verified.
+
+    Parameters
+    ----------
+    A, B : numpy.ndarray
+        Finite payoff matrices of the row and the column player.
+    tol : float
+        Tolerance of the cleaning and of the best-response check (relative to payoff scale).
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    game = nashpy.Game(A, B)
+    by_method: dict[str, list] = {"support": [], "vertex": []}
+    runs = (("support", lambda: game.support_enumeration(tol=tol)),
+            ("vertex", game.vertex_enumeration))
+    for name, run in runs:
+        try:
+            with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)  # nashpy's degeneracy notices
+                candidates = list(run())
+            for x, y in candidates:
+                cx, cy = clean(x, tol), clean(y, tol)
+                if cx is not None and cy is not None and is_equilibrium(A, B, cx, cy, tol):
+                    _add_unique(by_method[name], cx, cy)
+        except (ValueError, np.linalg.LinAlgError):  # nashpy fails on some degenerate games
+            continue
+    found: list = []
+    for eqs in by_method.values():
+        for x, y in eqs:
+            _add_unique(found, x, y)
+    notes = tuple(f"nashpy {name} enumeration found {len(eqs)} of {len(found)}"
+                  for name, eqs in by_method.items() if len(eqs) != len(found))
+    found.sort(key=_sort_key)
+    return GameEquilibria(found, is_degenerate(A, B, found, tol),
+                          connected_sets(A, B, found, tol), "nashpy support+vertex", notes)
+
+
+@dataclass(frozen=True)
+class EquilibriumBatch:
+    """Equilibria of ``n`` games in padded arrays (one layout for every backend).
+
+    ``x[g, e]`` and ``y[g, e]`` are the strategies of equilibrium ``e`` of game ``g``;
+    ``valid[g, e]`` says whether slot ``e`` is used; ``degenerate[g]`` flags the game.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    valid: np.ndarray
+    degenerate: np.ndarray
+    method: str
+
+
+def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
+                tol: float = TOL) -> EquilibriumBatch:
+    """Equilibria of many games ``A, B`` of shape ``(n, k, l)`` with the chosen backend."""
+    if backend == "batched":
+        from .batched import batched_equilibria
+
+        out = batched_equilibria(A, B, tol=tol)
+        return EquilibriumBatch(out.x, out.y, out.valid, out.degenerate, "batched support")
+    if backend != "nashpy":
+        raise ValueError(f"unknown solver backend {backend!r}; use 'nashpy' or 'batched'")
+    per_game = [game_equilibria(a, b, tol) for a, b in zip(A, B, strict=True)]
+    width = max(1, max(len(g.equilibria) for g in per_game))
+    n, k, m = A.shape
+    x, y = np.zeros((n, width, k)), np.zeros((n, width, m))
+    valid = np.zeros((n, width), dtype=bool)
+    for g, result in enumerate(per_game):
+        for e, (xe, ye) in enumerate(result.equilibria):
+            x[g, e], y[g, e], valid[g, e] = xe, ye, True
+    degenerate = np.array([g.degenerate for g in per_game])
+    return EquilibriumBatch(x, y, valid, degenerate, "nashpy support+vertex")
+
+
+def weakly_dominated(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> tuple[np.ndarray, np.ndarray]:
+    """Pure strategies weakly dominated by another pure strategy, per game.
+
+    Returns masks of shape ``(n, k)`` for the row player and ``(n, l)`` for the column
+    player.  Used to keep admissible equilibria: in two-player games the perfect
+    equilibria are the equilibria in undominated strategies (van Damme 1991, Thm 3.2.2);
+    checking dominance by pure strategies only is a documented simplification.
+    """
+    scale = tol * (1.0 + np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2))))
+    s = scale[:, None, None, None]
+    diff_A = A[:, None, :, :] - A[:, :, None, :]  # [g, i, i', j] = A[i', j] - A[i, j]
+    row = np.any(np.all(diff_A >= -s, axis=3) & np.any(diff_A > s, axis=3), axis=2)
+    Bt = np.swapaxes(B, 1, 2)
+    diff_B = Bt[:, None, :, :] - Bt[:, :, None, :]
+    col = np.any(np.all(diff_B >= -s, axis=3) & np.any(diff_B > s, axis=3), axis=2)
+    return row, col

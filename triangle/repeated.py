@@ -1,0 +1,211 @@
+"""Exact values of the repeated partnership game from its absorbing Markov chain.
+
+Two automata (``strategies``) play the partnership stage game once a period.  Each
+side observes the other's action, wrongly with probability ``noise``; the treaty's
+consultation corrects a misreading before anyone acts on it with probability
+``consultation``, so an uncorrected misreading occurs with probability
+``e = noise * (1 - consultation)``, independently for each side.  When either state
+plays ``B`` the partnership ends for good (the chain is absorbed).
+
+Over the non-absorbing joint states ``N`` with transition block ``Q`` the values
+solve ``V = (I - delta Q)^-1 r`` (Kemeny & Snell 1960, ch. 3; Puterman 1994, §6.1).
+We solve three right-hand sides per actor's discount factor ``delta_i``:
+
+* ``flow``: discounted sum of the stage flows before the schism;
+* ``duration``: discounted number of periods before the schism (so a constant flow
+  ``x`` per period before the schism is worth ``x * duration``);
+* ``hit``: ``E[delta_i ** tau]``, the discounted probability of the schism at period ``tau``.
+
+A pair's present value for actor ``i`` is then exactly
+``flow_i + m_i * duration_i + hit_i * W_i``, where ``W_i`` is the value at the moment of
+schism.  Keeping ``hit_i`` apart lets ``W_i = -inf`` (an existential cost) enter exactly:
+``hit_i = 0`` contributes nothing, never ``0 * inf = nan``.
+
+Everything is vectorised over ``n`` parameter points: arrays of shape ``(n,)`` in,
+arrays of shape ``(n,)`` out, one batched linear solve per strategy pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .strategies import Automaton, Strategy
+
+ACTION_INDEX = {"C": 0, "H": 1, "B": 2}
+
+
+@dataclass(frozen=True)
+class PairValues:
+    """Chain quantities of one strategy pair at ``n`` points (every array has shape ``(n,)``).
+
+    Attributes
+    ----------
+    flow_T, flow_P : numpy.ndarray
+        Discounted stage flows before the schism (per-period flows, each actor's discount).
+    duration_T, duration_P, duration_D : numpy.ndarray
+        Discounted number of periods before the schism, with each actor's discount.
+    hit_T, hit_P, hit_D : numpy.ndarray
+        ``E[delta_i ** tau]`` with ``tau`` the period of the schism (``0`` if it never comes).
+    p_horizon : numpy.ndarray
+        Probability that the schism happens within the horizon (undiscounted).
+    """
+
+    flow_T: np.ndarray
+    flow_P: np.ndarray
+    duration_T: np.ndarray
+    duration_P: np.ndarray
+    duration_D: np.ndarray
+    hit_T: np.ndarray
+    hit_P: np.ndarray
+    hit_D: np.ndarray
+    p_horizon: np.ndarray
+
+
+def observation_error(noise: np.ndarray, consultation: np.ndarray) -> np.ndarray:
+    """Probability that a side acts on a misreading: ``e = noise * (1 - consultation)``."""
+    return np.asarray(noise, dtype=float) * (1.0 - np.asarray(consultation, dtype=float))
+
+
+def _move_matrix(auto: Automaton, other_actions: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``M[n, s, t, s']``: where ``auto`` goes from state ``s`` when the other is in state ``t``.
+
+    The other's true action (``C`` or ``H``) is seen right with probability ``1 - e``.
+    Columns of the other that break are irrelevant (absorbed) and get the ``C`` row.
+    """
+    seen = np.where(other_actions == 1, 1, 0)  # a break is never observed as such
+    right = auto.transitions[:, seen, :]  # (s, t, s')
+    wrong = auto.transitions[:, 1 - seen, :]
+    return (1.0 - e)[:, None, None, None] * right + e[:, None, None, None] * wrong
+
+
+def joint_transitions(auto_T: Automaton, auto_P: Automaton, e: np.ndarray) -> np.ndarray:
+    """Transition matrix of the joint chain, shape ``(n, S, S)`` with ``S = n_T * n_P``.
+
+    Rows of joint states in which either side breaks are zero: those states absorb.
+    Observation errors are independent, so the next joint state's law is the product of
+    each side's (Fudenberg & Tirole 1991, §5.5 on imperfect monitoring).
+    """
+    a_T = np.array([ACTION_INDEX[a] for a in auto_T.actions])
+    a_P = np.array([ACTION_INDEX[a] for a in auto_P.actions])
+    move_T = _move_matrix(auto_T, a_P, e)  # (n, s, t, s')
+    move_P = _move_matrix(auto_P, a_T, e)  # (n, t, s, t')
+    joint = np.einsum("nsta,ntsb->nstab", move_T, move_P)
+    n, nT, nP = e.shape[0], auto_T.n_states, auto_P.n_states
+    joint = joint.reshape(n, nT * nP, nT * nP)
+    breaks = ((a_T[:, None] == 2) | (a_P[None, :] == 2)).reshape(-1)
+    joint[:, breaks, :] = 0.0
+    return joint
+
+
+def pair_values(
+    strategy_T: Strategy,
+    strategy_P: Strategy,
+    stage_T: np.ndarray,
+    stage_P: np.ndarray,
+    delta: dict[str, np.ndarray],
+    e: np.ndarray,
+    horizon_periods: np.ndarray,
+) -> PairValues:
+    """Exact chain quantities of one strategy pair at many points.
+
+    Parameters
+    ----------
+    strategy_T, strategy_P : Strategy
+        The target's and the partner's strategies.
+    stage_T, stage_P : numpy.ndarray
+        Per-period stage flows, shape ``(n, 2, 2)`` (per-year payoffs times ``dt``).
+    delta : dict
+        Per-period discount factors ``{"T": ..., "P": ..., "D": ...}``, each ``(n,)``.
+    e : numpy.ndarray
+        Probability of an uncorrected misreading per side and period, ``(n,)``.
+    horizon_periods : numpy.ndarray
+        Whole number of periods in the horizon, ``(n,)``, at least one.
+
+    Returns
+    -------
+    PairValues
+        See the class; values solve ``(I - delta Q) V = r`` on the non-absorbing states.
+    """
+    auto_T, auto_P = strategy_T.automaton(), strategy_P.automaton()
+    a_T = np.array([ACTION_INDEX[a] for a in auto_T.actions])
+    a_P = np.array([ACTION_INDEX[a] for a in auto_P.actions])
+    live = ((a_T[:, None] < 2) & (a_P[None, :] < 2)).reshape(-1)
+    start = auto_T.initial * auto_P.n_states + auto_P.initial
+    n = e.shape[0]
+    if not live[start]:  # someone breaks in the first period
+        zeros, ones = np.zeros(n), np.ones(n)
+        return PairValues(zeros, zeros, zeros, zeros, zeros, ones, ones, ones, ones)
+
+    Q_full = joint_transitions(auto_T, auto_P, e)
+    Q = Q_full[:, live][:, :, live]
+    to_break = Q_full[:, live][:, :, ~live].sum(axis=2)
+    s_idx, t_idx = np.divmod(np.flatnonzero(live), auto_P.n_states)
+    flows_T = stage_T[:, a_T[s_idx], a_P[t_idx]]
+    flows_P = stage_P[:, a_T[s_idx], a_P[t_idx]]
+    k = int(live.sum())
+    start_live = int(np.flatnonzero(np.flatnonzero(live) == start)[0])
+    ones = np.ones((n, k))
+    eye = np.eye(k)
+
+    out: dict[str, np.ndarray] = {}
+    for who, flows in (("T", flows_T), ("P", flows_P), ("D", None)):
+        d = delta[who][:, None, None]
+        columns = [ones, d[:, :, 0] * to_break]
+        if flows is not None:
+            columns.append(flows)
+        rhs = np.stack(columns, axis=-1)
+        sol = np.linalg.solve(eye - d * Q, rhs)[:, start_live, :]
+        out[f"duration_{who}"] = sol[:, 0]
+        out[f"hit_{who}"] = np.clip(sol[:, 1], 0.0, 1.0)
+        if flows is not None:
+            out[f"flow_{who}"] = sol[:, 2]
+    survive = _survival(Q, start_live, horizon_periods)
+    return PairValues(p_horizon=np.clip(1.0 - survive, 0.0, 1.0), **out)
+
+
+def _survival(Q: np.ndarray, start: int, periods: np.ndarray) -> np.ndarray:
+    """Probability that no schism happens in periods ``0 .. periods-1``: ``sum(e_start Q^(periods-1))``.
+
+    Computed by binary powering of the batched matrix, one exponent bit at a time, so
+    points with different horizons share the work.
+    """
+    n, k, _ = Q.shape
+    steps = np.asarray(periods, dtype=np.int64) - 1
+    dist = np.zeros((n, 1, k))
+    dist[:, 0, start] = 1.0
+    power = Q.copy()
+    while np.any(steps > 0):
+        odd = (steps & 1).astype(bool)
+        if odd.any():
+            dist[odd] = dist[odd] @ power[odd]
+        steps = steps >> 1
+        if np.any(steps > 0):
+            power = power @ power
+    return dist[:, 0, :].sum(axis=1)
+
+
+def values_table(
+    library: tuple[Strategy, ...],
+    stage_T: np.ndarray,
+    stage_P: np.ndarray,
+    delta: dict[str, np.ndarray],
+    e: np.ndarray,
+    horizon_periods: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Chain quantities for every pair of the library, each of shape ``(n, k, k)``.
+
+    Entry ``[:, i, j]`` is the target playing ``library[i]`` against the partner playing
+    ``library[j]``.  The loop runs over strategy pairs, never over parameter points.
+    """
+    k = len(library)
+    n = e.shape[0]
+    fields = PairValues.__dataclass_fields__
+    table = {name: np.empty((n, k, k)) for name in fields}
+    for i, s_T in enumerate(library):
+        for j, s_P in enumerate(library):
+            pv = pair_values(s_T, s_P, stage_T, stage_P, delta, e, horizon_periods)
+            for name in fields:
+                table[name][:, i, j] = getattr(pv, name)
+    return table

@@ -1,0 +1,146 @@
+"""Reports of one outcome: a readable text (Markdown) and a JSON object.
+
+JSON follows RFC 8259, which has no infinity: ``inf`` and ``-inf`` are written as the
+strings ``"inf"`` and ``"-inf"``; NaN never occurs (the model never produces one, and
+:func:`json_safe` refuses it).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from .outcome import Outcome
+
+
+def json_safe(obj: Any) -> Any:
+    """Convert numpy scalars and arrays, and write infinities as ``"inf"``/``"-inf"``."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | np.ndarray):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float):
+        if math.isnan(obj):
+            raise ValueError("NaN in output")
+        if math.isinf(obj):
+            return "inf" if obj > 0 else "-inf"
+    return obj
+
+
+def outcome_dict(out: Outcome) -> dict[str, Any]:
+    """The JSON object of ``triangle run --json``."""
+    c = out.columns
+    eq = out.equilibria
+    return json_safe({
+        "scenario": out.scenario,
+        "verdict": c["verdict"],
+        "robust": c["robust"],
+        "possible": out.possible,
+        "schism": c["schism"],
+        "p_schism": c["p_schism"],
+        "margin": c["margin"],
+        "configuration": c["configuration"],
+        "roles": out.roles,
+        "actors": out.actors,
+        "package": {"upfront": c["upfront"], "reward": c["reward"], "pressure": c["pressure"]},
+        "counter_offer": c["counter_offer"],
+        "equilibria": eq,
+        "selected_equilibrium": out.selected,
+        "degenerate": c["degenerate"],
+        "continuum": bool(out.game.continuum) if out.game else None,
+        "payoffs": {"divider": c["pv_divider"], "target": c["pv_target"],
+                    "partner": c["pv_partner"], "divider_without_wedge": c["pv_divider_baseline"]},
+        "cohesion": {"before": c["cohesion_before"], "after": c["cohesion_after"],
+                     "change": c["cohesion_change"]},
+        "thresholds": {"r_star": c["r_star"], "r_star_at_max_counter": c["r_star_max"],
+                       "partner_max_counter": c["m_max"], "divider_max_reward": c["r_max"],
+                       "existential_bound_target": c["bound_target"],
+                       "existential_bound_partner": c["bound_partner"]},
+        "explanation": out.explain(),
+        "method": out.method,
+        "record": out.record,
+    })
+
+
+def _n(x: Any) -> str:
+    if isinstance(x, float):
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        return f"{x:.4g}"
+    return str(x)
+
+
+def render_text(out: Outcome) -> str:
+    """A readable Markdown report of one outcome."""
+    c, a = out.columns, out.actors
+    robust = "robust: holds in every admissible equilibrium" if c["robust"] else (
+        "not robust: possible verdicts " + ", ".join(out.possible))
+    lines = [
+        f"# {out.scenario}",
+        "",
+        f"**Verdict: {c['verdict']}** ({robust}).",
+        "",
+        "## Why",
+        "",
+        *[f"- {line}" for line in out.explain().splitlines()],
+        "",
+        "## Actors and roles",
+        "",
+        f"Dittmer configuration: **{c['configuration'].replace('_', ' ')}**.",
+        "",
+        "| Actor | Side | Role |",
+        "|---|---|---|",
+        *[f"| {a[k]} | {k} | {c['role_' + k]} |" for k in ("divider", "target", "partner")],
+        "",
+        "## The wedge package and the counter-offer (per year)",
+        "",
+        f"- up-front concessions u = {_n(c['upfront'])}, conditional reward r = {_n(c['reward'])},"
+        f" pressure = {_n(c['pressure'])} ({out.method['mode']} mode)",
+        f"- {a['partner']}'s counter-inducement m = {_n(c['counter_offer'])}"
+        f" (largest worthwhile: {_n(c['m_max'])})",
+        f"- threshold reward r*(m) = {_n(c['r_star'])}; divider's largest worthwhile reward"
+        f" r_max = {_n(c['r_max'])}; wedge margin M = {_n(c['margin'])}",
+        "",
+        "## Equilibria of the partnership game",
+        "",
+        f"{len(out.equilibria)} found ({out.method['equilibrium_method']}; selection"
+        f" `{out.method['selection']}`; strategies: {', '.join(out.method['strategies'])})."
+        + (" The game is degenerate: equilibria may form a continuum." if c["degenerate"] else ""),
+        "",
+        f"| # | {a['target']} | {a['partner']} | PV {a['target']} | PV {a['partner']} |"
+        f" PV {a['divider']} | P(schism) | admissible | verdict |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i, e in enumerate(out.equilibria):
+        mark = " (selected)" if i == out.selected else ""
+        lines.append(f"| {i}{mark} | {e['target']} | {e['partner']} | {_n(e['pv_target'])} | "
+                     f"{_n(e['pv_partner'])} | {_n(e['pv_divider'])} | {_n(e['p_schism'])} | "
+                     f"{'yes' if e['admissible'] else 'no'} | {e['verdict']} |")
+    lines += [
+        "",
+        "## Present values and cohesion",
+        "",
+        f"- {a['divider']}: {_n(c['pv_divider'])} (without the wedge: {_n(c['pv_divider_baseline'])})",
+        f"- {a['target']}: {_n(c['pv_target'])}; {a['partner']}: {_n(c['pv_partner'])}",
+        f"- probability of schism within the horizon: {_n(c['p_schism'])}",
+        f"- cohesion (target's stay-minus-break value): before {_n(c['cohesion_before'])}, "
+        f"after {_n(c['cohesion_after'])}, change {_n(c['cohesion_change'])}",
+        "",
+        "## Record",
+        "",
+        f"scenario `{out.record.get('scenario')}`, file `{out.record.get('file')}`, parameter hash "
+        f"`{out.record.get('param_hash')}`, strategic-triangle {out.record.get('version')}, "
+        f"seed {out.record.get('seed')}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def dumps(out: Outcome) -> str:
+    """``outcome_dict`` as strict JSON text."""
+    return json.dumps(outcome_dict(out), indent=2, allow_nan=False)

@@ -1,0 +1,432 @@
+"""Scenario files: TOML data -> validated, immutable parameters.
+
+A scenario file is data, never code: it is read with :mod:`tomllib` and every key is checked
+against the registry in :mod:`triangle.parameters` (unknown keys, wrong types, out-of-range
+numbers and bad strategy lists are errors that name the file, the dotted key and the line).
+The schema reference is ``docs/scenarios.md``; its tables are made by
+:func:`triangle.schema.reference_markdown`.
+
+>>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["none"]},
+...                     "partnership": {"value": {"target": 4, "partner": 3}},
+...                     "schism": {"cost": {"target": "existential"}}})
+>>> s["schism.cost.target"], s["partnership.value.target"], s["counter.budget"]
+(inf, 4.0, inf)
+>>> s.replace({"wedge.reward": 2})["wedge.reward"]
+2.0
+>>> parse_override("schism.cost.partner=existential")
+('schism.cost.partner', 'existential')
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import numbers
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NoReturn
+
+from triangle.parameters import BY_PATH, PARAMETERS, SETTING_BY_PATH, SETTINGS, Parameter, Setting
+from triangle.strategies import parse_library
+
+_ORDER = ("scenario", "actors", "time", "partnership", "schism", "wedge", "counter", "threat",
+          "position", "relations", "solver")
+Leaf = Parameter | Setting
+
+
+def _is_list(s: Setting) -> bool:
+    return s.path in ("scenario.sources", "partnership.strategies") or isinstance(s.default, list)
+
+
+class ScenarioError(Exception):
+    """One-line, user-facing error in a scenario file or an override.
+
+    Attributes
+    ----------
+    file, key, expected, found : str
+        The file (or an override's origin, e.g. ``"--set"``), the dotted key (``None`` for a
+        TOML syntax error), what was expected and what was found.
+    line, hint : int or None, str or None
+        The key's line in the file, when known; a suggestion (``"did you mean ...?"``).
+    """
+
+    def __init__(self, file: str, key: str | None, expected: str, found: str,
+                 line: int | None = None, hint: str | None = None) -> None:
+        super().__init__(file, key, expected, found, line, hint)
+        self.file, self.key, self.expected, self.found = file, key, expected, found
+        self.line, self.hint = line, hint
+
+    def __str__(self) -> str:
+        where = self.file + (f": {self.key}" if self.key else "")
+        where += f" (line {self.line})" if self.line is not None else ""
+        text = f"{where}: expected {self.expected}, found {self.found}"
+        return text + (f"; {self.hint}" if self.hint else "")
+
+
+def _nest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Nested tables from (dotted path, value) pairs, the top-level tables in ``_ORDER``."""
+    rank = {name: i for i, name in enumerate(_ORDER)}
+    tree: dict[str, Any] = {}
+    for path, value in sorted(pairs, key=lambda pv: rank.get(pv[0].split(".")[0], len(rank))):
+        *tables, last = path.split(".")
+        node = tree
+        for part in tables:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return tree
+
+
+_TREE = _nest((leaf.path, leaf) for leaf in (*PARAMETERS, *SETTINGS))
+_LEAF_PATHS = [leaf.path for leaf in (*SETTINGS, *PARAMETERS)]
+_TABLE_PATHS = sorted({".".join(p.split(".")[:i]) for p in _LEAF_PATHS
+                       for i in range(1, p.count(".") + 1)})
+
+
+# --- line numbers -------------------------------------------------------------------------
+_TOKEN = re.compile(r'''(?P<nl>\n)|(?P<ws>[ \t\r]+)|(?P<comment>\#[^\n]*)
+  |(?P<str>"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')
+  |(?P<punct>[\[\]{},=])|(?P<bare>[^\s\[\]{},="'\#]+)''', re.VERBOSE | re.DOTALL)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map every dotted key and table of a (valid) TOML text to the line that defines it."""
+    found: dict[str, int] = {}
+    table: tuple[str, ...] = ()
+    stack: list[tuple[str, tuple[str, ...] | None]] = []  # ("t"|"a", path of an inline table)
+    parts: list[str] = []
+    target: tuple[str, ...] | None = ()
+    header, keypos, line = 0, True, 1
+    for m in _TOKEN.finditer(text):
+        kind, tok = m.lastgroup, m.group()
+        if kind in ("bare", "str") and (keypos or header):
+            parts += [p for p in tok.split(".") if p] if kind == "bare" else [tok.strip("\"'")]
+        elif tok == "[" and keypos and not stack and not parts:
+            header += 1
+        elif tok == "]" and header:
+            if parts:
+                table, parts = tuple(parts), []
+                found.setdefault(".".join(table), line)
+            header -= 1
+        elif tok == "=" and keypos:
+            base = stack[-1][1] if stack else table
+            target = None if base is None else (*base, *parts)
+            if target is not None:
+                found.setdefault(".".join(target), line)
+            parts, keypos = [], False
+        elif tok in "{[" and kind == "punct":
+            inside_array = bool(stack) and stack[-1][0] == "a"
+            stack.append(("t" if tok == "{" else "a", None if inside_array else target))
+            keypos = tok == "{"
+        elif tok in "}]" and kind == "punct":
+            if stack:
+                stack.pop()
+            parts, keypos = [], False
+        elif tok == "," and stack and stack[-1][0] == "t":
+            keypos = True
+        elif kind == "nl" and not stack:
+            parts, keypos = [], True
+        line += tok.count("\n")
+    return found
+
+
+# --- validation ---------------------------------------------------------------------------
+class _Context:
+    """Where values come from: the file name (or origin) and the lines of its keys."""
+
+    def __init__(self, file: str, lines: Mapping[str, int] | None = None) -> None:
+        self.file, self.lines = file, lines or {}
+
+    def fail(self, path: str, expected: str, found: str, hint: str | None = None) -> NoReturn:
+        parts = path.split(".")
+        line = next((self.lines[k] for k in (".".join(parts[:i]) for i in
+                     range(len(parts), 0, -1)) if k in self.lines), None)
+        raise ScenarioError(self.file, path, expected, found, line, hint)
+
+
+def _range(p: Parameter) -> str:
+    """``Parameter.range_text`` with open brackets at infinity (infinity is only a word)."""
+    return p.range_text().replace("[-inf", "(-inf").replace("inf]", "inf)")
+
+
+def _show(raw: Any) -> str:
+    """A found value as the user wrote it, with its type where that is the problem."""
+    if isinstance(raw, bool):
+        return f"{json.dumps(raw)} (a boolean)"
+    if isinstance(raw, str):
+        return json.dumps(raw, ensure_ascii=False)
+    if isinstance(raw, list | tuple):
+        return "[" + ", ".join(_show(x) for x in raw) + "] (an array)"
+    if isinstance(raw, numbers.Real):
+        return repr(raw) if isinstance(raw, float) else str(raw)
+    return "a table" if isinstance(raw, Mapping) else f"{raw} (a {type(raw).__name__})"
+
+
+def _suggest(path: str) -> str | None:
+    last = path.rsplit(".", 1)[-1]
+    same = [p for p in _LEAF_PATHS + _TABLE_PATHS if p.rsplit(".", 1)[-1] == last and p != path]
+    close = same or difflib.get_close_matches(path, _LEAF_PATHS + _TABLE_PATHS, n=1, cutoff=0.6)
+    return f"did you mean {close[0]}?" if close else None
+
+
+def _expected(node: Any) -> str:
+    if isinstance(node, Parameter):
+        return _range(node)
+    if isinstance(node, Setting):
+        if node.choices:
+            return "one of " + ", ".join(json.dumps(c) for c in node.choices)
+        if _is_list(node):
+            return "a non-empty list of strings"
+        return "a string"
+    return "a table with keys " + ", ".join(node)
+
+
+def _walk(raw: Any, node: Any, path: str, ctx: _Context) -> Iterator[tuple[str, Any]]:
+    """Yield (dotted path, raw value) of every leaf in ``raw``, checking keys and nesting."""
+    if not isinstance(node, dict):
+        if isinstance(raw, Mapping):
+            ctx.fail(path, _expected(node), "a table")
+        yield path, raw
+        return
+    if not isinstance(raw, Mapping):
+        ctx.fail(path or "<top level>", _expected(node), _show(raw))
+    for key, value in raw.items():
+        sub = f"{path}.{key}" if path else str(key)
+        if key not in node:
+            where = f"[{path}]" if path else "the top level"
+            ctx.fail(sub, f"a key of {where}: {', '.join(node)}", f"unknown key {json.dumps(key)}",
+                     _suggest(sub))
+        yield from _walk(value, node[key], sub, ctx)
+
+
+def _number(p: Parameter, raw: Any, ctx: _Context, allow_inf: bool) -> float:
+    if isinstance(raw, str) and p.infinite_word is not None and raw == p.infinite_word:
+        return math.inf
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
+        hint = None
+        if isinstance(raw, str) and p.infinite_word:
+            if difflib.get_close_matches(raw.lower(), [p.infinite_word], n=1, cutoff=0.6):
+                hint = f'did you mean "{p.infinite_word}"?'
+        ctx.fail(p.path, _range(p), _show(raw), hint)
+    value = float(raw)
+    if math.isinf(value) and not (allow_inf and value > 0 and p.infinite_word):
+        hint = f'write "{p.infinite_word}" for +infinity' if p.infinite_word else None
+        ctx.fail(p.path, _range(p), _show(value), hint)
+    if not p.admits(value):
+        ctx.fail(p.path, _range(p), _show(raw))
+    return value
+
+
+def _setting(s: Setting, raw: Any, ctx: _Context) -> Any:
+    expected = _expected(s)
+    if _is_list(s):
+        if (not isinstance(raw, list | tuple) or not raw
+                or not all(isinstance(x, str) and x.strip() for x in raw)):
+            ctx.fail(s.path, expected, _show(raw))
+        if s.path == "partnership.strategies":
+            try:
+                return tuple(strategy.name for strategy in parse_library(list(raw)))
+            except ValueError as exc:
+                ctx.fail(s.path, "a list of distinct strategy names", _show(raw), str(exc))
+        return tuple(raw)
+    if not isinstance(raw, str) or (s.choices and raw not in s.choices):
+        close = difflib.get_close_matches(str(raw), s.choices, n=1, cutoff=0.5)
+        ctx.fail(s.path, expected, _show(raw), f'did you mean "{close[0]}"?' if close else None)
+    if (s.path == "scenario.name" or s.path.startswith("actors.")) and not raw.strip():
+        ctx.fail(s.path, "a non-empty string", _show(raw))
+    return raw
+
+
+def _check(path: str, raw: Any, ctx: _Context, allow_inf: bool) -> Any:
+    if path in BY_PATH:
+        return _number(BY_PATH[path], raw, ctx, allow_inf)
+    return _setting(SETTING_BY_PATH[path], raw, ctx)
+
+
+def _cross_check(values: Mapping[str, float], given: Any, ctx: _Context) -> None:
+    ties, opposite = values["position.ties"], values["position.opposite"]
+    if ties > 0 and not ties > opposite:
+        key = "position.opposite" if "position.opposite" in given else "position.ties"
+        ctx.fail(key, "position.ties > position.opposite when position.ties > 0 (Wu 1996: "
+                 "a > b >= 0)", f"ties = {ties:g}, opposite = {opposite:g}")
+
+
+# --- the scenario -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scenario:
+    """A validated, immutable scenario: every parameter and setting resolved.
+
+    Attributes
+    ----------
+    values : Mapping[str, float]
+        Every numeric parameter by dotted path (read-only); the words ``"existential"`` and
+        ``"unlimited"`` are stored as ``float('inf')``.
+    settings : Mapping[str, Any]
+        Every setting by dotted path (read-only); lists are tuples of str.
+    file : str or None
+        The file the scenario was read from.
+    """
+
+    values: Mapping[str, float]
+    settings: Mapping[str, Any]
+    file: str | None = None
+
+    def __post_init__(self) -> None:
+        values = MappingProxyType({k: float(v) for k, v in self.values.items()})
+        settings = MappingProxyType({k: tuple(v) if isinstance(v, list | tuple) else v
+                                     for k, v in self.settings.items()})
+        odd = (set(values) ^ set(BY_PATH)) | (set(settings) ^ set(SETTING_BY_PATH))
+        if odd:
+            raise ValueError(f"a Scenario needs exactly the registry's paths; odd: {sorted(odd)}")
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "settings", settings)
+
+    def __hash__(self) -> int:
+        return hash((frozenset(self.values.items()), frozenset(self.settings.items()), self.file))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # mapping proxies do not pickle
+        return Scenario, (dict(self.values), dict(self.settings), self.file)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (``scenario.name``)."""
+        return self.settings["scenario.name"]
+
+    def __getitem__(self, path: str) -> Any:
+        """A value or a setting by dotted path."""
+        if path in self.values:
+            return self.values[path]
+        if path in self.settings:
+            return self.settings[path]
+        raise KeyError(f"unknown parameter path {path!r}; {_suggest(path) or 'see docs'}")
+
+    def replace(self, overrides: Mapping[str, Any], origin: str = "--set") -> Scenario:
+        """A new scenario with ``overrides`` (dotted path -> value) applied and validated.
+
+        Values are checked exactly as in a file, except that a Python ``float('inf')`` is
+        accepted where the parameter has an infinite word. Errors name ``origin`` as the file.
+        """
+        ctx = _Context(origin)
+        given: dict[str, Any] = {}
+        for path, raw in overrides.items():
+            node: Any = _TREE
+            for i, part in enumerate(path.split(".")):
+                if not isinstance(node, dict) or part not in node:
+                    where = ".".join(path.split(".")[:i])
+                    ctx.fail(path, f"a parameter path (no key {part!r} in "
+                             f"{where or 'the top level'})", f"unknown key {json.dumps(path)}",
+                             _suggest(path))
+                node = node[part]
+            for leaf, value in _walk(raw, node, path, ctx):
+                given[leaf] = _check(leaf, value, ctx, allow_inf=True)
+        values = {k: given.get(k, v) for k, v in self.values.items()}
+        settings = {k: given.get(k, v) for k, v in self.settings.items()}
+        _cross_check(values, given, ctx)
+        return Scenario(values, settings, self.file)
+
+    def param_hash(self) -> str:
+        """First 16 hex digits of the sha256 of a canonical JSON of values and settings."""
+        def canon(x: Any) -> Any:
+            if isinstance(x, float):
+                return "inf" if math.isinf(x) else x + 0.0
+            return list(x) if isinstance(x, tuple) else x
+        payload = {"values": {k: canon(v) for k, v in self.values.items()},
+                   "settings": {k: canon(v) for k, v in self.settings.items()}}
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def to_toml_dict(self) -> dict[str, Any]:
+        """Nested dict in the file's layout; infinite values are written as their words."""
+        words = {k: BY_PATH[k].infinite_word for k, v in self.values.items() if math.isinf(v)}
+        return _nest([*((k, words.get(k, v)) for k, v in self.values.items()),
+                      *((k, list(v) if isinstance(v, tuple) else v)
+                        for k, v in self.settings.items())])
+
+
+def parse_scenario(data: Mapping[str, Any], file: str = "<data>",
+                   text: str | None = None) -> Scenario:
+    """Validate parsed TOML ``data`` (nested tables) into a :class:`Scenario`.
+
+    ``file`` names the source in errors; ``text``, the TOML text, gives errors their lines.
+    Raises :class:`ScenarioError` for an unknown key, a wrong type, a value out of range, a
+    missing required key, a bad strategy list or a violated cross-field rule.
+    """
+    ctx = _Context(file, _key_lines(text) if text else None)
+    given = {path: _check(path, raw, ctx, allow_inf=False)
+             for path, raw in _walk(data, _TREE, "", ctx)}
+    for leaf in (*SETTINGS, *PARAMETERS):
+        if leaf.default is None and leaf.path not in given:
+            ctx.fail(leaf.path, f"{_expected(leaf)} (required: {leaf.description})", "nothing")
+    values = {p.path: given.get(p.path, p.default) for p in PARAMETERS}
+    settings = {s.path: given.get(s.path, s.default) for s in SETTINGS}
+    _cross_check(values, given, ctx)
+    return Scenario(values, settings, None if file == "<data>" else file)
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a TOML scenario file (data only: nothing in it is evaluated)."""
+    file = os.fspath(path)
+    try:
+        text = Path(file).read_bytes().decode("utf-8")
+    except OSError as exc:
+        found = (exc.strerror or str(exc)).lower()
+        raise ScenarioError(file, None, "a readable scenario file", found) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(file, None, "UTF-8 text", "undecodable bytes") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        at = re.search(r"at line (\d+)", msg)
+        line = int(at.group(1)) if at else text.count("\n") + 1 if "end of doc" in msg else None
+        found = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+        raise ScenarioError(file, None, "valid TOML", found[:1].lower() + found[1:] or "an error",
+                            line) from None
+    return parse_scenario(data, file, text)
+
+
+def parse_override(assignment: str) -> tuple[str, Any]:
+    """Split ``"PATH=VALUE"``; VALUE is read as a TOML value where it parses as one, else as a
+    plain string (so ``existential`` needs no quotes). Errors name ``--set`` as the file."""
+    path, sep, text = assignment.partition("=")
+    path, text = path.strip(), text.strip()
+    if not sep or not path or not text:
+        raise ScenarioError("--set", path or None, "PATH=VALUE, e.g. wedge.reward=2.5",
+                            json.dumps(assignment))
+    if path not in _LEAF_PATHS and path not in _TABLE_PATHS:
+        raise ScenarioError("--set", path, "a parameter path", f"unknown key {json.dumps(path)}",
+                            None, _suggest(path))
+    try:
+        value: Any = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text
+    setting = SETTING_BY_PATH.get(path)
+    if setting is not None and not _is_list(setting) and not isinstance(value, str):
+        value = text  # a name such as 2025 stays a string
+    if isinstance(value, float) and not math.isfinite(value):
+        leaf = BY_PATH.get(path)
+        word = leaf.infinite_word if leaf else None
+        raise ScenarioError("--set", path, _range(leaf) if leaf else "a finite number", text,
+                            None, f'write "{word}" for +infinity' if word else None)
+    return path, value
+
+
+# --- library ---------------------------------------------------------------------------
+def library_dir() -> Path:
+    """The repository's top-level ``scenarios/`` folder."""
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def list_library() -> list[tuple[str, str]]:
+    """(file stem, ``scenario.description``) of every scenario in :func:`library_dir`.
+
+    Each file is loaded and validated, so an invalid file raises :class:`ScenarioError`.
+    """
+    return [(f.stem, load_scenario(f).settings["scenario.description"])
+            for f in sorted(library_dir().glob("*.toml"))]

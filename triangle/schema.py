@@ -1,0 +1,94 @@
+"""JSON Schema and reference tables of the scenario format, generated from the registry.
+
+Both are made from :mod:`triangle.parameters`, so the schema editors validate against and the
+tables in ``docs/scenarios.md`` cannot drift from what the loader accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from triangle.parameters import PARAMETERS, SETTINGS, Parameter, Setting
+from triangle.scenario import _TREE, _expected, _is_list, _range
+from triangle.strategies import REGISTRY
+
+Leaf = Parameter | Setting
+
+def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
+    if isinstance(leaf, Parameter):
+        num: dict[str, Any] = {"type": "number"}
+        if math.isfinite(leaf.low):
+            num["exclusiveMinimum" if leaf.low_open else "minimum"] = leaf.low
+        if math.isfinite(leaf.high):
+            num["exclusiveMaximum" if leaf.high_open else "maximum"] = leaf.high
+        out = {"oneOf": [num, {"const": leaf.infinite_word}]} if leaf.infinite_word else num
+        out["description"] = f"{leaf.description} [{leaf.unit}]"
+        if leaf.default is not None:
+            out["default"] = leaf.infinite_word if math.isinf(leaf.default) else leaf.default
+        return out
+    if leaf.choices:
+        out = {"type": "string", "enum": list(leaf.choices)}
+    elif _is_list(leaf):
+        out = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
+        if leaf.path == "partnership.strategies":
+            names = "|".join(sorted(REGISTRY))
+            out["uniqueItems"] = True
+            out["items"]["pattern"] = rf"^\s*({names})\s*(\([^()]*\))?\s*$"
+    else:
+        out = {"type": "string", "minLength": 0 if leaf.path.endswith("description") else 1}
+    out["description"] = leaf.description
+    if leaf.default is not None:
+        out["default"] = list(leaf.default) if isinstance(leaf.default, tuple) else leaf.default
+    return out
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the TOML scenario format, generated from the registry."""
+    def table(node: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        props: dict[str, Any] = {}
+        required: list[str] = []
+        for key, sub in node.items():
+            if isinstance(sub, dict):
+                props[key], needed = table(sub)
+            else:
+                props[key], needed = _leaf_schema(sub), sub.default is None
+            if needed:
+                required.append(key)
+        out = {"type": "object", "additionalProperties": False, "properties": props}
+        return ({**out, "required": required} if required else out), bool(required)
+
+    schema, _ = table(_TREE)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "strategic-triangle scenario",
+            "description": "TOML scenario file of strategic-triangle (see docs/scenarios.md)",
+            **schema}
+
+
+def reference_markdown() -> str:
+    """The tables of docs/scenarios.md (one row per dotted path), made from the registry."""
+    rows = ["| Path | Meaning | Unit | Range | Default |", "|---|---|---|---|---|"]
+    for p in PARAMETERS:
+        default = ("required" if p.default is None else f'"{p.infinite_word}"'
+                   if math.isinf(p.default) else f"{p.default:g}")
+        rng = _range(p).removeprefix("a number in ")
+        rows.append(f"| `{p.path}` | {p.description} | {p.unit} | {rng} | {default} |")
+    rows += ["", "| Path | Meaning | Allowed | Default |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = "required" if s.default is None else json.dumps(s.default)
+        rows.append(f"| `{s.path}` | {s.description} | {_expected(s)} | `{default}` |")
+    return "\n".join(rows) + "\n"
+
+
+_BEGIN, _END = "<!-- BEGIN GENERATED REFERENCE -->\n", "<!-- END GENERATED REFERENCE -->"
+
+
+def write_reference(path: str | os.PathLike[str] = "docs/scenarios.md") -> None:
+    """Rewrite the generated block of ``docs/scenarios.md`` from :func:`reference_markdown`."""
+    doc = Path(path)
+    text = doc.read_text(encoding="utf-8")
+    start, end = text.index(_BEGIN) + len(_BEGIN), text.index(_END)
+    doc.write_text(text[:start] + reference_markdown() + text[end:], encoding="utf-8")

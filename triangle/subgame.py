@@ -1,0 +1,186 @@
+"""The partnership subgame: meta-game over the strategy library, its equilibria and selection.
+
+For a fixed divider package and counter-inducement the target (rows) and the partner
+(columns) choose strategies from the library; the bimatrix of exact present values
+(:mod:`triangle.repeated`) is the meta-game (Axelrod 1984's tournament matrix read as a
+game; Binmore & Samuelson 1992).  Its equilibria are the partnership's equilibria.
+
+Present values at one strategy pair, per actor ``i`` (flows per period):
+
+``V_T = flow_T + m dt duration_T + hit_T W_T + u dt / (1 - delta_T s)``,
+``V_P = flow_P - m dt duration_P + hit_P W_P``, with
+``W_T = -S_T + O_T dt / (1 - delta_T) + r dt / (1 - delta_T s)`` and
+``W_P = -S_P + O_P dt / (1 - delta_P)``.
+
+**Existential costs.**  ``S = inf`` makes ``W = -inf`` wherever ``hit > 0``.  The
+equilibria are computed on a finite stand-in ``S' > S_bar``, where ``S_bar`` is the
+smallest cost above which, in every column (row) of the actor's meta-game, any strategy
+more exposed to a schism (larger ``hit``) is strictly worse than any less exposed one:
+``S_bar = max over such pairs of c + (F_i - F_k) / (hit_i - hit_k)`` with ``c`` the rest of
+``W``.  Above ``S_bar`` the ordinal structure of the actor's payoffs within each opposing
+strategy no longer depends on ``S``; so every pure equilibrium, every best-response set
+against a pure strategy and every admissibility test is the same for all costs above it.
+Present values themselves stay exact (``-inf`` only where a schism can really happen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .equilibria import EquilibriumBatch, solve_batch, weakly_dominated
+
+SELECTIONS = ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")
+
+
+def exact_value(base: np.ndarray, hit: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """``base + hit * W`` with ``0 * (-inf) = 0``: a schism that never happens costs nothing."""
+    W_b = np.broadcast_to(W, hit.shape)
+    return base + np.where(hit > 0, hit * np.where(hit > 0, W_b, 0.0), 0.0)
+
+
+def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
+                      eps: float = 1e-12) -> np.ndarray:
+    """Cost ``S_bar`` above which exposure to a schism orders the actor's payoffs (module doc).
+
+    Parameters
+    ----------
+    F : numpy.ndarray
+        Payoff without the schism value, shape ``(n, k, k)``.
+    hit : numpy.ndarray
+        Discounted schism probability, same shape.
+    c : numpy.ndarray
+        Schism value without the cost (``W + S``), shape ``(n,)``.
+    axis : int
+        The actor's own strategy axis: 1 for the target (rows), 2 for the partner.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``, at least 0.
+    """
+    own = np.moveaxis(F, axis, -1)  # (n, other, own)
+    exp = np.moveaxis(hit, axis, -1)
+    dF = own[..., :, None] - own[..., None, :]
+    dh = exp[..., :, None] - exp[..., None, :]
+    ratio = np.where(dh > eps, dF / np.where(dh > eps, dh, 1.0), -np.inf)
+    bound = c + ratio.max(axis=(1, 2, 3))
+    return np.maximum(np.where(np.isfinite(bound), bound, 0.0), 0.0)
+
+
+@dataclass(frozen=True)
+class MetaGame:
+    """Meta-game payoffs at ``n`` points.
+
+    ``A``/``B`` are exact (may hold ``-inf``); ``A_solve``/``B_solve`` are finite stand-ins
+    with the same equilibria (existential costs replaced above their bound).
+    """
+
+    A: np.ndarray
+    B: np.ndarray
+    A_solve: np.ndarray
+    B_solve: np.ndarray
+    bound_T: np.ndarray
+    bound_P: np.ndarray
+
+
+def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P: np.ndarray,
+              c_T: np.ndarray, c_P: np.ndarray, upfront_T: np.ndarray, dt: np.ndarray) -> MetaGame:
+    """Assemble the meta-game from the chain table for counter ``m`` per year (module doc)."""
+    col = (slice(None), None, None)
+    F_T = table["flow_T"] + (m * dt)[col] * table["duration_T"] + upfront_T[col]
+    F_P = table["flow_P"] - (m * dt)[col] * table["duration_P"]
+    bound_T = existential_bound(F_T, table["hit_T"], c_T, axis=1)
+    bound_P = existential_bound(F_P, table["hit_P"], c_P, axis=2)
+    stand_T = np.where(np.isinf(S_T), 2.0 * bound_T + 1.0, S_T)
+    stand_P = np.where(np.isinf(S_P), 2.0 * bound_P + 1.0, S_P)
+    A = exact_value(F_T, table["hit_T"], (c_T - S_T)[col])
+    B = exact_value(F_P, table["hit_P"], (c_P - S_P)[col])
+    A_solve = F_T + table["hit_T"] * (c_T - stand_T)[col]
+    B_solve = F_P + table["hit_P"] * (c_P - stand_P)[col]
+    return MetaGame(A, B, A_solve, B_solve, bound_T, bound_P)
+
+
+def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """``x^T V y`` per point and equilibrium, exact with ``-inf`` entries of zero weight.
+
+    ``x``: ``(n, K, k)``, ``y``: ``(n, K, l)``, ``V``: ``(n, k, l)`` -> ``(n, K)``.
+    """
+    weight = x[:, :, :, None] * y[:, :, None, :]
+    live = weight > 0
+    terms = np.where(live, weight * np.where(live, V[:, None], 0.0), 0.0)
+    return terms.sum(axis=(2, 3))
+
+
+@dataclass(frozen=True)
+class SubgameSolution:
+    """Equilibria of the subgame at ``n`` points with each equilibrium's consequences.
+
+    Arrays over ``(n, K)`` equilibrium slots: ``V_T``, ``V_P`` (exact PVs), ``hit_D``,
+    ``duration_D``, ``p_schism``; ``admissible`` marks valid equilibria in undominated
+    strategies; ``selected`` is the index chosen by the rule per point.
+    """
+
+    batch: EquilibriumBatch
+    game: MetaGame
+    V_T: np.ndarray
+    V_P: np.ndarray
+    hit_D: np.ndarray
+    duration_D: np.ndarray
+    p_schism: np.ndarray
+    admissible: np.ndarray
+    selected: np.ndarray
+
+    def pick(self, values: np.ndarray) -> np.ndarray:
+        """Values at the selected equilibrium: ``values[g, selected[g]]``."""
+        return np.take_along_axis(values, self.selected[:, None], axis=1)[:, 0]
+
+
+def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
+                  selection: str, backend: str) -> SubgameSolution:
+    """Equilibria of the meta-game, their consequences, and the selected one.
+
+    ``divider_value(hit_D, duration_D)`` maps the divider's chain quantities to its PV, so
+    that ``best_for_divider`` and ``worst_for_divider`` can rank equilibria.
+
+    Selection (Harsanyi & Selten 1988 for payoff dominance): among admissible equilibria,
+    ``payoff_dominant`` takes one that no other beats for both partners, else the largest
+    sum of the partners' values; ``best_for_divider``/``worst_for_divider`` rank by the
+    divider's value; ``all`` reports the worst for the divider, and robustness is judged
+    over all admissible equilibria by the caller.
+    """
+    if selection not in SELECTIONS:
+        raise ValueError(f"unknown selection {selection!r}; use one of {SELECTIONS}")
+    batch = solve_batch(game.A_solve, game.B_solve, backend)
+    x, y, valid = batch.x, batch.y, batch.valid
+    V_T, V_P = expected(x, y, game.A), expected(x, y, game.B)
+    hit_D = expected(x, y, table["hit_D"])
+    duration_D = expected(x, y, table["duration_D"])
+    p_schism = np.clip(expected(x, y, table["p_horizon"]), 0.0, 1.0)
+    dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve)
+    uses_dominated = (np.einsum("nkr,nr->nk", x, dom_T.astype(float)) > 0) | (
+        np.einsum("nkc,nc->nk", y, dom_P.astype(float)) > 0)
+    admissible = valid & ~uses_dominated
+    admissible = np.where(admissible.any(axis=1, keepdims=True), admissible, valid)
+    V_D = divider_value(hit_D, duration_D)
+    if selection == "payoff_dominant":
+        beats = (V_T[:, :, None] >= V_T[:, None, :]) & (V_P[:, :, None] >= V_P[:, None, :])
+        dominant = np.all(beats | ~admissible[:, None, :], axis=2) & admissible
+        total = np.where(admissible, V_T + V_P, -np.inf)
+        fallback = _first_max(total, admissible)
+        selected = np.where(dominant.any(axis=1), np.argmax(dominant, axis=1), fallback)
+    elif selection == "best_for_divider":
+        selected = _first_max(V_D, admissible)
+    else:
+        selected = _first_max(-V_D, admissible)
+    return SubgameSolution(batch, game, V_T, V_P, hit_D, duration_D, p_schism, admissible,
+                           selected)
+
+
+def _first_max(score: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Index of the largest score among masked slots (first on ties, first slot if none)."""
+    masked = np.where(mask, score, -np.inf)
+    best = masked.max(axis=1, keepdims=True)
+    hits = mask & (masked >= best)
+    return np.where(hits.any(axis=1), np.argmax(hits, axis=1), 0)

@@ -1,0 +1,199 @@
+"""Verdicts: what the wedge did, measured against the same triangle without it.
+
+Per point, with the package solved by backward induction (:mod:`triangle.wedge`) and the
+same triangle with no offer as the baseline (DESIGN §5; first that applies wins):
+
+* ``no_attempt``: the divider offered nothing;
+* ``success``: schism, and the divider is better off than without the wedge;
+* ``pyrrhic``: schism, and the divider is worse off;
+* ``backfire``: no schism, and the partnership's cohesion rose;
+* ``pocketed``: no schism, and the target kept the up-front concessions;
+* ``failed``: no schism, and nothing else moved.
+
+An outcome is a schism when its probability within the horizon exceeds
+``solver.schism_probability``.  Cohesion is the target's stay-minus-break present value
+with no divider offer, ``S_T + (R_T - O_T) dt / (1 - delta_T)`` (``inf`` for an existential
+cost); the episode changes it for good by the partner's counter-inducement and the threat
+response to pressure, ``(m - m_0 + threat_T * pressure) dt / (1 - delta_T)``, which is
+finite even when cohesion is not.  Backfire means that change is positive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import closed_form as cf
+from .dittmer import configuration, roles
+from .wedge import Model, Package, Stage, build_stage, counter_offer, keeps_partnership
+
+VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the model says at ``n`` points, as arrays (see :func:`evaluate`)."""
+
+    model: Model
+    package: Package
+    stage: Stage
+    counter: np.ndarray
+    solution: object
+    baseline: object
+    columns: dict[str, np.ndarray]
+    verdicts: np.ndarray  # (n, K) verdict of every equilibrium slot
+
+
+def fixed_package(model: Model) -> Package:
+    """The scenario's own package (policy evaluation)."""
+    return Package(model["wedge.upfront"], model["wedge.reward"], model["wedge.pressure"])
+
+
+def _schism_after_counter(model: Model, package: Package) -> tuple[np.ndarray, Stage]:
+    stage = build_stage(model, package)
+    m = counter_offer(stage)
+    sol = stage.solve(m, model.search_backend)
+    return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection), stage
+
+
+def _divider_value(model: Model, package: Package) -> np.ndarray:
+    stage = build_stage(model, package)
+    sol = stage.solve(counter_offer(stage), model.search_backend)
+    return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
+
+
+def optimal_package(model: Model) -> Package:
+    """The divider's best package (mode ``optimize``), by bisection over the reward.
+
+    For each pressure level in ``{0, wedge.pressure}`` the least reward that still splits the
+    partnership after the partner's best counter is found by bisection on ``[0, r_cap]``
+    (``r_cap`` the closed-form largest worthwhile reward, or the scenario's reward if larger);
+    the divider then takes the package with the highest present value, the empty package
+    included.  Up-front concessions are dropped: they are paid whatever the target does and
+    so never change its choice.
+    """
+    n = model.n
+    zeros = np.zeros(n)
+    s, d = model.survival, model.delta("divider")
+    r_cap = np.maximum(cf.divider_max_reward(model["schism.value_to_divider"], d, s,
+                                             model["wedge.alliance_cost"]), model["wedge.reward"])
+    r_cap = np.maximum(r_cap, 0.0)
+    best = Package(zeros, zeros, zeros)
+    best_value = _divider_value(model, best)
+    for pressure in (zeros, model["wedge.pressure"]):
+        splits, _ = _schism_after_counter(model, Package(zeros, r_cap, pressure))
+        lo, hi = zeros.copy(), r_cap.copy()
+        for _ in range(200):
+            active = splits & (hi - lo > 1e-10 * np.maximum(1.0, hi))
+            if not active.any():
+                break
+            mid = 0.5 * (lo + hi)
+            now, _ = _schism_after_counter(model, Package(zeros, mid, pressure))
+            hi = np.where(active & now, mid, hi)
+            lo = np.where(active & ~now, mid, lo)
+        for reward in (np.where(splits, hi, 0.0), zeros):
+            candidate = Package(zeros, reward, pressure)
+            value = _divider_value(model, candidate)
+            better = value > best_value + 1e-12 * np.maximum(1.0, np.abs(best_value))
+            best = Package(zeros, np.where(better, reward, best.reward),
+                           np.where(better, pressure, best.pressure))
+            best_value = np.where(better, value, best_value)
+    return best
+
+
+def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
+    """Solve the triangle at every point of ``model`` and classify the outcome.
+
+    Parameters
+    ----------
+    model : Model
+        Parameters at ``n`` points.
+    mode : {"fixed", "optimize"}
+        Evaluate the scenario's package, or let the divider choose its best one.
+
+    Returns
+    -------
+    Evaluation
+        ``columns`` holds one array per output: ``verdict``, ``robust``, ``schism``,
+        ``p_schism``, ``margin``, ``r_star``, ``r_star_max``, ``m_max``, ``r_max``, ``counter_offer``,
+        ``cohesion_before``, ``cohesion_after``, ``cohesion_change``, ``pv_divider``,
+        ``pv_target``, ``pv_partner``, ``pv_divider_baseline``, ``configuration``,
+        ``role_divider``, ``role_target``, ``role_partner``, ``upfront``, ``reward``,
+        ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``.
+    """
+    package = optimal_package(model) if mode == "optimize" else fixed_package(model)
+    stage = build_stage(model, package)
+    m = counter_offer(stage)
+    sol = stage.solve(m)
+    zeros = np.zeros(model.n)
+    base_stage = build_stage(model, Package(zeros, zeros, zeros))
+    m0 = counter_offer(base_stage)
+    base = base_stage.solve(m0)
+    V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
+    V_D0 = base.pick(base_stage.divider_value(base.hit_D, base.duration_D))
+
+    threshold = model["solver.schism_probability"]
+    dt, dT = model.dt, model.delta("target")
+    S_T = model["schism.cost.target"]
+    gap = (model["partnership.value.target"] - model["schism.outside.target"]) * dt / (1 - dT)
+    before = np.where(np.isinf(S_T), np.inf, S_T + gap)
+    change = (m - m0 + model["threat.response.target"] * package.pressure) * dt / (1 - dT)
+    after = np.where(np.isinf(before), np.inf, before + change)
+
+    col = (slice(None), None)
+    schism_k = sol.p_schism > threshold[col]
+    verdicts = np.select(
+        [~package.attempt[col] & np.ones_like(schism_k), schism_k & (V_D_all > V_D0[col]),
+         schism_k, (change > 0)[col] & np.ones_like(schism_k), (package.upfront > 0)[col]
+         & np.ones_like(schism_k)],
+        ["no_attempt", "success", "pyrrhic", "backfire", "pocketed"], default="failed",
+    ).astype(object)
+    verdict = verdicts[np.arange(model.n), sol.selected]
+    robust = np.all((verdicts == verdict[:, None]) | ~sol.admissible, axis=1)
+    schism = sol.pick(schism_k.astype(float)) > 0.5
+
+    tp = np.where(schism, -1.0, 1.0)
+    took = schism | (package.upfront > 0)
+    d_t = np.where(took & (package.pressure == 0), 1.0, -1.0)
+    d_p = model.divider_partner * np.ones(model.n)
+    who = roles(tp, d_t, d_p)
+
+    s = model.survival
+    r_star = cf.threshold_reward(S_T, stage.R_T, stage.O_T, m, dT, s, dt)
+    m_max = cf.partner_max_counter(model["schism.cost.partner"], stage.R_P, stage.O_P,
+                                   model.delta("partner"), dt, model["counter.budget"])
+    r_star_max = cf.threshold_reward(S_T, stage.R_T, stage.O_T, m_max, dT, s, dt)
+    r_max = cf.divider_max_reward(model["schism.value_to_divider"], model.delta("divider"), s,
+                                  model["wedge.alliance_cost"])
+    columns = {
+        "verdict": verdict,
+        "robust": robust,
+        "schism": schism,
+        "p_schism": sol.pick(sol.p_schism),
+        "margin": cf.wedge_margin(r_max, r_star_max),
+        "r_star": r_star,
+        "r_star_max": r_star_max,
+        "m_max": m_max,
+        "r_max": r_max,
+        "counter_offer": m,
+        "cohesion_before": before,
+        "cohesion_after": after,
+        "cohesion_change": change,
+        "pv_divider": sol.pick(V_D_all),
+        "pv_target": sol.pick(sol.V_T),
+        "pv_partner": sol.pick(sol.V_P),
+        "pv_divider_baseline": V_D0,
+        "configuration": configuration(tp, d_t, d_p),
+        "role_divider": who["divider"],
+        "role_target": who["target"],
+        "role_partner": who["partner"],
+        "upfront": package.upfront,
+        "reward": package.reward,
+        "pressure": package.pressure,
+        "degenerate": sol.batch.degenerate,
+        "n_equilibria": sol.batch.valid.sum(axis=1),
+        "bound_target": sol.game.bound_T,
+        "bound_partner": sol.game.bound_P,
+    }
+    return Evaluation(model, package, stage, m, sol, base, columns, verdicts)

@@ -1,0 +1,246 @@
+"""The triangle by backward induction: divider's package, partner's counter, partnership.
+
+1. The divider (D) offers up-front concessions ``u``, a conditional reward ``r`` (paid once
+   the partnership has split, for as long as D's commitment survives) and coercive
+   pressure on the target (T) while the partnership lasts.
+2. The partner (P) sees the package and pays the target the least counter-inducement
+   ``m`` in ``[0, budget]`` that keeps the partnership (no schism in the selected
+   equilibrium), if that leaves P better off than paying nothing.
+3. T and P play the repeated partnership game (:mod:`triangle.subgame`).
+
+Effective per-year payoffs (Walt 1987's balance of threat: coercion draws the partners
+together): ``R_T' = R_T + (threat_T - 1) * pressure``, ``R_P' = R_P + threat_P * pressure``;
+positional payoffs (Wu 1996), when on, add to the flows before and after a schism.
+
+The divider's present value at an equilibrium, with ``E[delta_D ** tau]`` (``hit_D``) and the
+discounted pre-schism duration ``duration_D``:
+
+``V_D = hit_D [(G + pos_D') dt / (1 - delta_D) - (1 + a) r dt / (1 - delta_D s)]
++ (pos_D - a * pressure) dt duration_D - (1 + a) u dt / (1 - delta_D s)
+- courting dt / (1 - delta_D) [if D offers anything]``.
+
+Every function works on arrays of parameter points; loops run over search iterations,
+never over points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dittmer import positional_payoff
+from .repeated import observation_error, values_table
+from .stage import stage_payoffs
+from .strategies import Strategy
+from .subgame import MetaGame, SubgameSolution, meta_game, solve_subgame
+
+RTOL = 1e-12
+STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's reward
+
+
+@dataclass(frozen=True)
+class Model:
+    """Parameters at ``n`` points (``p``: dotted path -> array ``(n,)``) and the settings."""
+
+    p: dict[str, np.ndarray]
+    library: tuple[Strategy, ...]
+    selection: str
+    backend: str
+    search_backend: str
+    divider_partner: float  # baseline sign of the D–P dyad, +1 or -1
+
+    @property
+    def n(self) -> int:
+        return next(iter(self.p.values())).shape[0]
+
+    def __getitem__(self, path: str) -> np.ndarray:
+        return self.p[path]
+
+    @property
+    def dt(self) -> np.ndarray:
+        return self.p["time.period_years"]
+
+    def delta(self, who: str) -> np.ndarray:
+        """Per-period discount ``delta_i = beta_i ** dt``."""
+        return self.p[f"time.patience.{who}"] ** self.dt
+
+    @property
+    def survival(self) -> np.ndarray:
+        """Per-period survival of D's commitment, ``s = durability ** dt``."""
+        return self.p["wedge.durability"] ** self.dt
+
+    def take(self, idx: np.ndarray) -> Model:
+        """The model restricted to points ``idx``."""
+        return Model({k: v[idx] for k, v in self.p.items()}, self.library, self.selection,
+                     self.backend, self.search_backend, self.divider_partner)
+
+
+def make_model(values: Mapping[str, object], library: tuple[Strategy, ...], selection: str,
+               backend: str, divider_partner: str = "-", search_backend: str = "batched") -> Model:
+    """Broadcast every parameter to a common 1-D shape and build a :class:`Model`."""
+    arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()}
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    if len(shape) != 1:
+        raise ValueError("parameter arrays must be one-dimensional")
+    p = {k: np.ascontiguousarray(np.broadcast_to(a, shape)) for k, a in arrays.items()}
+    return Model(p, library, selection, backend, search_backend,
+                 1.0 if divider_partner == "+" else -1.0)
+
+
+@dataclass(frozen=True)
+class Package:
+    """The divider's package per point: per-year ``upfront``, ``reward`` and ``pressure``."""
+
+    upfront: np.ndarray
+    reward: np.ndarray
+    pressure: np.ndarray
+
+    @property
+    def attempt(self) -> np.ndarray:
+        return (self.upfront > 0) | (self.reward > 0) | (self.pressure > 0)
+
+    def take(self, idx: np.ndarray) -> Package:
+        return Package(self.upfront[idx], self.reward[idx], self.pressure[idx])
+
+
+def positions(model: Model, package: Package) -> tuple[dict, dict]:
+    """Positional flows per actor before and after a schism (zero unless ``position.ties > 0``)."""
+    ones = np.ones(model.n)
+    a, b = model["position.ties"], model["position.opposite"]
+    dp = model.divider_partner * ones
+    courted = np.where((package.upfront > 0) & (package.pressure == 0), 1.0, -1.0)
+    # After a schism the target has broken towards the divider and the pressure is over.
+    return (positional_payoff(ones, courted, dp, a, b), positional_payoff(-ones, ones, dp, a, b))
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Everything fixed once the package is: chain table and schism values per point."""
+
+    model: Model
+    package: Package
+    table: dict[str, np.ndarray]
+    c_T: np.ndarray
+    c_P: np.ndarray
+    upfront_T: np.ndarray
+    R_T: np.ndarray
+    R_P: np.ndarray
+    O_T: np.ndarray
+    O_P: np.ndarray
+    pos_D: tuple[np.ndarray, np.ndarray]
+
+    def game(self, m: np.ndarray) -> MetaGame:
+        md = self.model
+        return meta_game(self.table, m, md["schism.cost.target"], md["schism.cost.partner"],
+                         self.c_T, self.c_P, self.upfront_T, md.dt)
+
+    def divider_value(self, hit_D: np.ndarray, duration_D: np.ndarray) -> np.ndarray:
+        """The divider's PV (module doc) for chain quantities of shape ``(n, K)``."""
+        md, pk = self.model, self.package
+        dt, d, s, a = md.dt, md.delta("divider"), md.survival, md["wedge.alliance_cost"]
+        pre, post = self.pos_D
+        split = (md["schism.value_to_divider"] + post) * dt / (1 - d) - (
+            1 + a) * pk.reward * dt / (1 - d * s)
+        running = (pre - a * pk.pressure) * dt
+        fixed = -(1 + a) * pk.upfront * dt / (1 - d * s) - np.where(
+            pk.attempt, md["wedge.courting_cost"] * dt / (1 - d), 0.0)
+        col = (slice(None), None)
+        return hit_D * split[col] + duration_D * running[col] + fixed[col]
+
+    def solve(self, m: np.ndarray, backend: str | None = None) -> SubgameSolution:
+        md = self.model
+        return solve_subgame(self.table, self.game(m), self.divider_value, md.selection,
+                             backend or md.backend)
+
+    def take(self, idx: np.ndarray) -> Stage:
+        return Stage(self.model.take(idx), self.package.take(idx),
+                     {k: v[idx] for k, v in self.table.items()}, self.c_T[idx], self.c_P[idx],
+                     self.upfront_T[idx], self.R_T[idx], self.R_P[idx], self.O_T[idx],
+                     self.O_P[idx], (self.pos_D[0][idx], self.pos_D[1][idx]))
+
+
+def build_stage(model: Model, package: Package) -> Stage:
+    """Effective payoffs under the package and the exact chain table of every strategy pair."""
+    md, dt = model, model.dt
+    pre, post = positions(model, package)
+    R_T = md["partnership.value.target"] + (md["threat.response.target"] - 1) * package.pressure \
+        + pre["target"]
+    R_P = md["partnership.value.partner"] + md["threat.response.partner"] * package.pressure \
+        + pre["partner"]
+    O_T = md["schism.outside.target"] + post["target"]
+    O_P = md["schism.outside.partner"] + post["partner"]
+    stage_T, stage_P = stage_payoffs(
+        R_T, R_P, md["partnership.hedge_gain.target"], md["partnership.hedge_gain.partner"],
+        md["partnership.hedge_loss.target"], md["partnership.hedge_loss.partner"],
+        md["partnership.fraying.target"], md["partnership.fraying.partner"])
+    delta = {"T": md.delta("target"), "P": md.delta("partner"), "D": md.delta("divider")}
+    e = observation_error(md["partnership.noise"], md["partnership.consultation"])
+    periods = np.maximum(1, np.rint(md["time.horizon_years"] / dt)).astype(np.int64)
+    table = values_table(md.library, stage_T * dt[:, None, None], stage_P * dt[:, None, None],
+                         delta, e, periods)
+    s = md.survival
+    c_T = O_T * dt / (1 - delta["T"]) + package.reward * dt / (1 - delta["T"] * s)
+    c_P = O_P * dt / (1 - delta["P"])
+    upfront_T = package.upfront * dt / (1 - delta["T"] * s)
+    return Stage(model, package, table, c_T, c_P, upfront_T, R_T, R_P, O_T, O_P,
+                 (pre["divider"], post["divider"]))
+
+
+def keeps_partnership(sol: SubgameSolution, threshold: np.ndarray, selection: str) -> np.ndarray:
+    """No schism: in every admissible equilibrium for ``all``, else in the selected one."""
+    calm = sol.p_schism <= threshold[:, None]
+    if selection == "all":
+        return np.all(calm | ~sol.admissible, axis=1)
+    return sol.pick(calm.astype(float)) > 0.5
+
+
+def counter_offer(stage: Stage) -> np.ndarray:
+    """The partner's counter-inducement per year at every point (module doc, step 2).
+
+    Bracket by quadrupling from a small start, then bisect to a relative ``1e-12`` on the
+    monotone predicate "the partnership holds"; the partner then pays ``STRICT`` (relative)
+    above that least ``m``, so that the target strictly prefers to stay, and only if it
+    prefers that to paying nothing.  Searches use ``model.search_backend``.
+    """
+    md = stage.model
+    n = md.n
+    threshold = md["solver.schism_probability"]
+    budget = md["counter.budget"]
+    search = md.search_backend
+    m = np.zeros(n)
+    holds0 = keeps_partnership(stage.solve(m, search), threshold, md.selection)
+    todo = np.flatnonzero(~holds0 & (budget > 0))
+    if todo.size == 0:
+        return m
+    sub = stage.take(todo)
+    sub_budget, sub_thr = budget[todo], threshold[todo]
+    lo = np.zeros(todo.size)
+    scale = 1.0 + np.abs(sub.R_T) + np.abs(sub.R_P)
+    hi = np.minimum(sub_budget, 1e-3 * scale)
+    found = np.zeros(todo.size, dtype=bool)
+    for _ in range(80):  # bracket: 4**80 covers any finite payoff scale
+        ok = keeps_partnership(sub.solve(hi, search), sub_thr, md.selection)
+        found |= ok
+        grow = ~found & (hi < sub_budget)
+        if not grow.any():
+            break
+        lo = np.where(grow, hi, lo)
+        hi = np.where(grow, np.minimum(sub_budget, hi * 4.0), hi)
+    for _ in range(200):
+        active = found & (hi - lo > RTOL * np.maximum(1.0, hi))
+        if not active.any():
+            break
+        mid = 0.5 * (lo + hi)
+        ok = keeps_partnership(sub.solve(mid, search), sub_thr, md.selection)
+        hi = np.where(active & ok, mid, hi)
+        lo = np.where(active & ~ok, mid, lo)
+    # Pay a hair above the threshold so the target strictly prefers to stay; at the threshold
+    # itself it is indifferent and breaking stays an equilibrium (a knife edge, not a verdict).
+    hi = np.where(found, np.minimum(sub_budget, hi * (1.0 + STRICT) + STRICT), hi)
+    with_counter = sub.solve(np.where(found, hi, 0.0), search)
+    without = sub.solve(np.zeros(todo.size), search)
+    worth_it = found & (with_counter.pick(with_counter.V_P) >= without.pick(without.V_P))
+    m[todo] = np.where(worth_it, hi, 0.0)
+    return m
