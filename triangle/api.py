@@ -31,7 +31,7 @@ ACTOR_ROLES = ("divider", "target", "partner")
 
 
 def model_of(scenario: Scenario, points: Mapping[str, ArrayLike] | None = None,
-             backend: str | None = None, search_backend: str = "batched") -> Model:
+             backend: str | None = None, search_backend: str = "pure") -> Model:
     """The vectorised :class:`~triangle.wedge.Model` of a scenario, with some parameters as arrays.
 
     Parameters

@@ -124,6 +124,8 @@ class _Level:
     t_prev: np.ndarray  # (nT,) rank of T without its last element among (k-1)-sets
     s_elem: np.ndarray  # (nS, k-1) the (k-1)-sets S of rows
     s_minus: np.ndarray  # (nS, k-1) rank of S without its t-th element among (k-2)-sets
+    up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
+    up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
 
 
 @cache
@@ -146,8 +148,14 @@ def _level(p: int, q: int, k: int) -> _Level:
     tight, _ = _combos(q, k)
     t_prev = np.array([_combos(q, k - 1)[1][t[:-1]] for t in map(tuple, tight.tolist())])
     s_minus = _drop_ranks(p, k - 1) if k >= 2 else np.zeros((1, 0), dtype=np.intp)
+    up = _combos(q, k + 1)[1]
+    rank = [[up[tuple(sorted((*t, j)))] for j in range(q) if j not in t] for t in tight.tolist()]
+    sign = [[(-1.0) ** (k - 1 + sum(u > j for u in t)) for j in range(q) if j not in t]
+            for t in tight.tolist()]
+    shape = (len(tight), q - k)
     return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
-                  _combos(p, k - 1)[0], s_minus)
+                  _combos(p, k - 1)[0], s_minus, np.array(rank, dtype=np.intp).reshape(shape),
+                  np.array(sign).reshape(shape))
 
 
 def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
@@ -158,38 +166,66 @@ def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarra
     ``r = 1..k-1`` and ``S`` a ``(k-1)``-set of rows, by Laplace expansion along the last row.
     """
     last, first = lv.tight[:, -1], lv.tight[:, 0]
-    diff = (Ct[:, last] - Ct[:, first]).transpose(1, 0, 2)  # (nT, p, N)
+    diff = (Ct[:, last] - Ct[:, first]).transpose(1, 0, 2).copy()  # (nT, p, N)
     prev = M[lv.t_prev]  # (nT, nS_{k-2}, N)
-    out = np.zeros((len(lv.tight), len(lv.s_elem), Ct.shape[2]))
+    out = np.empty((len(lv.tight), len(lv.s_elem), Ct.shape[2]))
+    a, b = np.empty_like(out), np.empty_like(out)
     for t in range(k - 1):
-        term = diff[:, lv.s_elem[:, t]] * prev[:, lv.s_minus[:, t]]
-        out += term if (k - 2 + t) % 2 == 0 else -term
-    return out
+        np.take(diff, lv.s_elem[:, t], axis=1, out=a, mode="wrap")  # mode: unbuffered out
+        np.take(prev, lv.s_minus[:, t], axis=1, out=b, mode="wrap")
+        np.multiply(a, b, out=out if t == 0 else a)
+        if t > 0:
+            (np.add if t % 2 == 0 else np.subtract)(out, a, out=out)
+    return out if k % 2 == 0 else np.negative(out, out=out)  # Laplace sign (-1)^(k-2+t)
 
 
-def _vertices(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, thr: np.ndarray) -> tuple:
+def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float,
+              thr: np.ndarray) -> tuple:
     """Vertices of ``{z in simplex, C^T z <= w}`` from all level-``k`` systems ``(I, T)``.
 
-    ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``; by Cramer's rule
-    ``z_i`` is proportional to ``c_i = (-1)^i det(D_T[:, I minus i])``, so ``z_I = c / sum(c)``.
-    Returns, for the feasible ones (``z >= -tol``, every ``j`` in ``T`` a best response within
-    ``tol``), the game index, the ranks of ``T`` and ``I``, ``z`` and the best-response mask.
+    ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``.  By Cramer's rule
+    ``z_i = c_i / s`` with ``c_i = (-1)^i det(D_T[:, I minus i])`` and ``s = sum(c)``, and for
+    ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
+    minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
+    by more than ``tol``) is tested on the minor tables alone; systems with ``|s| <= thr`` are
+    singular and skipped.  Returns the game index, ranks of ``T`` and ``I``, ``z`` and the
+    best-response mask of the feasible ones (vertices).
     """
     k = lv.sup.shape[1]
-    c = [M[:, lv.sup_minus[:, i]] for i in range(k)]  # k arrays (nT, nI, N)
-    for i in range(1, k, 2):
-        np.negative(c[i], out=c[i])
-    s, lo, hi = c[0].copy(), c[0].copy(), c[0].copy()
-    for ci in c[1:]:
-        s += ci
-        np.minimum(lo, ci, out=lo)
-        np.maximum(hi, ci, out=hi)
-    a = np.abs(s) * -tol  # z >= -tol  <=>  all c_i / s >= -tol
-    ok = np.where(s > 0, lo >= a, hi <= -a)
+    buf = np.take(M, lv.sup_minus[:, 0], axis=1)  # (nT, nI, N)
+    s, ext = buf.copy(), [buf.copy(), buf.copy(), None, None]  # max/min of c_i, i even/odd
+    for i in range(1, k):
+        np.take(M, lv.sup_minus[:, i], axis=1, out=buf, mode="wrap")  # c_i = (-1)^i buf
+        (np.subtract if i % 2 else np.add)(s, buf, out=s)
+        if ext[2 * (i % 2)] is None:
+            ext[2 * (i % 2)], ext[2 * (i % 2) + 1] = buf.copy(), buf.copy()
+        else:
+            np.maximum(ext[2 * (i % 2)], buf, out=ext[2 * (i % 2)])
+            np.minimum(ext[2 * (i % 2) + 1], buf, out=ext[2 * (i % 2) + 1])
+    lo, hi = ext[1], ext[0]  # min and max of c_i
+    if k > 1:  # odd i: c_i = -buf
+        np.minimum(lo, np.negative(ext[2], out=ext[2]), out=lo)
+        np.maximum(hi, np.negative(ext[3], out=ext[3]), out=hi)
+    # with w_j = (payoff of j - payoff of T) * s, feasible iff, for s > 0, all c_i >= -tol s and
+    # all w_j <= tol s, and for s < 0 the mirror image (never both, as sum(c) = s)
+    np.negative(lo, out=lo)
+    np.negative(hi, out=hi)  # now max and min of -c_i
+    if M_up is not None and lv.up_rank.shape[1]:
+        up_pm = np.concatenate([M_up, -M_up])  # w_j = +-M_up[T + j]: a plain gather
+        signed = lv.up_rank + len(M_up) * (lv.up_sign < 0)
+    for r in range(lv.up_rank.shape[1] if M_up is not None else 0):
+        np.take(up_pm, signed[:, r], axis=0, out=buf, mode="wrap")
+        np.maximum(lo, buf, out=lo)
+        np.minimum(hi, buf, out=hi)
+    np.multiply(s, tol, out=buf)
+    ok = (lo <= buf) | (hi >= buf)
     ok &= np.abs(s) > thr
-    it, ii, g = np.nonzero(ok)
-    zi = np.stack([ci[it, ii, g] for ci in c], axis=1) / s[it, ii, g][:, None]
-    zi = np.clip(zi, 0.0, None)
+    flat = np.flatnonzero(ok)
+    it, rest = np.divmod(flat, ok.shape[1] * ok.shape[2])
+    ii, g = np.divmod(rest, ok.shape[2])
+    s = s.ravel()[flat]
+    c = M[it[:, None], lv.sup_minus[ii], g[:, None]] * (-1.0) ** np.arange(k)
+    zi = np.clip(c / s[:, None], 0.0, None)
     zi /= zi.sum(axis=1, keepdims=True)
     rows = lv.sup[ii]
     pay = np.einsum("ki,kiq->kq", zi, C[g[:, None], rows])  # (K, q)
@@ -248,9 +284,10 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         res = []
         for s, (C, p, q) in enumerate(sides):
             lv = _level(p, q, k)
-            if k > 1:
-                minors[s] = _next_minors(games_last[s], minors[s], lv, k)
-            g, it, ii, z, br = _vertices(C, minors[s], lv, tol, SINGULAR * span[s] ** (k - 1))
+            up = _next_minors(games_last[s], minors[s], _level(p, q, k + 1), k + 1) if k < q else None
+            thr = SINGULAR * span[s] ** (k - 1)
+            g, it, ii, z, br = _vertices(C, minors[s], up, lv, tol, thr)
+            minors[s] = up
             zero = z <= tol
             deg[g[zero.sum(1) + br.sum(1) > p]] = True  # (c) a vertex with too many labels
             lab = _bits(zero, 0 if s == 0 else m) | _bits(br, m if s == 0 else 0)

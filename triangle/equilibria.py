@@ -228,8 +228,10 @@ def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
 
         out = batched_equilibria(A, B, tol=tol)
         return EquilibriumBatch(out.x, out.y, out.valid, out.degenerate, "batched support")
+    if backend == "pure":
+        return _pure_batch(A, B, tol)
     if backend != "nashpy":
-        raise ValueError(f"unknown solver backend {backend!r}; use 'nashpy' or 'batched'")
+        raise ValueError(f"unknown solver backend {backend!r}; use 'nashpy', 'batched' or 'pure'")
     per_game = [game_equilibria(a, b, tol) for a, b in zip(A, B, strict=True)]
     width = max(1, max(len(g.equilibria) for g in per_game))
     n, k, m = A.shape
@@ -240,6 +242,33 @@ def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
             x[g, e], y[g, e], valid[g, e] = xe, ye, True
     degenerate = np.array([g.degenerate for g in per_game])
     return EquilibriumBatch(x, y, valid, degenerate, "nashpy support+vertex")
+
+
+def _pure_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
+    """Pure equilibria only (a fast screen for searches); games without one get all equilibria."""
+    from .batched import pure_equilibria
+
+    n, k, m = A.shape
+    mask = pure_equilibria(A, B, tol).reshape(n, k * m)
+    none = ~mask.any(axis=1)
+    width = max(1, int(mask.sum(axis=1).max()))
+    order = np.argsort(~mask, axis=1, kind="stable")[:, :width]
+    valid = np.take_along_axis(mask, order, axis=1)
+    rows, cols = np.divmod(order, m)
+    x = np.eye(k)[rows] * valid[..., None]
+    y = np.eye(m)[cols] * valid[..., None]
+    degenerate = np.zeros(n, dtype=bool)
+    if none.any():
+        rest = solve_batch(A[none], B[none], "batched", tol)
+        width = max(width, rest.valid.shape[1])
+        x, y, valid = (np.pad(a, [(0, 0), (0, width - a.shape[1])] + [(0, 0)] * (a.ndim - 2))
+                       for a in (x, y, valid))
+        pad = width - rest.valid.shape[1]
+        x[none] = np.pad(rest.x, [(0, 0), (0, pad), (0, 0)])
+        y[none] = np.pad(rest.y, [(0, 0), (0, pad), (0, 0)])
+        valid[none] = np.pad(rest.valid, [(0, 0), (0, pad)])
+        degenerate[none] = rest.degenerate
+    return EquilibriumBatch(x, y, valid, degenerate, "pure screen")
 
 
 def weakly_dominated(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,8 @@ import numpy as np
 
 from . import closed_form as cf
 from .dittmer import configuration, roles
-from .wedge import Model, Package, Stage, build_stage, counter_offer, keeps_partnership
+from .counter import counter_offer, keeps_partnership
+from .wedge import Model, Package, Stage, build_stage
 
 VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt")
 

@@ -36,8 +36,6 @@ from .stage import stage_payoffs
 from .strategies import Strategy
 from .subgame import MetaGame, SubgameSolution, meta_game, solve_subgame
 
-RTOL = 1e-12
-STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's reward
 
 
 @dataclass(frozen=True)
@@ -78,7 +76,7 @@ class Model:
 
 
 def make_model(values: Mapping[str, object], library: tuple[Strategy, ...], selection: str,
-               backend: str, divider_partner: str = "-", search_backend: str = "batched") -> Model:
+               backend: str, divider_partner: str = "-", search_backend: str = "pure") -> Model:
     """Broadcast every parameter to a common 1-D shape and build a :class:`Model`."""
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()}
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
@@ -186,61 +184,3 @@ def build_stage(model: Model, package: Package) -> Stage:
     upfront_T = package.upfront * dt / (1 - delta["T"] * s)
     return Stage(model, package, table, c_T, c_P, upfront_T, R_T, R_P, O_T, O_P,
                  (pre["divider"], post["divider"]))
-
-
-def keeps_partnership(sol: SubgameSolution, threshold: np.ndarray, selection: str) -> np.ndarray:
-    """No schism: in every admissible equilibrium for ``all``, else in the selected one."""
-    calm = sol.p_schism <= threshold[:, None]
-    if selection == "all":
-        return np.all(calm | ~sol.admissible, axis=1)
-    return sol.pick(calm.astype(float)) > 0.5
-
-
-def counter_offer(stage: Stage) -> np.ndarray:
-    """The partner's counter-inducement per year at every point (module doc, step 2).
-
-    Bracket by quadrupling from a small start, then bisect to a relative ``1e-12`` on the
-    monotone predicate "the partnership holds"; the partner then pays ``STRICT`` (relative)
-    above that least ``m``, so that the target strictly prefers to stay, and only if it
-    prefers that to paying nothing.  Searches use ``model.search_backend``.
-    """
-    md = stage.model
-    n = md.n
-    threshold = md["solver.schism_probability"]
-    budget = md["counter.budget"]
-    search = md.search_backend
-    m = np.zeros(n)
-    holds0 = keeps_partnership(stage.solve(m, search), threshold, md.selection)
-    todo = np.flatnonzero(~holds0 & (budget > 0))
-    if todo.size == 0:
-        return m
-    sub = stage.take(todo)
-    sub_budget, sub_thr = budget[todo], threshold[todo]
-    lo = np.zeros(todo.size)
-    scale = 1.0 + np.abs(sub.R_T) + np.abs(sub.R_P)
-    hi = np.minimum(sub_budget, 1e-3 * scale)
-    found = np.zeros(todo.size, dtype=bool)
-    for _ in range(80):  # bracket: 4**80 covers any finite payoff scale
-        ok = keeps_partnership(sub.solve(hi, search), sub_thr, md.selection)
-        found |= ok
-        grow = ~found & (hi < sub_budget)
-        if not grow.any():
-            break
-        lo = np.where(grow, hi, lo)
-        hi = np.where(grow, np.minimum(sub_budget, hi * 4.0), hi)
-    for _ in range(200):
-        active = found & (hi - lo > RTOL * np.maximum(1.0, hi))
-        if not active.any():
-            break
-        mid = 0.5 * (lo + hi)
-        ok = keeps_partnership(sub.solve(mid, search), sub_thr, md.selection)
-        hi = np.where(active & ok, mid, hi)
-        lo = np.where(active & ~ok, mid, lo)
-    # Pay a hair above the threshold so the target strictly prefers to stay; at the threshold
-    # itself it is indifferent and breaking stays an equilibrium (a knife edge, not a verdict).
-    hi = np.where(found, np.minimum(sub_budget, hi * (1.0 + STRICT) + STRICT), hi)
-    with_counter = sub.solve(np.where(found, hi, 0.0), search)
-    without = sub.solve(np.zeros(todo.size), search)
-    worth_it = found & (with_counter.pick(with_counter.V_P) >= without.pick(without.V_P))
-    m[todo] = np.where(worth_it, hi, 0.0)
-    return m

@@ -1,0 +1,153 @@
+"""The nashpy backend with its guards: cleaning, cross-checks, degeneracy and continua."""
+
+import nashpy
+import numpy as np
+import pytest
+
+from triangle.equilibria import (
+    clean,
+    connected_sets,
+    game_equilibria,
+    is_equilibrium,
+    lemke_howson,
+    solve_batch,
+    weakly_dominated,
+)
+from triangle.verdict import evaluate
+from triangle.wedge import Package, build_stage
+
+from .conftest import build
+
+
+def test_clean_clips_tiny_negatives_only():
+    assert np.allclose(clean(np.array([-1e-16, 0.5, 0.5])), [0, 0.5, 0.5])
+    assert clean(np.array([-0.1, 0.6, 0.5])) is None
+    assert clean(np.array([np.nan, 1.0])) is None
+
+
+def test_battle_of_the_sexes_all_three():
+    A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
+    eqs = game_equilibria(A, B)
+    assert len(eqs.equilibria) == 3 and not eqs.degenerate and not eqs.continuum
+    mixed = [e for e in eqs.equilibria if (e[0] > 0).sum() == 2][0]
+    np.testing.assert_allclose(mixed[0], [0.6, 0.4])
+    np.testing.assert_allclose(mixed[1], [0.4, 0.6])
+
+
+def test_continuum_is_reported_as_connected_extremes():
+    # Row player indifferent: every x is a best response to the column's dominant strategy.
+    A, B = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([[2.0, 0.0], [2.0, 0.0]])
+    eqs = game_equilibria(A, B)
+    assert eqs.degenerate and eqs.continuum
+    assert len(eqs.equilibria) == 2 and eqs.components == [[0, 1]]
+
+
+def test_lemke_howson_bounded_returns_verified_equilibrium():
+    A = np.array([[3.0, 0.0], [0.0, 2.0]])
+    B = np.array([[2.0, 0.0], [0.0, 3.0]])
+    x, y = lemke_howson(A, B, 0, max_pivots=50)
+    assert is_equilibrium(A, B, x, y)
+    assert lemke_howson(A, B, 0, max_pivots=0) is None
+
+
+NO_REALIGN = ("Loyal", "Hedger", "TitForTat", "GenerousTFT(0.4)", "Grim")
+
+
+def _meta_games(noise, n=12, seed=3, strategies=NO_REALIGN):
+    """Random meta-games; without Realign, noisy ones are generic (against Realign every
+    strategy of the other side earns the same, so a library with it is always degenerate)."""
+    rng = np.random.default_rng(seed)
+    model = build(strategies, partnership__noise=noise, partnership__consultation=0.2,
+                  partnership__hedge_gain__target=rng.uniform(0.1, 2, n),
+                  partnership__hedge_gain__partner=rng.uniform(0.1, 2, n),
+                  partnership__hedge_loss__target=rng.uniform(0.1, 2, n),
+                  partnership__hedge_loss__partner=rng.uniform(0.1, 2, n),
+                  partnership__fraying__target=rng.uniform(0.1, 2, n),
+                  schism__cost__target=rng.uniform(0, 20, n),
+                  wedge__reward=rng.uniform(0, 10, n), time__period_years=0.5)
+    zeros = np.zeros(n)
+    stage = build_stage(model, Package(zeros, model["wedge.reward"], zeros))
+    return stage.game(zeros)
+
+
+def test_meta_game_equilibria_pass_nashpy_best_response_check():
+    game = _meta_games(noise=0.1, n=3, strategies=(*NO_REALIGN, "Consult(2)", "Realign"))
+    for A, B in zip(game.A_solve, game.B_solve, strict=True):
+        eqs = game_equilibria(A, B)
+        assert eqs.equilibria
+        g = nashpy.Game(A, B)
+        for x, y in eqs.equilibria:
+            if (x > 0).sum() == 1 and (y > 0).sum() == 1:  # pure: nashpy's exact check
+                assert g.is_best_response(x, y) == (True, True)
+            assert is_equilibrium(A, B, x, y, tol=1e-9)
+
+
+def _vertex_set(A, B):
+    found = []
+    for x, y in nashpy.Game(A, B).vertex_enumeration():
+        x, y = clean(x), clean(y)
+        if x is not None and y is not None and is_equilibrium(A, B, x, y):
+            found.append(tuple(np.round(np.concatenate([x, y]), 7)))
+    return sorted(set(found))
+
+
+def test_support_and_vertex_enumeration_agree_on_nondegenerate_meta_games():
+    """Our support enumeration (batched, with a tolerance) equals nashpy's vertex enumeration
+    on every non-degenerate meta-game; nashpy's own support enumeration sometimes misses one
+    (DESIGN, pitfalls), which the union of both methods catches and reports in ``notes``."""
+    game = _meta_games(noise=0.1, n=10)
+    batch = solve_batch(game.A_solve, game.B_solve, "batched")
+    checked, caught = 0, 0
+    for g, (A, B) in enumerate(zip(game.A_solve, game.B_solve, strict=True)):
+        eqs = game_equilibria(A, B)
+        if eqs.degenerate:
+            continue
+        checked += 1
+        ours = sorted({tuple(np.round(np.concatenate([x, y]), 7))
+                       for x, y in zip(batch.x[g][batch.valid[g]], batch.y[g][batch.valid[g]],
+                                       strict=True)})
+        assert ours == _vertex_set(A, B)
+        assert len(eqs.equilibria) == len(ours)
+        caught += bool(eqs.notes)
+    assert checked >= 8
+    assert caught >= 1  # this seed contains a game where nashpy's support enumeration misses
+
+
+def test_noise_free_tit_for_tat_against_grim_is_degenerate():
+    model = build(("TitForTat", "Grim"), partnership__noise=0.0,
+                  partnership__hedge_gain__target=1.0, partnership__hedge_loss__target=1.0)
+    zeros = np.zeros(1)
+    stage = build_stage(model, Package(zeros, zeros, zeros))
+    game = stage.game(zeros)
+    assert np.ptp(game.A_solve[0]) == pytest.approx(0.0, abs=1e-9)  # outcome-equivalent
+    eqs = game_equilibria(game.A_solve[0], game.B_solve[0])
+    assert eqs.degenerate and eqs.continuum
+    ev = evaluate(model)
+    assert bool(ev.columns["degenerate"][0])
+
+
+def test_weak_dominance_masks():
+    A = np.array([[[1.0, 1.0], [1.0, 0.0]]])
+    B = np.array([[[1.0, 0.0], [1.0, 0.0]]])
+    row, col = weakly_dominated(A, B)
+    assert row.tolist() == [[False, True]] and col.tolist() == [[False, True]]
+
+
+def test_nashpy_and_batched_backends_agree_on_meta_games():
+    game = _meta_games(noise=0.1, n=10, seed=11)
+    a = solve_batch(game.A_solve, game.B_solve, "nashpy")
+    b = solve_batch(game.A_solve, game.B_solve, "batched")
+    for g in range(10):
+        if a.degenerate[g]:
+            continue
+        ea = sorted(map(tuple, np.round(np.concatenate([a.x[g][a.valid[g]], a.y[g][a.valid[g]]],
+                                                        axis=1), 7)))
+        eb = sorted(map(tuple, np.round(np.concatenate([b.x[g][b.valid[g]], b.y[g][b.valid[g]]],
+                                                        axis=1), 7)))
+        assert ea == eb
+
+
+def test_connected_sets_separate_isolated_equilibria():
+    A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
+    eqs = game_equilibria(A, B)
+    assert sorted(map(len, connected_sets(A, B, eqs.equilibria))) == [1, 1, 1]

@@ -1,0 +1,156 @@
+"""The partner's counter-inducement: the least payment that keeps the partnership.
+
+Given the divider's package, the partner pays the target the least ``m`` in
+``[0, budget]`` for which the partnership holds (no schism in the selected equilibrium,
+or in every admissible one under ``all``), if that leaves the partner better off than
+paying nothing (DESIGN §4, step 2).
+
+The meta-game is affine in ``m``: ``A(m) = A(0) + m dt duration_T`` and
+``B(m) = B(0) - m dt duration_P``.  Its ordinal structure (which of two strategies is
+better against a given opposing strategy) can only change at the *breakpoints*
+``m = -(A_ij(0) - A_kj(0)) / (dt (duration_ij - duration_kj))`` (and likewise for the
+partner), so the least ``m`` is found by bisecting over the sorted breakpoints (about
+``log2(2 k^3)`` solves) and checking that the predicate switches at the breakpoint
+itself; where it does not (a mixed equilibrium that moves with ``m``), a plain bisection
+inside the bracketing interval finishes the job to a relative ``1e-12``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import closed_form as cf
+from .wedge import Stage
+
+RTOL = 1e-12
+STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's reward
+SCAN = (0.5, 0.25, 0.75, 0.125, 0.875)  # fractions of the cap tried when the cap itself fails
+
+
+def keeps_partnership(sol, threshold: np.ndarray, selection: str) -> np.ndarray:
+    """No schism: in every admissible equilibrium for ``all``, else in the selected one."""
+    calm = sol.p_schism <= threshold[:, None]
+    if selection == "all":
+        return np.all(calm | ~sol.admissible, axis=1)
+    return sol.pick(calm.astype(float)) > 0.5
+
+
+def breakpoints(A0: np.ndarray, B0: np.ndarray, slope_A: np.ndarray, slope_B: np.ndarray,
+                ) -> np.ndarray:
+    """Sorted positive values of ``m`` where two payoffs of one player, against the same
+    opposing strategy, cross; ``+inf`` pads rows to a common width.  Shape ``(n, K)``."""
+    def crossings(P: np.ndarray, S: np.ndarray) -> np.ndarray:  # compare rows within columns
+        dP = P[:, :, None, :] - P[:, None, :, :]
+        dS = S[:, :, None, :] - S[:, None, :, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m = np.where(np.abs(dS) > 1e-14, -dP / np.where(np.abs(dS) > 1e-14, dS, 1.0), np.inf)
+        return m.reshape(P.shape[0], -1)
+
+    allm = np.concatenate([crossings(A0, slope_A),
+                           crossings(np.swapaxes(B0, 1, 2), np.swapaxes(slope_B, 1, 2))], axis=1)
+    allm = np.where(np.isfinite(allm) & (allm > 0), allm, np.inf)
+    return np.sort(allm, axis=1)
+
+
+def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m, cap)`` per
+    point, where ``cap`` is the largest counter the search considered."""
+    md = sub.model
+    n = md.n
+
+    def holds(values: np.ndarray) -> np.ndarray:
+        return keeps_partnership(sub.solve(values, search), thr, md.selection)
+
+    g0 = sub.game(np.zeros(n))
+    dt = md.dt[:, None, None]
+    cands = breakpoints(g0.A_solve, g0.B_solve, dt * sub.table["duration_T"],
+                        -dt * sub.table["duration_P"])
+    largest = np.max(np.where(np.isfinite(cands), cands, 0.0), axis=1)
+    # Beyond its largest worthwhile counter the partner would rather see the schism (closed
+    # form, DESIGN §4), so "the partnership holds" is only monotone in m below it.
+    willing = cf.partner_max_counter(md["schism.cost.partner"], sub.R_P, sub.O_P,
+                                     md.delta("partner"), md.dt, budget)
+    cap = np.where(np.isfinite(willing), willing * (1.0 - STRICT),
+                   2.0 * largest + 1.0 + np.abs(sub.R_T))
+    cap = np.maximum(np.minimum(cap, budget), 0.0)
+    found = holds(cap)
+    for q in SCAN:  # where the cap fails, look for an interior point that holds
+        if found.all():
+            break
+        trial = np.where(found, cap, q * cap)
+        ok = holds(trial) & ~found
+        cap, found = np.where(ok, trial, cap), found | ok
+    cands = np.where(cands < cap[:, None], cands, np.inf)
+    count = np.isfinite(cands).sum(axis=1)
+    cands = np.concatenate([cands, np.full((n, 1), np.inf)], axis=1)
+    rows = np.arange(n)
+    cands[rows, count] = cap  # the cap closes every row
+    above = np.minimum(cands * (1.0 + STRICT) + STRICT, cap[:, None])
+
+    lo, hi = np.full(n, -1), count.copy()
+    while np.any(found & (hi - lo > 1)):
+        step = found & (hi - lo > 1)
+        ok = holds(above[rows, np.where(step, (lo + hi) // 2, hi)])
+        mid = (lo + hi) // 2
+        hi = np.where(step & ok, mid, hi)
+        lo = np.where(step & ~ok, mid, lo)
+    # The threshold lies in (above[lo], above[hi]]; it is the breakpoint itself unless the
+    # predicate already holds just below it.
+    point = cands[rows, hi]
+    below_ok = holds(np.where(found, point * (1.0 - STRICT), 0.0)) & found & (point < cap)
+    low = np.where(lo >= 0, above[rows, np.maximum(lo, 0)], 0.0)
+    high = np.where(below_ok, point * (1.0 - STRICT), point)
+    while True:
+        active = found & below_ok & (high - low > RTOL * np.maximum(1.0, high))
+        if not active.any():
+            break
+        mid = 0.5 * (low + high)
+        ok = holds(mid)
+        high = np.where(active & ok, mid, high)
+        low = np.where(active & ~ok, mid, low)
+    return found, np.where(found, high, 0.0), cap
+
+
+def counter_offer(stage: Stage) -> np.ndarray:
+    """The partner's counter-inducement per year at every point (module doc).
+
+    The partner pays ``STRICT`` (relative) above the least ``m`` that keeps the partnership,
+    so that the target strictly prefers to stay (at the threshold itself it is indifferent
+    and breaking remains an equilibrium: a knife edge, not a verdict), and only if that
+    leaves it better off than paying nothing.
+
+    With ``model.search_backend == "pure"`` the search ranks pure equilibria (games without
+    one fall back to all equilibria), then every answer is verified with all equilibria:
+    the predicate must fail just below the threshold and hold at the payment (or fail at the
+    cap where no payment was found).  Points that fail the check are searched again with all
+    equilibria, so the answer is always the one the full solver gives.
+    """
+    md = stage.model
+    threshold, budget = md["solver.schism_probability"], md["counter.budget"]
+    full = "batched" if md.search_backend == "pure" else md.search_backend
+    m = np.zeros(md.n)
+    at_zero = stage.solve(m, full)
+    todo = np.flatnonzero(~keeps_partnership(at_zero, threshold, md.selection) & (budget > 0))
+    if todo.size == 0:
+        return m
+    sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
+    found, least, cap = _least_counter(sub, sub_budget, thr, md.search_backend)
+    if md.search_backend != full:
+        def holds(values: np.ndarray) -> np.ndarray:
+            return keeps_partnership(sub.solve(values, full), thr, md.selection)
+
+        pay = np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT)
+        below = np.where(found, least * (1.0 - STRICT) - STRICT, cap)
+        wrong = np.where(found, ~holds(pay) | (holds(np.maximum(below, 0.0)) & (least > 0)),
+                         holds(below))
+        if wrong.any():
+            redo = np.flatnonzero(wrong)
+            f2, l2, _ = _least_counter(sub.take(redo), sub_budget[redo], thr[redo], full)
+            found[redo], least[redo] = f2, l2
+    pay = np.where(found, np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT), 0.0)
+    with_counter = sub.solve(pay, full)
+    v_zero = at_zero.pick(at_zero.V_P)[todo]
+    worth_it = found & (with_counter.pick(with_counter.V_P) >= v_zero)
+    m[todo] = np.where(worth_it, pay, 0.0)
+    return m
