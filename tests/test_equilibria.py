@@ -29,7 +29,7 @@ def test_battle_of_the_sexes_all_three():
     A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
     eqs = game_equilibria(A, B)
     assert len(eqs.equilibria) == 3 and not eqs.degenerate and not eqs.continuum
-    mixed = [e for e in eqs.equilibria if (e[0] > 0).sum() == 2][0]
+    mixed = next(e for e in eqs.equilibria if (e[0] > 0).sum() == 2)
     np.testing.assert_allclose(mixed[0], [0.6, 0.4])
     np.testing.assert_allclose(mixed[1], [0.4, 0.6])
 

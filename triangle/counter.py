@@ -66,13 +66,18 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     dt = md.dt[:, None, None]
     cands = breakpoints(g0.A_solve, g0.B_solve, dt * sub.table["duration_T"],
                         -dt * sub.table["duration_P"])
-    largest = np.max(np.where(np.isfinite(cands), cands, 0.0), axis=1)
     # Beyond its largest worthwhile counter the partner would rather see the schism (closed
     # form, DESIGN §4), so "the partnership holds" is only monotone in m below it.
     willing = cf.partner_max_counter(md["schism.cost.partner"], sub.R_P, sub.O_P,
                                      md.delta("partner"), md.dt, budget)
-    cap = np.where(np.isfinite(willing), willing * (1.0 - STRICT),
-                   2.0 * largest + 1.0 + np.abs(sub.R_T))
+    # An unbounded partner (existential cost, no budget) still needs to pay only what keeps
+    # the target: twice the closed-form need plus the stage game's spread is ample, and it
+    # keeps the search away from payoffs so large that rounding decides the comparison.
+    need = cf.counter_needed(sub.package.reward, md["schism.cost.target"], sub.R_T, sub.O_T,
+                             md.delta("target"), md.survival, md.dt)
+    spread = sum(np.abs(md[f"partnership.{k}.{w}"]) for k in
+                 ("value", "hedge_gain", "hedge_loss", "fraying") for w in ("target", "partner"))
+    cap = np.where(np.isfinite(willing), willing * (1.0 - STRICT), 2.0 * need + spread + 1.0)
     cap = np.maximum(np.minimum(cap, budget), 0.0)
     found = holds(cap)
     for q in SCAN:  # where the cap fails, look for an interior point that holds

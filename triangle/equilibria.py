@@ -218,6 +218,7 @@ class EquilibriumBatch:
     valid: np.ndarray
     degenerate: np.ndarray
     method: str
+    games: tuple = field(default=())  # per-game GameEquilibria, kept by the nashpy backend
 
 
 def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
@@ -241,7 +242,7 @@ def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
         for e, (xe, ye) in enumerate(result.equilibria):
             x[g, e], y[g, e], valid[g, e] = xe, ye, True
     degenerate = np.array([g.degenerate for g in per_game])
-    return EquilibriumBatch(x, y, valid, degenerate, "nashpy support+vertex")
+    return EquilibriumBatch(x, y, valid, degenerate, "nashpy support+vertex", tuple(per_game))
 
 
 def _pure_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:

@@ -150,7 +150,10 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
         })
     selected = int(np.flatnonzero(np.flatnonzero(sol.batch.valid[0]) == sol.selected[0])[0])
     columns = {k: _scalar(v[0]) for k, v in ev.columns.items()}
-    game = game_equilibria(sol.game.A_solve[0], sol.game.B_solve[0]) if with_game else None
+    game = None
+    if with_game:
+        game = sol.batch.games[0] if sol.batch.games else game_equilibria(sol.game.A_solve[0],
+                                                                           sol.game.B_solve[0])
     method = {**method, "cost_target": float(ev.model["schism.cost.target"][0]),
               "equilibrium_method": sol.batch.method,
               "notes": list(game.notes) if game else []}

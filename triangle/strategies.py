@@ -210,6 +210,21 @@ class Grim(Consult):
         return "Grim"
 
 
+class Pavlov(Strategy):
+    """Win-stay, lose-shift: keep the action after C was observed, switch after H (Nowak & Sigmund 1993).
+
+    After a misreading two Pavlov players are back to mutual cooperation within two periods,
+    which makes it robust to noise where tit for tat echoes.
+    """
+
+    name = "Pavlov"
+    classifier = {"memory_depth": 1, "stochastic": False, "breaks": False, "forgiving": True,
+                  "source": "Nowak & Sigmund 1993"}
+
+    def automaton(self) -> Automaton:
+        return _deterministic(("C", "H"), [(0, 1), (1, 0)])
+
+
 class Realign(Strategy):
     """Break at once: realign with the divider in the first period (Kissinger 1979's China)."""
 
@@ -230,7 +245,7 @@ def register(cls: type[Strategy]) -> type[Strategy]:
     return cls
 
 
-for _cls in (Loyal, Hedger, TitForTat, GenerousTFT, Grim, Consult, Realign):
+for _cls in (Loyal, Hedger, TitForTat, GenerousTFT, Pavlov, Grim, Consult, Realign):
     register(_cls)
 
 _SPEC = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*([^()]*?)\s*\))?\s*$")

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import closed_form as cf
-from .dittmer import configuration, roles
 from .counter import counter_offer, keeps_partnership
+from .dittmer import configuration, roles
 from .wedge import Model, Package, Stage, build_stage
 
 VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt")

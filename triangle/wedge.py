@@ -37,7 +37,6 @@ from .strategies import Strategy
 from .subgame import MetaGame, SubgameSolution, meta_game, solve_subgame
 
 
-
 @dataclass(frozen=True)
 class Model:
     """Parameters at ``n`` points (``p``: dotted path -> array ``(n,)``) and the settings."""
