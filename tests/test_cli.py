@@ -1,0 +1,93 @@
+"""The `triangle` command: run, validate, scenarios, schema, init; bad input exits 2 in one line."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from triangle.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = ROOT / "scenarios" / "wedge_optimist_2025.toml"
+QUICK = ["--solver", "batched"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "triangle", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=600)
+
+
+def test_run_json_has_the_contract_keys(capsys):
+    assert main(["run", str(FAST), "--json", *QUICK]) == 0
+    data = json.loads(capsys.readouterr().out)  # strict JSON: no Infinity/NaN literals
+    for key in ("verdict", "robust", "schism", "margin", "configuration", "roles",
+                "counter_offer", "equilibria", "payoffs", "explanation", "record"):
+        assert key in data
+    assert data["verdict"] == "success"
+    assert set(data["roles"]) == {"United States", "Russia", "China"}
+    assert data["record"]["param_hash"] and data["record"]["version"]
+
+
+def test_set_overrides_with_existential_writes_inf_as_string(capsys):
+    args = ["run", str(FAST), "--json", *QUICK, "--set", "schism.cost.target=existential",
+            "--set", "wedge.reward=1e9"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["margin"] == "-inf" and data["verdict"] == "failed"
+    assert data["thresholds"]["r_star"] == "inf"
+
+
+def test_text_report_is_written_atomically(tmp_path, capsys):
+    report = tmp_path / "r.md"
+    assert main(["run", str(FAST), *QUICK, "--report", str(report)]) == 0
+    assert report.read_text().startswith("# Wedge optimist, 2025")
+    assert "Verdict: success" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content,key", [
+    ("[scenario]\nname='x'\nsources=['s']\n[partnership]\nvalue={target=1, partner=1}\n"
+     "[wedge]\nrewrd=3\n", "wedge.rewrd"),
+    ("[scenario]\nname='x'\nsources=['s']\n[partnership]\nvalue={target=1, partner=1}\n"
+     "noise=1.5\n", "partnership.noise"),
+    ("[scenario]\nname='x'\nsources=['s']\n[partnership]\nvalue={target=1, partner=1}\n"
+     "strategies=['Loyal','Nope']\n", "partnership.strategies"),
+    ("[scenario\nname='x'\n", None),
+])
+def test_bad_files_exit_2_with_one_line_and_no_output(tmp_path, content, key):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content)
+    report = tmp_path / "out.md"
+    proc = run_cli("run", str(bad), "--report", str(report))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert str(bad) in lines[0] and (key is None or key in lines[0])
+    assert proc.stdout == "" and not report.exists()
+
+
+def test_bad_set_value_exits_2():
+    proc = run_cli("run", str(FAST), "--set", "wedge.durability=2")
+    assert proc.returncode == 2 and "wedge.durability" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_missing_file_exits_2():
+    proc = run_cli("validate", "no/such/file.toml")
+    assert proc.returncode == 2 and "no/such/file.toml" in proc.stderr
+
+
+def test_validate_scenarios_schema_and_init(tmp_path, capsys):
+    assert main(["validate", str(FAST)]) == 0
+    assert "ok" in capsys.readouterr().out
+    assert main(["scenarios"]) == 0
+    listing = capsys.readouterr().out
+    assert "reverse_kissinger_2025" in listing and "kissinger_1971" in listing
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["additionalProperties"] is False
+    target = tmp_path / "mine"
+    assert main(["init", str(target)]) == 0
+    assert main(["validate", str(target) + ".toml"]) == 0
+    assert main(["init", str(target)]) == 2  # never overwrite

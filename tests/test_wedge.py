@@ -1,0 +1,57 @@
+"""Backward induction: vectorised evaluation equals the scalar path; the optimiser's package."""
+
+import numpy as np
+import pytest
+
+from triangle import closed_form as cf
+from triangle.verdict import evaluate
+
+from .conftest import build
+
+FULL = ("Loyal", "Hedger", "TitForTat", "Pavlov", "Grim", "Realign")
+COLUMNS = ("verdict", "schism", "p_schism", "margin", "counter_offer", "pv_divider", "pv_target",
+           "pv_partner", "configuration", "role_target", "cohesion_change")
+
+
+def test_vectorised_evaluation_equals_point_by_point(rng):
+    n = 24
+    points = dict(schism__cost__target=rng.uniform(0, 15, n), wedge__reward=rng.uniform(0, 12, n),
+                  wedge__upfront=rng.choice([0.0, 1.0], n), counter__budget=rng.choice([0.0, 3.0], n),
+                  partnership__noise=rng.uniform(0, 0.1, n), wedge__durability=rng.uniform(0.6, 1, n))
+    together = evaluate(build(FULL, **points)).columns
+    for i in range(n):
+        alone = evaluate(build(FULL, **{k: v[i] for k, v in points.items()})).columns
+        for key in COLUMNS:
+            a, b = together[key][i], alone[key][0]
+            if isinstance(a, str):
+                assert a == b, (i, key)
+            else:
+                np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12, err_msg=f"{i} {key}")
+
+
+def test_optimizer_offers_just_enough_or_nothing():
+    """Noise-free {Loyal, Realign}, no counter: the divider's best reward is the least that
+    beats r*, if that is worth it (r* <= r_max); otherwise it offers nothing."""
+    model = build(counter__budget=0.0, schism__value_to_divider=np.array([10.0, 0.5]),
+                  wedge__reward=0.0)
+    ev = evaluate(model, mode="optimize")
+    r_star = cf.threshold_reward(5.0, 4.0, 0.0, 0.0, model.delta("target"), 1.0, 1.0)
+    r_max = cf.divider_max_reward(model["schism.value_to_divider"], model.delta("divider"), 1.0, 0.0)
+    assert r_max[0] > r_star[0] > r_max[1]
+    assert ev.columns["reward"][0] == pytest.approx(r_star[0], rel=1e-8)
+    assert ev.columns["reward"][0] > r_star[0]
+    assert ev.columns["verdict"][0] == "success"
+    assert ev.columns["reward"][1] == 0.0 and ev.columns["verdict"][1] == "no_attempt"
+
+
+def test_no_nan_anywhere_with_infinite_inputs():
+    model = build(FULL, schism__cost__target=np.array([np.inf, 0.0, np.inf]),
+                  schism__cost__partner=np.array([np.inf, np.inf, 0.0]),
+                  counter__budget=np.array([np.inf, np.inf, 0.0]), wedge__reward=5.0,
+                  partnership__noise=0.05, wedge__pressure=np.array([0.0, 1.0, 0.5]),
+                  threat__response__partner=1.0)
+    with np.errstate(invalid="raise"):
+        ev = evaluate(model)
+    for key, value in ev.columns.items():
+        if value.dtype.kind == "f":
+            assert not np.isnan(value).any(), key
