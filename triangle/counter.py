@@ -133,7 +133,7 @@ def counter_offer(stage: Stage) -> np.ndarray:
     """
     md = stage.model
     threshold, budget = md["solver.schism_probability"], md["counter.budget"]
-    full = "batched" if md.search_backend == "pure" else md.search_backend
+    full = md.exact_backend
     m = np.zeros(md.n)
     at_zero = stage.solve(m, full)
     todo = np.flatnonzero(~keeps_partnership(at_zero, threshold, md.selection) & (budget > 0))

@@ -13,8 +13,11 @@ configuration               pluses  roles
 ==========================  ======  ===========================================
 
 Wu (1996) ranks the roles pivot > friend > partner > wing > foe > outcast; the optional
-positional payoff ``a * (own + ties) - b * (sign of the opposite dyad)`` reproduces that
-ranking when ``a > 2b > 0`` (and respects it weakly for ``a > b >= 0``).
+positional payoff ``a * (own + ties) - b * (sign of the opposite dyad)`` gives pivot
+``2a + b``, friend ``2a - b``, partner ``a + b``, wing ``a - b``, foe ``b`` and outcast ``-b``,
+which is Wu's strict ranking exactly when ``a > 2b > 0``.  For ``b < a <= 2b`` partner rises
+to or above friend and foe to or above wing; the scenario format accepts any ``a > b >= 0``
+(the condition Wu states), so the user chooses.
 
 Dyad signs from an outcome (documented rule, DESIGN §5): T–P is + unless there was a
 schism; D–T is + where the target took something from the divider (kept concessions, or

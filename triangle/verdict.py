@@ -60,7 +60,7 @@ def _schism_after_counter(model: Model, package: Package) -> tuple[np.ndarray, S
 
 def _divider_value(model: Model, package: Package) -> np.ndarray:
     stage = build_stage(model, package)
-    sol = stage.solve(counter_offer(stage), model.search_backend)
+    sol = stage.solve(counter_offer(stage), model.exact_backend)
     return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
 
 
@@ -154,9 +154,11 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
     robust = np.all((verdicts == verdict[:, None]) | ~sol.admissible, axis=1)
     schism = sol.pick(schism_k.astype(float)) > 0.5
 
+    # After a schism the target has broken towards the divider and the pressure is over;
+    # without one, D–T is friendly only if T keeps concessions and is not under pressure.
     tp = np.where(schism, -1.0, 1.0)
-    took = schism | (package.upfront > 0)
-    d_t = np.where(took & (package.pressure == 0), 1.0, -1.0)
+    courted = (package.upfront > 0) & (package.pressure == 0)
+    d_t = np.where(schism | courted, 1.0, -1.0)
     d_p = model.divider_partner * np.ones(model.n)
     who = roles(tp, d_t, d_p)
 

@@ -56,6 +56,11 @@ class Model:
         return self.p[path]
 
     @property
+    def exact_backend(self) -> str:
+        """The solver that checks the searches: all equilibria, never the pure screen."""
+        return "batched" if self.search_backend == "pure" else self.search_backend
+
+    @property
     def dt(self) -> np.ndarray:
         return self.p["time.period_years"]
 
