@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .equilibria import GameEquilibria, game_equilibria
+from .equilibria import GameEquilibria, connected_sets
 from .verdict import Evaluation
 
 
@@ -151,9 +151,13 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
     selected = int(np.flatnonzero(np.flatnonzero(sol.batch.valid[0]) == sol.selected[0])[0])
     columns = {k: _scalar(v[0]) for k, v in ev.columns.items()}
     game = None
-    if with_game:
-        game = sol.batch.games[0] if sol.batch.games else game_equilibria(sol.game.A_solve[0],
-                                                                           sol.game.B_solve[0])
+    if with_game and sol.batch.games:
+        game = sol.batch.games[0]
+    elif with_game:  # the batched engine's equilibria, grouped into connected sets
+        A, B = sol.game.A_solve[0], sol.game.B_solve[0]
+        found = [(sol.batch.x[0, k], sol.batch.y[0, k]) for k in np.flatnonzero(sol.batch.valid[0])]
+        game = GameEquilibria(found, bool(sol.batch.degenerate[0]), connected_sets(A, B, found),
+                              sol.batch.method)
     method = {**method, "cost_target": float(ev.model["schism.cost.target"][0]),
               "equilibrium_method": sol.batch.method,
               "notes": list(game.notes) if game else []}

@@ -53,6 +53,7 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
         "selected_equilibrium": out.selected,
         "degenerate": c["degenerate"],
         "continuum": bool(out.game.continuum) if out.game else None,
+        "connected_sets": out.game.components if out.game else None,
         "payoffs": {"divider": c["pv_divider"], "target": c["pv_target"],
                     "partner": c["pv_partner"], "divider_without_wedge": c["pv_divider_baseline"]},
         "cohesion": {"before": c["cohesion_before"], "after": c["cohesion_after"],
@@ -121,6 +122,10 @@ def render_text(out: Outcome) -> str:
         lines.append(f"| {i}{mark} | {e['target']} | {e['partner']} | {_n(e['pv_target'])} | "
                      f"{_n(e['pv_partner'])} | {_n(e['pv_divider'])} | {_n(e['p_schism'])} | "
                      f"{'yes' if e['admissible'] else 'no'} | {e['verdict']} |")
+    if out.game is not None and out.game.continuum:
+        groups = "; ".join("{" + ", ".join(map(str, g)) + "}" for g in out.game.components
+                           if len(g) > 1)
+        lines += ["", f"Equilibria connected by a continuum (Jansen 1981): {groups}."]
     lines += [
         "",
         "## Present values and cohesion",
