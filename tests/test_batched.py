@@ -1,0 +1,353 @@
+"""The batched numpy equilibrium engine against nashpy, closed forms and brute force."""
+
+import itertools
+import warnings
+
+import nashpy
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import triangle.batched as tb
+from triangle.batched import batched_equilibria, pure_equilibria
+
+TOL = 1e-9
+
+
+def best_response_ok(A, B, x, y, tol=1e-7):
+    """Each player's strategy earns within tol of its best pure response."""
+    return x @ A @ y >= (A @ y).max() - tol and x @ B @ y >= (x @ B).max() - tol
+
+
+def same_pair(p, q, atol=1e-6):
+    return np.allclose(p[0], q[0], atol=atol) and np.allclose(p[1], q[1], atol=atol)
+
+
+def as_set(pairs):
+    """Deduplicated list of equilibria."""
+    out = []
+    for p in pairs:
+        if not any(same_pair(p, q) for q in out):
+            out.append(p)
+    return out
+
+
+def subset(small, big):
+    return all(any(same_pair(p, q) for q in big) for p in small)
+
+
+def verified(A, B, pairs):
+    """nashpy's output cleaned (tiny negatives clipped) and kept only if it is an equilibrium."""
+    out = []
+    for x, y in pairs:
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        if not (np.isfinite(x).all() and np.isfinite(y).all()) or min(x.min(), y.min()) < -1e-7:
+            continue
+        x, y = np.clip(x, 0, None), np.clip(y, 0, None)
+        x, y = x / x.sum(), y / y.sum()
+        if best_response_ok(A, B, x, y):
+            out.append((x, y))
+    return as_set(out)
+
+
+def nashpy_reference(A, B):
+    """Union of nashpy's support and vertex enumeration, each verified; and whether they agree.
+
+    Vertex enumeration needs positive payoffs; equilibria do not change when a constant is added.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        support = verified(A, B, nashpy.Game(A, B).support_enumeration())
+        shift = 1.0 - min(A.min(), B.min())
+        vertex = verified(A, B, nashpy.Game(A + shift, B + shift).vertex_enumeration())
+    agree = subset(support, vertex) and subset(vertex, support)
+    return as_set(support + vertex), agree
+
+
+def solve_one(A, B, **kw):
+    eq = batched_equilibria(np.asarray(A, float)[None], np.asarray(B, float)[None], **kw)
+    return eq.of_game(0), bool(eq.degenerate[0])
+
+
+# ---------------------------------------------------------------- random non-degenerate games
+
+@st.composite
+def generic_games(draw):
+    """Payoffs in [-10, 10] with three decimals and no ties in a column of A or a row of B."""
+    m, n = draw(st.integers(2, 5)), draw(st.integers(2, 5))
+    ints = st.integers(-10_000, 10_000)
+    A = draw(arrays(np.int64, (m, n), elements=ints)) / 1000
+    B = draw(arrays(np.int64, (m, n), elements=ints)) / 1000
+    assume(all(len(set(A[:, j])) == m for j in range(n)))
+    assume(all(len(set(B[i, :])) == n for i in range(m)))
+    return A, B
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generic_games())
+def test_random_games_match_nashpy(game):
+    A, B = game
+    mine, degenerate = solve_one(A, B)
+    assert mine, "every game has an equilibrium"
+    for x, y in mine:
+        assert np.isfinite(x).all() and np.isfinite(y).all()
+        assert x.min() >= 0 and y.min() >= 0
+        assert np.isclose(x.sum(), 1) and np.isclose(y.sum(), 1)
+        assert best_response_ok(A, B, x, y, tol=1e-8)
+    ref, agree = nashpy_reference(A, B)
+    assert subset(ref, mine), "an equilibrium verified from nashpy is missing"
+    assert len(as_set(mine)) == len(mine), "duplicates"
+    if agree and not degenerate:
+        assert subset(mine, ref)
+    if not degenerate:
+        assert len(mine) % 2 == 1  # non-degenerate games have an odd number (Lemke-Howson)
+
+
+def test_seeded_float_games_agree_with_nashpy_and_are_not_degenerate():
+    rng = np.random.default_rng(7)
+    for m, n in [(2, 2), (3, 3), (2, 5), (4, 3), (4, 4)]:
+        A, B = rng.uniform(-10, 10, (2, 20, m, n))
+        eq = batched_equilibria(A, B)
+        assert not eq.degenerate.any()
+        assert (eq.count() % 2 == 1).all()
+        for g in range(len(A)):
+            ref, _ = nashpy_reference(A[g], B[g])
+            assert subset(ref, eq.of_game(g)) and subset(eq.of_game(g), ref)
+
+
+def test_two_by_two_closed_form_on_many_games():
+    """Generic 2x2 games: the mixed equilibrium has the textbook closed form."""
+    rng = np.random.default_rng(1)
+    A, B = rng.normal(size=(2, 5000, 2, 2))
+    eq = batched_equilibria(A, B)
+    p = (B[:, 1, 1] - B[:, 1, 0]) / (B[:, 0, 0] - B[:, 0, 1] - B[:, 1, 0] + B[:, 1, 1])
+    q = (A[:, 1, 1] - A[:, 0, 1]) / (A[:, 0, 0] - A[:, 0, 1] - A[:, 1, 0] + A[:, 1, 1])
+    interior = (p > 0) & (p < 1) & (q > 0) & (q < 1)
+    n_pure = pure_equilibria(A, B).sum(axis=(1, 2))
+    np.testing.assert_array_equal(eq.count(), n_pure + interior)
+    mixed = (eq.x > 1e-12).all(axis=2) & eq.valid
+    assert (mixed.sum(1) == interior).all()
+    g, k = np.nonzero(mixed)
+    np.testing.assert_allclose(eq.x[g, k, 0], p[g], atol=1e-9)
+    np.testing.assert_allclose(eq.y[g, k, 0], q[g], atol=1e-9)
+
+
+# ------------------------------------------------------------------------------ known games
+
+def test_matching_pennies():
+    A = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    eqs, degenerate = solve_one(A, -A)
+    assert not degenerate and len(eqs) == 1
+    np.testing.assert_allclose(eqs[0][0], [0.5, 0.5])
+    np.testing.assert_allclose(eqs[0][1], [0.5, 0.5])
+
+
+def test_prisoners_dilemma_one_pure_equilibrium():
+    A = np.array([[3.0, 0.0], [5.0, 1.0]])  # row 0 cooperate, row 1 defect
+    eqs, degenerate = solve_one(A, A.T)
+    assert not degenerate and len(eqs) == 1
+    np.testing.assert_array_equal(eqs[0][0], [0, 1])
+    np.testing.assert_array_equal(eqs[0][1], [0, 1])
+    np.testing.assert_array_equal(pure_equilibria(A[None], A.T[None])[0], [[0, 0], [0, 1]])
+
+
+def test_battle_of_the_sexes():
+    A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
+    eqs, degenerate = solve_one(A, B)
+    assert not degenerate and len(eqs) == 3
+    expected = [([0, 1], [0, 1]), ([0.6, 0.4], [0.4, 0.6]), ([1, 0], [1, 0])]
+    for (x, y), (ex, ey) in zip(eqs, expected, strict=True):  # sorted by (x, y)
+        np.testing.assert_allclose(x, ex, atol=1e-12)
+        np.testing.assert_allclose(y, ey, atol=1e-12)
+
+
+def test_rock_paper_scissors_uniform():
+    A = np.array([[0.0, -1.0, 1.0], [1.0, 0.0, -1.0], [-1.0, 1.0, 0.0]])
+    eqs, degenerate = solve_one(A, -A)
+    assert not degenerate and len(eqs) == 1
+    np.testing.assert_allclose(eqs[0][0], np.full(3, 1 / 3))
+    np.testing.assert_allclose(eqs[0][1], np.full(3, 1 / 3))
+
+
+# ------------------------------------------------------------------------- degenerate games
+
+def test_pure_tie_is_degenerate():
+    A = np.array([[1.0, 1.0], [0.0, 0.0]])
+    eqs, degenerate = solve_one(A, A)  # the column player is indifferent against row 0
+    assert degenerate
+    assert len(eqs) == 2 and all(np.array_equal(x, [1, 0]) for x, _ in eqs)
+    assert all(best_response_ok(A, A, x, y) for x, y in eqs)
+
+
+def test_constant_game_reports_all_pure_profiles():
+    eqs, degenerate = solve_one(np.ones((2, 2)), np.ones((2, 2)))
+    assert degenerate and len(eqs) == 4  # the whole square is a continuum: its 4 corners
+
+
+def test_continuum_extreme_points_with_unequal_supports():
+    """Row player indifferent: x0 >= 1/3 gives (x, left), x0 <= 1/3 gives (x, right)."""
+    A, B = np.ones((2, 2)), np.array([[2.0, 0.0], [0.0, 1.0]])
+    eqs, degenerate = solve_one(A, B)
+    assert degenerate
+    third = [1 / 3, 2 / 3]
+    expected = [([0, 1], [0, 1]), (third, [0, 1]), (third, [1, 0]), ([1, 0], [1, 0])]
+    assert len(eqs) == 4
+    for (x, y), (ex, ey) in zip(eqs, expected, strict=True):
+        np.testing.assert_allclose(x, ex, atol=1e-12)
+        np.testing.assert_allclose(y, ey, atol=1e-12)
+        assert best_response_ok(A, B, x, y)
+    # the mixed x with a pure y: supports of unequal size, which equal-size enumeration misses
+    assert any((x > 0).sum() == 2 and (y > 0).sum() == 1 for x, y in eqs)
+
+
+def test_degenerate_integer_games_give_all_extreme_equilibria():
+    """Small-integer games are mostly degenerate; vertex enumeration lists the extreme ones."""
+    rng = np.random.default_rng(5)
+    flagged = 0
+    for m, n in [(2, 2), (2, 3), (3, 3), (3, 4)]:
+        A, B = rng.integers(0, 3, (2, 25, m, n)).astype(float)
+        eq = batched_equilibria(A, B)
+        flagged += eq.degenerate.sum()
+        for g in range(len(A)):
+            mine = eq.of_game(g)
+            assert all(best_response_ok(A[g], B[g], x, y) for x, y in mine)
+            ref, _ = nashpy_reference(A[g], B[g])
+            assert subset(ref, mine) and subset(mine, ref)
+    assert flagged > 60
+
+
+def brute_force_degenerate(A, B, tol=1e-9):
+    """Independent check (LAPACK, loops): some vertex of a best-response polyhedron has too many
+    labels, i.e. a mixed strategy with support k has more than k pure best responses."""
+    for C in (B, A.T):  # x against the column payoffs, y against the row payoffs
+        p, q = C.shape
+        for k in range(1, min(p, q) + 1):
+            for rows in itertools.combinations(range(p), k):
+                for cols in itertools.combinations(range(q), k):
+                    M = np.zeros((k + 1, k + 1))
+                    M[:k, :k], M[:k, k], M[k, :k] = C[np.ix_(rows, cols)].T, -1.0, 1.0
+                    if abs(np.linalg.det(M)) < 1e-12:
+                        continue
+                    z = np.zeros(p)
+                    z[list(rows)] = np.linalg.solve(M, np.eye(k + 1)[k])[:k]
+                    pay = z @ C
+                    if z.min() < -tol or pay[list(cols)].min() < pay.max() - tol:
+                        continue
+                    if (np.abs(z) <= tol).sum() + (pay >= pay.max() - tol).sum() > p:
+                        return True
+    return False
+
+
+def test_degeneracy_flag_matches_brute_force():
+    rng = np.random.default_rng(11)
+    for m, n in [(2, 2), (2, 3), (3, 3), (3, 2)]:
+        A, B = rng.integers(-3, 4, (2, 40, m, n)).astype(float)
+        eq = batched_equilibria(A, B)
+        expected = [brute_force_degenerate(a, b) for a, b in zip(A, B, strict=True)]
+        np.testing.assert_array_equal(eq.degenerate, expected)
+
+
+def test_mixed_strategy_degeneracy_without_pure_ties():
+    """No ties at pure strategies, but x = (1/2, 1/2) makes all three columns best responses."""
+    A = np.array([[3.0, 2.0, 0.0], [0.0, 1.0, 3.0]])
+    B = np.array([[2.0, 1.0, 0.0], [0.0, 1.0, 2.0]])
+    assert all(len(set(col)) == 2 for col in A.T) and all(len(set(row)) == 3 for row in B)
+    eqs, degenerate = solve_one(A, B)
+    assert degenerate and brute_force_degenerate(A, B)
+    assert all(best_response_ok(A, B, x, y) for x, y in eqs)
+    ref, _ = nashpy_reference(A, B)
+    assert subset(ref, eqs)
+
+
+@pytest.mark.parametrize("dup", ["rows", "cols", "both"])
+def test_identical_rows_and_columns_give_no_nan(dup):
+    rng = np.random.default_rng(3)
+    A, B = rng.uniform(-5, 5, (2, 30, 4, 4))
+    for P in (A, B):
+        if dup in ("rows", "both"):
+            P[:, 1] = P[:, 0]
+        if dup in ("cols", "both"):
+            P[:, :, 3] = P[:, :, 2]
+    eq = batched_equilibria(A, B)
+    assert np.isfinite(eq.x).all() and np.isfinite(eq.y).all()
+    assert (eq.count() >= 1).all()
+    # a copied strategy that is a best response somewhere makes the game degenerate;
+    # one that never is (dominated) does not
+    assert eq.degenerate.any()
+    for g in range(len(A)):
+        assert eq.degenerate[g] == brute_force_degenerate(A[g], B[g])
+        assert all(best_response_ok(A[g], B[g], x, y) for x, y in eq.of_game(g))
+
+
+# --------------------------------------------------------------------------- vectorisation
+
+def mixed_stack(rng, N=50, m=4, n=4):
+    """Float games, small-integer (degenerate) games and games with copied rows, shuffled."""
+    A, B = rng.uniform(-10, 10, (2, N, m, n))
+    A[::3], B[::3] = rng.integers(0, 3, (2, len(A[::3]), m, n))
+    A[1::5, 1], B[1::5, :, 2] = A[1::5, 0], B[1::5, :, 0]
+    return A, B
+
+
+def test_stack_equals_games_solved_alone():
+    A, B = mixed_stack(np.random.default_rng(2))
+    eq = batched_equilibria(A, B)
+    assert eq.degenerate.any() and not eq.degenerate.all()
+    for g in range(len(A)):
+        alone = batched_equilibria(A[g : g + 1], B[g : g + 1])
+        assert alone.degenerate[0] == eq.degenerate[g]
+        k = alone.count()[0]
+        assert eq.count()[g] == k
+        np.testing.assert_allclose(eq.x[g, :k], alone.x[0, :k], atol=1e-12)
+        np.testing.assert_allclose(eq.y[g, :k], alone.y[0, :k], atol=1e-12)
+    assert not eq.valid[np.arange(eq.valid.shape[1]) >= eq.count()[:, None]].any()
+    assert (eq.x[~eq.valid] == 0).all()
+
+
+def test_small_chunks_give_the_same_result(monkeypatch):
+    A, B = mixed_stack(np.random.default_rng(4), N=30, m=3, n=4)
+    full = batched_equilibria(A, B)
+    monkeypatch.setattr(tb, "SYSTEM_BUDGET", 1)  # one game per chunk
+    monkeypatch.setattr(tb, "PAIR_BUDGET", 3)  # degenerate vertex pairs in many small blocks
+    small = batched_equilibria(A, B)
+    for name in ("x", "y", "valid", "degenerate"):
+        np.testing.assert_array_equal(getattr(full, name), getattr(small, name))
+
+
+def test_shapes_edge_cases_and_validation():
+    one_row = batched_equilibria(np.array([[[1.0, 2.0, 0.0]]]), np.array([[[0.0, 3.0, 1.0]]]))
+    assert one_row.count().tolist() == [1] and one_row.y[0, 0].tolist() == [0, 1, 0]
+    empty = batched_equilibria(np.zeros((0, 3, 3)), np.zeros((0, 3, 3)))
+    assert empty.x.shape[0] == 0 and empty.count().shape == (0,)
+    two_d = batched_equilibria(np.eye(2), np.eye(2))  # a single game as a 2-D pair
+    assert two_d.count().tolist() == [3]
+    with pytest.raises(ValueError):
+        batched_equilibria(np.zeros((2, 3, 3)), np.zeros((2, 3, 2)))
+    with pytest.raises(ValueError):
+        batched_equilibria(np.full((1, 2, 2), np.nan), np.zeros((1, 2, 2)))
+
+
+def test_pure_equilibria_mask_matches_engine():
+    rng = np.random.default_rng(9)
+    A, B = rng.uniform(-1, 1, (2, 500, 3, 4))
+    mask = pure_equilibria(A, B)
+    eq = batched_equilibria(A, B)
+    pure = eq.valid & (eq.x.max(axis=2) == 1) & (eq.y.max(axis=2) == 1)
+    np.testing.assert_array_equal(mask.sum(axis=(1, 2)), pure.sum(axis=1))
+    g, k = np.nonzero(pure)
+    assert mask[g, eq.x[g, k].argmax(1), eq.y[g, k].argmax(1)].all()
+
+
+def test_large_payoff_scale_and_offset():
+    """Scaling payoffs up or adding a constant changes neither equilibria nor flags."""
+    rng = np.random.default_rng(6)
+    A, B = rng.uniform(-1, 1, (2, 200, 5, 5))
+    base = batched_equilibria(A, B)
+    for a, b in ((A * 1e4, B * 1e4), (A + 1e5, B - 1e5)):
+        other = batched_equilibria(a, b)
+        np.testing.assert_array_equal(other.valid, base.valid)
+        np.testing.assert_array_equal(other.degenerate, base.degenerate)
+        np.testing.assert_allclose(other.x, base.x, atol=1e-9)
+        np.testing.assert_allclose(other.y, base.y, atol=1e-9)
