@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import closed_form as cf
+from .subgame import SubgameSolution, overlay
 from .wedge import Stage
 
 RTOL = 1e-12
@@ -117,8 +118,11 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     return found, np.where(found, high, 0.0), cap
 
 
-def counter_offer(stage: Stage) -> np.ndarray:
-    """The partner's counter-inducement per year at every point (module doc).
+def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
+    """The partner's counter-inducement per year at every point, and the subgame it leaves.
+
+    Returns ``(m, solution)``: the solution of the partnership subgame at ``m``, computed
+    with ``model.exact_backend`` (all equilibria).
 
     The partner pays ``STRICT`` (relative) above the least ``m`` that keeps the partnership,
     so that the target strictly prefers to stay (at the threshold itself it is indifferent
@@ -138,7 +142,7 @@ def counter_offer(stage: Stage) -> np.ndarray:
     at_zero = stage.solve(m, full)
     todo = np.flatnonzero(~keeps_partnership(at_zero, threshold, md.selection) & (budget > 0))
     if todo.size == 0:
-        return m
+        return m, at_zero
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
     found, least, cap = _least_counter(sub, sub_budget, thr, md.search_backend)
     if md.search_backend != full:
@@ -158,4 +162,5 @@ def counter_offer(stage: Stage) -> np.ndarray:
     v_zero = at_zero.pick(at_zero.V_P)[todo]
     worth_it = found & (with_counter.pick(with_counter.V_P) >= v_zero)
     m[todo] = np.where(worth_it, pay, 0.0)
-    return m
+    paid = np.flatnonzero(worth_it)
+    return m, overlay(at_zero, todo[paid], with_counter.take(paid))

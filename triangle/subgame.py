@@ -132,6 +132,20 @@ class SubgameSolution:
     admissible: np.ndarray
     selected: np.ndarray
 
+    def take(self, idx: np.ndarray) -> SubgameSolution:
+        """The solution at points ``idx`` only."""
+        b = self.batch
+        batch = EquilibriumBatch(b.x[idx], b.y[idx], b.valid[idx], b.degenerate[idx], b.method)
+        game = MetaGame(*(getattr(self.game, f)[idx] for f in MetaGame.__dataclass_fields__))
+        rest = {f: getattr(self, f)[idx] for f in
+                ("V_T", "V_P", "hit_D", "duration_D", "p_schism", "admissible", "selected")}
+        return SubgameSolution(batch, game, **rest)
+
+    @property
+    def valid_width(self) -> int:
+        """Number of equilibrium slots per point."""
+        return self.batch.valid.shape[1]
+
     def pick(self, values: np.ndarray) -> np.ndarray:
         """Values at the selected equilibrium: ``values[g, selected[g]]``."""
         return np.take_along_axis(values, self.selected[:, None], axis=1)[:, 0]
@@ -184,3 +198,34 @@ def _first_max(score: np.ndarray, mask: np.ndarray) -> np.ndarray:
     best = masked.max(axis=1, keepdims=True)
     hits = mask & (masked >= best)
     return np.where(hits.any(axis=1), np.argmax(hits, axis=1), 0)
+
+
+def _pad_slots(a: np.ndarray, width: int) -> np.ndarray:
+    pad = [(0, 0), (0, width - a.shape[1])] + [(0, 0)] * (a.ndim - 2)
+    return np.pad(a, pad)
+
+
+def overlay(base: SubgameSolution, rows: np.ndarray, other: SubgameSolution) -> SubgameSolution:
+    """``base`` with the points ``rows`` replaced by the points of ``other`` (same order).
+
+    Equilibrium slots are padded to the wider of the two; padding is never valid.
+    """
+    width = max(base.valid_width, other.valid_width)
+
+    def merge(a: np.ndarray, b: np.ndarray, slots: bool) -> np.ndarray:
+        if slots:
+            a, b = _pad_slots(a, width), _pad_slots(b, width)
+        out = a.copy()
+        out[rows] = b
+        return out
+
+    sb, ob = base.batch, other.batch
+    batch = EquilibriumBatch(merge(sb.x, ob.x, True), merge(sb.y, ob.y, True),
+                             merge(sb.valid, ob.valid, True),
+                             merge(sb.degenerate, ob.degenerate, False), sb.method)
+    game = MetaGame(*(merge(getattr(base.game, f), getattr(other.game, f), False)
+                      for f in MetaGame.__dataclass_fields__))
+    slot_fields = ("V_T", "V_P", "hit_D", "duration_D", "p_schism", "admissible")
+    values = {f: merge(getattr(base, f), getattr(other, f), True) for f in slot_fields}
+    return SubgameSolution(batch, game, selected=merge(base.selected, other.selected, False),
+                           **values)

@@ -41,7 +41,6 @@ class Evaluation:
     stage: Stage
     counter: np.ndarray
     solution: object
-    baseline: object
     columns: dict[str, np.ndarray]
     verdicts: np.ndarray  # (n, K) verdict of every equilibrium slot
 
@@ -51,16 +50,14 @@ def fixed_package(model: Model) -> Package:
     return Package(model["wedge.upfront"], model["wedge.reward"], model["wedge.pressure"])
 
 
-def _schism_after_counter(model: Model, package: Package) -> tuple[np.ndarray, Stage]:
-    stage = build_stage(model, package)
-    m = counter_offer(stage)
-    sol = stage.solve(m, model.search_backend)
-    return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection), stage
+def _schism_after_counter(model: Model, package: Package) -> np.ndarray:
+    _, sol = counter_offer(build_stage(model, package))
+    return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection)
 
 
 def _divider_value(model: Model, package: Package) -> np.ndarray:
     stage = build_stage(model, package)
-    sol = stage.solve(counter_offer(stage), model.exact_backend)
+    _, sol = counter_offer(stage)
     return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
 
 
@@ -83,14 +80,14 @@ def optimal_package(model: Model) -> Package:
     best = Package(zeros, zeros, zeros)
     best_value = _divider_value(model, best)
     for pressure in (zeros, model["wedge.pressure"]):
-        splits, _ = _schism_after_counter(model, Package(zeros, r_cap, pressure))
+        splits = _schism_after_counter(model, Package(zeros, r_cap, pressure))
         lo, hi = zeros.copy(), r_cap.copy()
         for _ in range(200):
             active = splits & (hi - lo > 1e-10 * np.maximum(1.0, hi))
             if not active.any():
                 break
             mid = 0.5 * (lo + hi)
-            now, _ = _schism_after_counter(model, Package(zeros, mid, pressure))
+            now = _schism_after_counter(model, Package(zeros, mid, pressure))
             hi = np.where(active & now, mid, hi)
             lo = np.where(active & ~now, mid, lo)
         for reward in (np.where(splits, hi, 0.0), zeros):
@@ -101,6 +98,26 @@ def optimal_package(model: Model) -> Package:
                            np.where(better, pressure, best.pressure))
             best_value = np.where(better, value, best_value)
     return best
+
+
+def baseline(model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """The same triangle with no offer: the partner's counter and the divider's value.
+
+    It does not depend on the ``wedge.*`` parameters, so it is solved once per distinct
+    remaining parameter row (a map over a package parameter solves it once per line).
+    """
+    rest = sorted(k for k in model.p if not k.startswith("wedge."))
+    _, first, inverse = np.unique(np.stack([model.p[k] for k in rest], axis=1), axis=0,
+                                  return_index=True, return_inverse=True)
+    unique = model.take(first)
+    zeros = np.zeros(unique.n)
+    stage = build_stage(unique, Package(zeros, zeros, zeros))
+    m0, sol = counter_offer(stage)
+    if unique.backend != unique.exact_backend:
+        sol = stage.solve(m0)
+    V_D0 = sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
+    inverse = inverse.reshape(-1)
+    return m0[inverse], V_D0[inverse]
 
 
 def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
@@ -125,14 +142,11 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
     """
     package = optimal_package(model) if mode == "optimize" else fixed_package(model)
     stage = build_stage(model, package)
-    m = counter_offer(stage)
-    sol = stage.solve(m)
-    zeros = np.zeros(model.n)
-    base_stage = build_stage(model, Package(zeros, zeros, zeros))
-    m0 = counter_offer(base_stage)
-    base = base_stage.solve(m0)
+    m, sol = counter_offer(stage)
+    if model.backend != model.exact_backend:
+        sol = stage.solve(m)
+    m0, V_D0 = baseline(model)
     V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
-    V_D0 = base.pick(base_stage.divider_value(base.hit_D, base.duration_D))
 
     threshold = model["solver.schism_probability"]
     dt, dT = model.dt, model.delta("target")
@@ -199,4 +213,4 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         "bound_target": sol.game.bound_T,
         "bound_partner": sol.game.bound_P,
     }
-    return Evaluation(model, package, stage, m, sol, base, columns, verdicts)
+    return Evaluation(model, package, stage, m, sol, columns, verdicts)
