@@ -48,14 +48,20 @@ def clean(v: np.ndarray, tol: float = TOL) -> np.ndarray | None:
 
 def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
                    tol: float = TOL) -> bool:
-    """Best-response check: neither player gains more than ``tol`` (relative) by a pure deviation."""
-    scale = 1.0 + max(np.abs(A).max(), np.abs(B).max())
+    """Best-response check: no pure deviation gains more than ``tol`` relative to the best reply.
+
+    The tolerance scales with the best reply's value, not with the whole matrix, so that the
+    very low payoffs of a stand-in for an existential cost cannot loosen the test.
+    """
     row, col = A @ y, x @ B
-    return bool(x @ row >= row.max() - tol * scale and col @ y >= col.max() - tol * scale)
+    best_row, best_col = row.max(), col.max()
+    return bool(x @ row >= best_row - tol * (1.0 + abs(best_row))
+                and col @ y >= best_col - tol * (1.0 + abs(best_col)))
 
 
 def _best_responses(payoffs: np.ndarray, tol: float) -> np.ndarray:
-    return payoffs >= payoffs.max() - tol * (1.0 + np.abs(payoffs).max())
+    best = payoffs.max()
+    return payoffs >= best - tol * (1.0 + abs(best))
 
 
 def is_degenerate(A: np.ndarray, B: np.ndarray, equilibria: list, tol: float = TOL) -> bool:
@@ -280,11 +286,10 @@ def weakly_dominated(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> tuple[np
     equilibria are the equilibria in undominated strategies (van Damme 1991, Thm 3.2.2);
     checking dominance by pure strategies only is a documented simplification.
     """
-    scale = tol * (1.0 + np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2))))
-    s = scale[:, None, None, None]
-    diff_A = A[:, None, :, :] - A[:, :, None, :]  # [g, i, i', j] = A[i', j] - A[i, j]
-    row = np.any(np.all(diff_A >= -s, axis=3) & np.any(diff_A > s, axis=3), axis=2)
-    Bt = np.swapaxes(B, 1, 2)
-    diff_B = Bt[:, None, :, :] - Bt[:, :, None, :]
-    col = np.any(np.all(diff_B >= -s, axis=3) & np.any(diff_B > s, axis=3), axis=2)
-    return row, col
+    def dominated(P: np.ndarray) -> np.ndarray:  # rows of P dominated by another row
+        diff = P[:, None, :, :] - P[:, :, None, :]  # [g, i, i', j] = P[i', j] - P[i, j]
+        # compared entry by entry, so huge stand-in payoffs elsewhere cannot blur the test
+        s = tol * (1.0 + np.maximum(np.abs(P[:, None, :, :]), np.abs(P[:, :, None, :])))
+        return np.any(np.all(diff >= -s, axis=3) & np.any(diff > s, axis=3), axis=2)
+
+    return dominated(A), dominated(np.swapaxes(B, 1, 2))

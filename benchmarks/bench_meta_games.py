@@ -1,0 +1,94 @@
+"""Benchmark: the model's own meta-games, batched engine vs nashpy, in one run.
+
+The meta-games are those of the flagship scenario (eight strategies, Realign among them, so
+every game is degenerate) at seeded random points of its wedge and schism parameters.
+
+Run::
+
+    .venv/bin/python benchmarks/bench_meta_games.py --out benchmarks/results/meta_games.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import nashpy
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from triangle.api import model_of
+from triangle.equilibria import clean, game_equilibria, is_equilibrium, solve_batch
+from triangle.scenario import library_dir, load_scenario
+from triangle.wedge import Package, build_stage
+
+
+def meta_games(n: int, seed: int, scenario: str) -> tuple[np.ndarray, np.ndarray]:
+    """Finite meta-games (existential costs at their stand-ins) at ``n`` random points."""
+    rng = np.random.default_rng(seed)
+    s = load_scenario(library_dir() / f"{scenario}.toml")
+    points = {"schism.cost.target": rng.uniform(0, 40, n), "wedge.reward": rng.uniform(0, 20, n),
+              "partnership.noise": rng.uniform(0, 0.1, n)}
+    model = model_of(s, points)
+    stage = build_stage(model, Package(model["wedge.upfront"], model["wedge.reward"],
+                                       model["wedge.pressure"]))
+    game = stage.game(np.zeros(n))
+    return game.A_solve, game.B_solve
+
+
+def _covers(A: np.ndarray, B: np.ndarray, batch, i: int) -> bool:
+    """Every extreme equilibrium from nashpy's vertex enumeration is among the batched ones."""
+    ours = {tuple(np.round(np.concatenate([x, y]), 6))
+            for x, y in zip(batch.x[i][batch.valid[i]], batch.y[i][batch.valid[i]], strict=True)}
+    for x, y in nashpy.Game(A, B).vertex_enumeration():
+        x, y = clean(x), clean(y)
+        if x is not None and y is not None and is_equilibrium(A, B, x, y):
+            if tuple(np.round(np.concatenate([x, y]), 6)) not in ours:
+                return False
+    return True
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path)
+    p.add_argument("--scenario", default="reverse_kissinger_2025")
+    p.add_argument("--batched-games", type=int, default=2000)
+    p.add_argument("--nashpy-games", type=int, default=5)
+    p.add_argument("--seed", type=int, default=7)
+    args = p.parse_args()
+    A, B = meta_games(args.batched_games, args.seed, args.scenario)
+    t = time.perf_counter()
+    batch = solve_batch(A, B, "batched")
+    batched = (time.perf_counter() - t) / len(A)
+    k = args.nashpy_games
+    t = time.perf_counter()
+    for i in range(k):
+        game_equilibria(A[i], B[i])
+    nash = (time.perf_counter() - t) / k
+    agree = sum(_covers(A[i], B[i], batch, i) for i in range(k))
+    result = {
+        "benchmark": "meta_games",
+        "scenario": args.scenario,
+        "shape": list(A.shape[1:]),
+        "degenerate_share": float(batch.degenerate.mean()),
+        "batched_seconds_per_game": batched,
+        "nashpy_support_vertex_seconds_per_game": nash,
+        "ratio_nashpy_over_batched": nash / batched,
+        "games_where_batched_has_every_nashpy_vertex_equilibrium": f"{agree}/{k}",
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                    "python": platform.python_version(), "numpy": np.__version__},
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
