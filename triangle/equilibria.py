@@ -48,15 +48,17 @@ def clean(v: np.ndarray, tol: float = TOL) -> np.ndarray | None:
 
 def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
                    tol: float = TOL) -> bool:
-    """Best-response check: no pure deviation gains more than ``tol`` relative to the best reply.
+    """Best-response check: every pure strategy played is within ``tol`` of the best reply.
 
     The tolerance scales with the best reply's value, not with the whole matrix, so that the
     very low payoffs of a stand-in for an existential cost cannot loosen the test.
     """
     row, col = A @ y, x @ B
     best_row, best_col = row.max(), col.max()
-    return bool(x @ row >= best_row - tol * (1.0 + abs(best_row))
-                and col @ y >= best_col - tol * (1.0 + abs(best_col)))
+    # every strategy in the support must be a best reply (as nashpy checks it), not just the
+    # average: a tiny weight on a worse strategy would pass an average test
+    return bool(np.all(row[x > 0] >= best_row - tol * (1.0 + abs(best_row)))
+                and np.all(col[y > 0] >= best_col - tol * (1.0 + abs(best_col))))
 
 
 def _best_responses(payoffs: np.ndarray, tol: float) -> np.ndarray:

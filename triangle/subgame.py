@@ -20,7 +20,9 @@ more exposed to a schism (larger ``hit``) is strictly worse than any less expose
 ``W``.  Above ``S_bar`` the ordinal structure of the actor's payoffs within each opposing
 strategy no longer depends on ``S``; so every pure equilibrium, every best-response set
 against a pure strategy and every admissibility test is the same for all costs above it.
-Present values themselves stay exact (``-inf`` only where a schism can really happen).
+Payoffs far below the game's ordinary range are then compressed monotonically
+(:func:`condition`) so that the solvers' tolerances stay meaningful.  Present values
+themselves stay exact (``-inf`` only where a schism can really happen).
 """
 
 from __future__ import annotations
@@ -97,9 +99,33 @@ def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P:
     stand_P = np.where(np.isinf(S_P), 2.0 * bound_P + 1.0, S_P)
     A = exact_value(F_T, table["hit_T"], (c_T - S_T)[col])
     B = exact_value(F_P, table["hit_P"], (c_P - S_P)[col])
-    A_solve = F_T + table["hit_T"] * (c_T - stand_T)[col]
-    B_solve = F_P + table["hit_P"] * (c_P - stand_P)[col]
+    A_solve = condition(F_T + table["hit_T"] * (c_T - stand_T)[col], F_T, c_T)
+    B_solve = condition(F_P + table["hit_P"] * (c_P - stand_P)[col], F_P, c_P)
     return MetaGame(A, B, A_solve, B_solve, bound_T, bound_P)
+
+
+COMPRESS_SPREADS = 1e4
+
+
+def condition(V: np.ndarray, F: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Compress payoffs far below the game's ordinary range, keeping their order.
+
+    A stand-in for an existential cost can sit ``1e8`` below the other payoffs, and no
+    floating-point equilibrium solver keeps its tolerances meaningful across such a range.
+    Entries below ``L = min F - 1e4 * spread`` (``spread`` the range of the payoffs without the
+    schism value, plus ``|c| + 1``) are mapped by ``L - spread * log1p((L - v) / spread)``:
+    strictly increasing, so every comparison between two payoffs of a player, hence every
+    pure equilibrium, best response to a pure strategy and dominance relation, is unchanged;
+    payoffs above ``L`` are untouched.
+    """
+    lo = F.min(axis=(1, 2))
+    spread = (F.max(axis=(1, 2)) - lo + np.abs(c) + 1.0)[:, None, None]
+    floor = lo[:, None, None] - COMPRESS_SPREADS * spread
+    below = V < floor
+    if not below.any():
+        return V
+    gap = np.where(below, floor - V, 0.0) / spread
+    return np.where(below, floor - spread * np.log1p(gap), V)
 
 
 def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
