@@ -1,9 +1,255 @@
-"""Command-line commands registered by this module (added as they are built)."""
+"""The ``map`` and ``sweep`` commands (see ``docs/sweeps.md``).
+
+``triangle map FILE --x PATH=LO:HI:N --y PATH=LO:HI:N [-o map.png|.svg|.pdf] [--data map.csv]``
+draws an equilibrium map; ``triangle sweep FILE (--grid PATH=LO:HI:N ... | --samples N --vary
+PATH=LO:HI ...) -o results.csv|.parquet`` streams a sweep to disk, resumably.  Both run in
+process, on a local process pool (``--workers N``) or on a Dask cluster (``--dask ADDRESS`` or
+``--dask local``).  Every specification is checked before any work starts: a bad one is one
+line on stderr, exit code 2, and no output file.
+"""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import math
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+from .cli import UsageError, add_scenario_args, scenario_from_args
+from .scenario import ScenarioError
+
+CHUNK_DEFAULT = {"game": 2000, "closed_form": 200_000}
+
+
+def _number(option: str, path: str, text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ScenarioError(option, path, f"a finite number for {what}", repr(text))
+    return value
+
+
+def _count(option: str, text: str, what: str, path: str | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ScenarioError(option, path, f"an integer {what} >= 1", repr(text))
+    return value
+
+
+def _split(option: str, text: str, parts: int) -> tuple[str, list[str]]:
+    form = "PATH=LO:HI:N" if parts == 3 else "PATH=LO:HI"
+    path, sep, rest = text.partition("=")
+    path = path.strip()
+    fields = rest.split(":")
+    if not sep or not path or len(fields) != parts:
+        raise ScenarioError(option, path or None, f"{form}, e.g. wedge.reward=0:20" +
+                            (":41" if parts == 3 else ""), repr(text))
+    from .sweep import check_path
+
+    check_path(path, option)
+    return path, [f.strip() for f in fields]
+
+
+def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
+    """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``, checked against the range."""
+    from .sweep import check_values
+
+    path, (lo_t, hi_t, n_t) = _split(option, text, 3)
+    lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
+    n = _count(option, n_t, "number of values N", path)
+    if lo > hi:
+        raise ScenarioError(option, path, "LO <= HI", f"{lo_t}:{hi_t}")
+    if (n == 1) != (lo == hi):
+        raise ScenarioError(option, path, "N = 1 exactly when LO = HI", f"{lo_t}:{hi_t}:{n_t}")
+    return path, check_values(path, np.linspace(lo, hi, n), option)
+
+
+def parse_range(option: str, text: str) -> tuple[str, tuple[float, float]]:
+    """``"PATH=LO:HI"`` -> ``(path, (lo, hi))``, both ends in the parameter's range."""
+    from .sweep import check_values
+
+    path, (lo_t, hi_t) = _split(option, text, 2)
+    lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
+    if lo > hi:
+        raise ScenarioError(option, path, "LO <= HI", f"{lo_t}:{hi_t}")
+    check_values(path, [lo, hi], option)
+    return path, (lo, hi)
+
+
+def _unique(option: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in pairs:
+        if path in out:
+            raise ScenarioError(option, path, "each parameter path once", "it twice")
+        out[path] = value
+    return out
+
+
+def _suffix(option: str, file: str | None, allowed: tuple[str, ...]) -> None:
+    if file is not None and Path(file).suffix.lower() not in allowed:
+        raise UsageError(f"{option} {file}: expected a file name ending in {' or '.join(allowed)}")
+
+
+def _workers(args: argparse.Namespace) -> int | None:
+    return None if args.workers is None else _count("--workers", args.workers, "number of workers")
+
+
+@contextlib.contextmanager
+def executor_from_args(args: argparse.Namespace, workers: int | None) -> Iterator[Any]:
+    """None, a process-pool size, or a Dask client (closed on exit)."""
+    if not args.dask:
+        yield workers
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise UsageError("--dask: expected dask[distributed] installed (pip install "
+                         "'strategic-triangle[dask]'), found it missing") from None
+    from .executors import local_cluster
+
+    if args.dask == "local":
+        client = local_cluster(workers or 2)
+    else:
+        if workers is not None:
+            raise UsageError("--workers: applies to --dask local or a process pool; the remote "
+                             "cluster's workers are started with `dask worker`")
+        try:
+            client = Client(args.dask, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as err:
+            first = str(err).splitlines()[0] if str(err) else ""
+            raise UsageError(f"--dask {args.dask}: expected a reachable Dask scheduler, found "
+                             f"{type(err).__name__}: {first}") from None
+    try:
+        yield client
+    finally:
+        cluster = client.cluster if args.dask == "local" else None
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _chunk_size(args: argparse.Namespace) -> int:
+    if args.chunk_size is None:
+        return CHUNK_DEFAULT[args.kind]
+    return _count("--chunk-size", args.chunk_size, "chunk size")
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from .executors import write_table
+    from .plot import FIGURE_FORMATS, save_figure
+    from .sweep import equilibrium_map
+
+    scenario = scenario_from_args(args.file, args.sets)
+    if args.x is None or args.y is None:
+        raise UsageError("map: expected both --x PATH=LO:HI:N and --y PATH=LO:HI:N")
+    x, y = parse_axis("--x", args.x), parse_axis("--y", args.y)
+    if x[0] == y[0]:
+        raise ScenarioError("--y", y[0], "a path different from --x", "the same path")
+    if args.output is None and args.data is None:
+        raise UsageError("map: expected -o FIGURE (.png, .svg, .pdf) and/or --data TABLE (.csv, .parquet)")
+    _suffix("-o", args.output, FIGURE_FORMATS)
+    _suffix("--data", args.data, (".csv", ".parquet"))
+    chunk, workers = _chunk_size(args), _workers(args)
+    with executor_from_args(args, workers) as executor:
+        emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
+                               executor=executor, progress=None)
+    if args.data:
+        write_table(emap.to_frame(), args.data, emap.record)
+        print(f"wrote {args.data} ({len(emap.table)} points)")
+    if args.output:
+        save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
+        print(f"wrote {args.output}")
+    shares = emap.table["verdict"].value_counts(normalize=True, sort=False)
+    print("verdicts: " + ", ".join(f"{v} {100 * s:.1f}%" for v, s in shares.items() if s > 0))
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .executors import ResumeError
+    from .sweep import sweep_to_file
+
+    scenario = scenario_from_args(args.file, args.sets)
+    if args.output is None:
+        raise UsageError("sweep: expected -o RESULTS (.csv or .parquet)")
+    _suffix("-o", args.output, (".csv", ".parquet"))
+    if bool(args.grid) == (args.samples is not None):
+        raise UsageError("sweep: expected either --grid PATH=LO:HI:N ... or --samples N "
+                         "--vary PATH=LO:HI ...")
+    if args.grid:
+        if args.vary:
+            raise UsageError("--vary: goes with --samples; use --grid PATH=LO:HI:N for a grid")
+        spec: dict[str, Any] = {"grid": _unique("--grid", [parse_axis("--grid", g) for g in args.grid])}
+    else:
+        n = _count("--samples", args.samples, "number of samples")
+        if not args.vary:
+            raise UsageError("--samples: expected at least one --vary PATH=LO:HI")
+        if not args.seed.isdigit():
+            raise ScenarioError("--seed", None, "an integer >= 0", repr(args.seed))
+        spec = {"samples": _unique("--vary", [parse_range("--vary", v) for v in args.vary]), "n": n,
+                "design": args.design, "seed": int(args.seed)}
+    chunk, workers = _chunk_size(args), _workers(args)
+    with executor_from_args(args, workers) as executor:
+        try:
+            rep = sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
+                                chunk_size=chunk, executor=executor, progress=None, resume=args.resume)
+        except ResumeError as err:
+            raise UsageError(str(err)) from None
+    meta = f"{args.output}.meta.json" if args.output.lower().endswith(".csv") else "its schema metadata"
+    print(f"wrote {rep.path}: {rep.n_points} points in {rep.n_chunks} chunks "
+          f"({len(rep.computed)} computed, {rep.reused} resumed); provenance in {meta}")
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    add_scenario_args(p)
+    p.add_argument("--kind", choices=("game", "closed_form"), default="game",
+                   help="full game (default) or the closed-form core of DESIGN §4")
+    p.add_argument("--solver", choices=("nashpy", "batched"), default="batched",
+                   help="solver of the reported equilibria (default: batched)")
+    p.add_argument("--workers", metavar="N", help="local process pool of N workers "
+                   "(with --dask local: the number of Dask workers)")
+    p.add_argument("--dask", metavar="ADDRESS|local",
+                   help="run on a Dask scheduler (tcp://host:8786) or a new local cluster")
+    p.add_argument("--chunk-size", metavar="N", help="points per chunk (default: 2000 for the game, "
+                   "200000 for the closed form)")
 
 
 def register(sub: Any) -> None:
-    """Add this module's subcommands to the ``triangle`` parser."""
+    """Add ``map`` and ``sweep`` to the ``triangle`` parser."""
+    p = sub.add_parser("map", help="equilibrium map: verdicts over a grid of two parameters",
+                       description="Verdict at every point of a grid of two parameters, drawn with "
+                       "the region boundaries, margin contours and the scenario's own point.")
+    _common(p)
+    p.add_argument("--x", metavar="PATH=LO:HI:N", help="horizontal axis, e.g. schism.cost.target=0:40:41")
+    p.add_argument("--y", metavar="PATH=LO:HI:N", help="vertical axis, e.g. wedge.reward=0:20:41")
+    p.add_argument("-o", "--output", metavar="FIGURE", help="figure file: .png, .svg or .pdf")
+    p.add_argument("--data", metavar="TABLE", help="also write the grid: .csv (with .meta.json) or .parquet")
+    p.add_argument("--no-contours", action="store_true", help="leave out the margin contours")
+    p.set_defaults(handler=cmd_map)
+
+    p = sub.add_parser("sweep", help="evaluate a grid or a sample of parameters, streamed to disk",
+                       description="Evaluate many points and stream the table to CSV or Parquet in "
+                       "chunks; an interrupted sweep continues with --resume.")
+    _common(p)
+    p.add_argument("--grid", action="append", default=[], metavar="PATH=LO:HI:N",
+                   help="one axis of a full grid (repeat for more axes; the last varies fastest)")
+    p.add_argument("--samples", metavar="N", help="number of sampled points (with --vary)")
+    p.add_argument("--vary", action="append", default=[], metavar="PATH=LO:HI",
+                   help="a sampled parameter and its range (repeat)")
+    p.add_argument("--design", choices=("lhs", "sobol", "random"), default="lhs",
+                   help="sampling design (default: Latin hypercube)")
+    p.add_argument("--seed", default="0", help="seed of the sampling design (default 0)")
+    p.add_argument("-o", "--output", metavar="RESULTS", help="results file: .csv or .parquet")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the chunks of an interrupted run of the same sweep; compute the rest")
+    p.set_defaults(handler=cmd_sweep)
+

@@ -1,0 +1,264 @@
+"""Benchmark: equilibrium maps and sweeps (:mod:`triangle.sweep`), in process and on Dask.
+
+Measures, and writes to one JSON file with the machine's description:
+
+* ``map``: a ``N x N`` full-game equilibrium map of ``--scenario`` (default: the flagship
+  ``scenarios/reverse_kissinger_2025.toml``; ``N = --map-size``, 200), on ``--map-workers``
+  local processes, with its figure written next to the JSON;
+* ``closed_form``: cost per point of the closed-form kind from 10^3 to 10^6 points (in memory),
+  and streamed to Parquet and CSV; and a 10^7-point Parquet sweep in a child process with its
+  peak resident memory;
+* ``game``: cost per point of the full game from 10^3 to 10^4 points on ``--game-scenario``
+  (default: the template, six strategies), the cost per point by size of the strategy library,
+  and the peak memory of a streamed game sweep of 1 and of 4 chunks (bounded by the chunk);
+* ``dask``: the same game sweep on a ``LocalCluster`` of 1 and of 2 workers (speed-up).
+
+Run::
+
+    .venv/bin/python benchmarks/bench_sweeps.py --out benchmarks/results/sweeps.json
+
+``--quick`` shrinks every size for a smoke test (a minute or so); ``--parts dask,map`` runs only
+those parts and keeps the others' results already in ``--out``.  Timings are wall-clock on
+whatever else the machine is doing: run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from triangle import __version__  # noqa: E402
+from triangle.scenario import load_scenario  # noqa: E402
+from triangle.sweep import equilibrium_map, sweep, sweep_to_file  # noqa: E402
+
+GRID2 = ("schism.cost.target", "wedge.reward")
+
+
+def machine() -> dict:
+    import dask
+    import pandas
+    import scipy
+
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines()
+                   if x.startswith("MemTotal")) / 2**20
+    except (OSError, StopIteration):
+        mem = None
+    return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "platform": platform.platform(),
+            "python": sys.version.split()[0], "cpu": cpu, "cpus": os.cpu_count(),
+            "memory_gib": round(mem, 1) if mem else None, "triangle": __version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "pandas": pandas.__version__,
+            "dask": dask.__version__}
+
+
+def square(n: int, lo_x=0.0, hi_x=40.0, lo_y=0.0, hi_y=20.0) -> dict[str, np.ndarray]:
+    """A grid of about ``n`` points over (schism.cost.target, wedge.reward)."""
+    a = round(float(np.sqrt(n)))
+    b = round(n / a)
+    return {GRID2[0]: np.linspace(lo_x, hi_x, a), GRID2[1]: np.linspace(lo_y, hi_y, b)}
+
+
+def timed(fn) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def child_peak(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints a JSON dict, to which its peak RSS is added."""
+    tail = ("\nimport resource, json as _j\n"
+            "print(_j.dumps({**RESULT, 'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF)"
+            ".ru_maxrss / 1024}))\n")
+    out = subprocess.run([sys.executable, "-c", code + tail], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_closed_form(scenario, sizes, stream_sizes, big: int, tmp: Path) -> dict:
+    rows = []
+    for n in sizes:
+        g = square(n)
+        sweep(scenario, grid=square(1000), kind="closed_form")  # warm up
+        secs, df = timed(lambda g=g: sweep(scenario, grid=g, kind="closed_form", chunk_size=200_000))
+        rows.append({"points": len(df), "seconds": secs, "us_per_point": 1e6 * secs / len(df)})
+        print(f"closed form, in memory: {len(df):>9,d} points {secs:8.3f} s "
+              f"({rows[-1]['us_per_point']:.3f} us/point)", flush=True)
+    streams = []
+    for n in stream_sizes:
+        for suffix in (".parquet", ".csv"):
+            g = square(n)
+            secs, rep = timed(lambda g=g, s=suffix: sweep_to_file(
+                scenario, tmp / f"cf{s}", grid=g, kind="closed_form", chunk_size=200_000))
+            streams.append({"points": rep.n_points, "format": suffix[1:], "seconds": secs,
+                            "us_per_point": 1e6 * secs / rep.n_points,
+                            "bytes": (tmp / f"cf{suffix}").stat().st_size})
+            print(f"closed form, streamed to {suffix[1:]:>7}: {rep.n_points:>9,d} points {secs:8.2f} s "
+                  f"({streams[-1]['us_per_point']:.2f} us/point)", flush=True)
+    code = f"""
+import time, numpy as np
+from triangle.scenario import load_scenario
+from triangle.sweep import sweep_to_file
+s = load_scenario({str(scenario.file)!r})
+a = int(round(np.sqrt({big})))
+t0 = time.perf_counter()
+rep = sweep_to_file(s, {str(tmp / 'big.parquet')!r}, grid={{'schism.cost.target': np.linspace(0, 40, a),
+    'wedge.reward': np.linspace(0, 20, a)}}, kind='closed_form', chunk_size=200_000)
+RESULT = {{'points': rep.n_points, 'format': 'parquet', 'seconds': time.perf_counter() - t0,
+          'chunk_size': 200_000}}
+"""
+    big_run = child_peak(code)
+    print(f"closed form, {big_run['points']:,d} points to parquet: {big_run['seconds']:.1f} s, "
+          f"peak RSS {big_run['peak_rss_mib']:.0f} MiB", flush=True)
+    return {"in_memory": rows, "streamed": streams, "ten_million": big_run}
+
+
+def bench_game(scenario, sizes, libraries, chunk_points: int, tmp: Path) -> dict:
+    rows = []
+    sweep(scenario, grid=square(20))  # warm up
+    for n in sizes:
+        g = square(n)
+        secs, df = timed(lambda g=g: sweep(scenario, grid=g))
+        rows.append({"points": len(df), "seconds": secs, "ms_per_point": 1e3 * secs / len(df),
+                     "strategies": len(scenario["partnership.strategies"])})
+        print(f"game, {len(df):>6,d} points: {secs:8.1f} s ({rows[-1]['ms_per_point']:.2f} ms/point)",
+              flush=True)
+    by_library = []
+    for lib in libraries:
+        s = scenario.replace({"partnership.strategies": list(lib)})
+        g = square(libraries[lib])
+        secs, df = timed(lambda s=s, g=g: sweep(s, grid=g))
+        by_library.append({"strategies": list(lib), "size": len(lib), "points": len(df),
+                           "ms_per_point": 1e3 * secs / len(df)})
+        print(f"game, {len(lib)} strategies: {1e3 * secs / len(df):.3f} ms/point", flush=True)
+    memory = []
+    for chunks in (1, 4):
+        code = f"""
+import time, numpy as np
+from triangle.scenario import load_scenario
+from triangle.sweep import sweep_to_file
+s = load_scenario({str(scenario.file)!r})
+t0 = time.perf_counter()
+rep = sweep_to_file(s, {str(tmp / f'game{chunks}.parquet')!r},
+    samples={{'schism.cost.target': (0, 40), 'wedge.reward': (0, 20)}}, n={chunks * chunk_points},
+    chunk_size={chunk_points})
+RESULT = {{'points': rep.n_points, 'chunks': rep.n_chunks, 'seconds': time.perf_counter() - t0}}
+"""
+        run = child_peak(code)
+        memory.append(run)
+        print(f"game, streamed {run['points']} points in {run['chunks']} chunks: "
+              f"peak RSS {run['peak_rss_mib']:.0f} MiB", flush=True)
+    return {"scenario": scenario.name, "scaling": rows, "by_library": by_library,
+            "streamed_memory": memory}
+
+
+def bench_dask(scenario, n: int) -> dict:
+    from triangle.executors import local_cluster
+
+    g = square(n)
+    secs_local, ref = timed(lambda: sweep(scenario, grid=g, chunk_size=max(1, n // 16)))
+    out = {"points": len(ref), "chunk_size": max(1, n // 16), "local_seconds": secs_local}
+    for workers in (1, 2):
+        client = local_cluster(workers)
+        try:
+            sweep(scenario, grid=square(16), executor=client)  # warm the workers
+            secs, df = timed(lambda c=client: sweep(scenario, grid=g, chunk_size=max(1, n // 16), executor=c))
+        finally:
+            cluster = client.cluster
+            client.close()
+            cluster.close()
+        assert df.equals(ref), "Dask result differs from the local one"
+        out[f"dask_{workers}_seconds"] = secs
+        print(f"dask, {workers} worker(s): {secs:.1f} s for {len(df)} points", flush=True)
+    out["speedup_2_vs_1"] = out["dask_1_seconds"] / out["dask_2_seconds"]
+    print(f"dask speed-up, 2 vs 1 workers: {out['speedup_2_vs_1']:.2f}", flush=True)
+    return out
+
+
+def bench_map(scenario, size: int, workers: int, figure: Path) -> dict:
+    from triangle.plot import save_figure
+
+    xs, ys = np.linspace(0, 40, size), np.linspace(0, 20, size)
+    executor = workers if workers > 1 else None
+    secs, m = timed(lambda: equilibrium_map(scenario, (GRID2[0], xs), (GRID2[1], ys), executor=executor,
+                                            chunk_size=500, progress=None))
+    save_figure(m.plot(), figure, m.record)
+    verdicts, counts = np.unique(m.verdict.astype(str), return_counts=True)
+    out = {"scenario": scenario.name, "file": str(scenario.file), "size": [size, size],
+           "points": size * size, "workers": workers, "seconds": secs,
+           "ms_per_point": 1e3 * secs / (size * size), "figure": os.path.relpath(figure, ROOT),
+           "verdicts": dict(zip(verdicts.tolist(), counts.tolist(), strict=True)),
+           "strategies": len(scenario["partnership.strategies"])}
+    print(f"map {size}x{size} of {scenario.name}: {secs:.1f} s on {workers} process(es) "
+          f"({out['ms_per_point']:.1f} ms/point)", flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    flagship = ROOT / "scenarios" / "reverse_kissinger_2025.toml"
+    ap.add_argument("--out", default="benchmarks/results/sweeps.json")
+    ap.add_argument("--scenario", default=str(flagship if flagship.exists() else
+                                              ROOT / "scenarios" / "template.toml"),
+                    help="scenario of the map (default: the flagship)")
+    ap.add_argument("--game-scenario", default=str(ROOT / "scenarios" / "template.toml"),
+                    help="scenario of the game-kind scaling and the Dask runs")
+    ap.add_argument("--map-size", type=int, default=200)
+    ap.add_argument("--map-workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--parts", default="closed_form,game,dask,map",
+                    help="comma-separated parts to run; results of other parts already in --out are kept")
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    args = ap.parse_args()
+
+    quick, parts = args.quick, set(args.parts.split(","))
+    out_path = Path(args.out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    result = json.loads(out_path.read_text()) if out_path.exists() and parts != {
+        "closed_form", "game", "dask", "map"} else {}
+    result.update({"machine": machine(), "quick": quick})
+    game_scenario = load_scenario(args.game_scenario)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if "closed_form" in parts:
+            result["closed_form"] = bench_closed_form(
+                game_scenario, [10**3, 10**4, 10**5, 10**6] if not quick else [10**3, 10**4],
+                [10**6] if not quick else [10**4], 10**7 if not quick else 10**5, tmp)
+        libraries = {("Loyal", "Realign"): 10_000, ("Loyal", "Hedger", "Realign"): 4000,
+                     ("Loyal", "Hedger", "TitForTat", "Grim", "Realign"): 1000,
+                     ("Loyal", "Hedger", "TitForTat", "Grim", "Consult(2)", "Realign"): 1000,
+                     ("Loyal", "Hedger", "TitForTat", "GenerousTFT(0.3)", "Pavlov", "Grim", "Consult(3)",
+                      "Realign"): 400}
+        if quick:
+            libraries = {k: min(v, 100) for k, v in list(libraries.items())[:3]}
+        if "game" in parts:
+            result["game"] = bench_game(game_scenario, [10**3, 10**4] if not quick else [100],
+                                        libraries, 2000 if not quick else 100, tmp)
+        if "dask" in parts:
+            result["dask"] = bench_dask(game_scenario, 2000 if not quick else 200)
+    out_path.write_text(json.dumps(result, indent=2) + "\n")  # save what we have before the map
+    if "map" in parts:
+        figure = out_path.with_name(f"{Path(args.scenario).stem}_map_{args.map_size}.png")
+        result["map"] = bench_map(load_scenario(args.scenario), args.map_size, args.map_workers, figure)
+        out_path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out_path}")
+
+
+if __name__ == "__main__":
+    main()
