@@ -351,3 +351,12 @@ def test_equilibrium_map_grids(scenario):
                                    "configuration"]
     assert len(frame) == 15
     assert (m.verdict[0, :] == "no_attempt").all()
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(scenario, capsys):
+    grid = {"wedge.reward": np.linspace(0, 12, 50)}
+    sweep(scenario, grid=grid, kind="closed_form", chunk_size=10)  # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+    sweep(scenario, grid=grid, kind="closed_form", chunk_size=10, progress=True)
+    err = capsys.readouterr().err
+    assert "/50 [" in err and "pt/s" in err

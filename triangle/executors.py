@@ -47,15 +47,6 @@ def is_dask_client(executor: Any) -> bool:
     return hasattr(executor, "submit") and hasattr(executor, "scheduler_info")
 
 
-def describe(executor: Any) -> str:
-    """A short text for progress bars and logs."""
-    if executor is None:
-        return "local"
-    if isinstance(executor, int):
-        return f"{executor} processes"
-    return f"dask {getattr(executor, 'scheduler', None) and executor.scheduler.address}"
-
-
 def default_window(executor: Any) -> int:
     """Tasks kept in flight: two per worker (one running, one queued)."""
     if executor is None:

@@ -113,6 +113,8 @@ class ArrayPoints(Points):
         if len(lengths) != 1:
             raise ScenarioError(origin, None, "arrays of one length", f"lengths {sorted(lengths)}")
         self.paths, self.n = tuple(self.arrays), lengths.pop()
+        if self.n == 0:
+            raise ScenarioError(origin, None, "at least one point", "empty arrays")
 
     def chunk(self, start: int, stop: int) -> dict[str, np.ndarray]:
         return {p: a[start:stop] for p, a in self.arrays.items()}
@@ -303,15 +305,19 @@ def evaluate_chunk(scenario: Scenario, kind: str, backend: str | None,
     return pd.DataFrame(data)
 
 
+def _n_chunks(points: Points, kind: str, chunk_size: int) -> int:
+    if kind not in KINDS:
+        raise ScenarioError("sweep", None, f"a kind in {KINDS}", repr(kind))
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
+        raise ScenarioError("sweep", None, "a chunk size >= 1", repr(chunk_size))
+    return -(-points.n // int(chunk_size))
+
+
 def iter_chunks(scenario: Scenario, points: Points, *, kind: str = "game", backend: str | None = "batched",
                 chunk_size: int = 2000, executor: Any = None, progress: bool | None = None,
                 skip: frozenset[int] = frozenset()) -> Iterator[tuple[int, pd.DataFrame]]:
     """``(chunk index, table)`` for every chunk not in ``skip``, in order."""
-    if kind not in KINDS:
-        raise ScenarioError("sweep", None, f"a kind in {KINDS}", repr(kind))
-    if not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
-        raise ScenarioError("sweep", None, "a chunk size >= 1", repr(chunk_size))
-    n_chunks = -(-points.n // chunk_size)
+    n_chunks = _n_chunks(points, kind, chunk_size)
     todo = [i for i in range(n_chunks) if i not in skip]
     total = sum(min(points.n, (i + 1) * chunk_size) - i * chunk_size for i in todo)
 
@@ -403,7 +409,7 @@ def sweep_to_file(scenario: Scenario, out: str, grid: Mapping[str, ArrayLike] | 
     metadata = {**record(scenario, points.seed), "kind": kind,
                 "backend": backend if kind == "game" else None, "points": points.spec(),
                 "n_points": points.n}
-    n_chunks = -(-points.n // chunk_size) if isinstance(chunk_size, int) and chunk_size > 0 else 0
+    n_chunks = _n_chunks(points, kind, chunk_size)
     manifest = {k: metadata[k] for k in ("param_hash", "version", "seed", "kind", "backend", "points")}
     manifest.update(chunk_size=chunk_size, n_chunks=n_chunks)
     journal = Journal(out, manifest, resume)
