@@ -14,10 +14,10 @@ from triangle import closed_form as cf
 from triangle import sweep as sw
 from triangle.api import evaluate_scenario
 from triangle.executors import ResumeError, read_metadata
+from triangle.points import SamplePoints
 from triangle.scenario import ScenarioError, load_scenario
 from triangle.sweep import (
     CATEGORIES,
-    SamplePoints,
     equilibrium_map,
     evaluate_table,
     iter_chunks,

@@ -53,7 +53,7 @@ def _split(option: str, text: str, parts: int) -> tuple[str, list[str]]:
     if not sep or not path or len(fields) != parts:
         raise ScenarioError(option, path or None, f"{form}, e.g. wedge.reward=0:20" +
                             (":41" if parts == 3 else ""), repr(text))
-    from .sweep import check_path
+    from .points import check_path
 
     check_path(path, option)
     return path, [f.strip() for f in fields]
@@ -61,7 +61,7 @@ def _split(option: str, text: str, parts: int) -> tuple[str, list[str]]:
 
 def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
     """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``, checked against the range."""
-    from .sweep import check_values
+    from .points import check_values
 
     path, (lo_t, hi_t, n_t) = _split(option, text, 3)
     lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
@@ -75,7 +75,7 @@ def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
 
 def parse_range(option: str, text: str) -> tuple[str, tuple[float, float]]:
     """``"PATH=LO:HI"`` -> ``(path, (lo, hi))``, both ends in the parameter's range."""
-    from .sweep import check_values
+    from .points import check_values
 
     path, (lo_t, hi_t) = _split(option, text, 2)
     lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
