@@ -162,7 +162,11 @@ def pair_values(
         if flows is not None:
             out[f"flow_{who}"] = sol[:, 2]
     survive = _survival(Q, start_live, horizon_periods)
-    return PairValues(p_horizon=np.clip(1.0 - survive, 0.0, 1.0), **out)
+    # 1 - survival carries the round-off of the sum (a few ulps) even when no schism can
+    # happen; below that resolution the probability is zero.
+    p = 1.0 - survive
+    p = np.where(p < 64 * np.finfo(float).eps, 0.0, np.minimum(p, 1.0))
+    return PairValues(p_horizon=p, **out)
 
 
 def _survival(Q: np.ndarray, start: int, periods: np.ndarray) -> np.ndarray:
