@@ -27,6 +27,7 @@ import numpy as np
 from . import closed_form as cf
 from .counter import counter_offer, keeps_partnership
 from .dittmer import configuration, roles
+from .subgame import SubgameSolution
 from .wedge import Model, Package, Stage, build_stage
 
 VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt")
@@ -50,14 +51,27 @@ def fixed_package(model: Model) -> Package:
     return Package(model["wedge.upfront"], model["wedge.reward"], model["wedge.pressure"])
 
 
+def solve_package(model: Model, package: Package, final: bool = True
+                  ) -> tuple[Stage, np.ndarray, SubgameSolution]:
+    """Steps 2 and 3 of the backward induction for a given package: ``(stage, m, solution)``.
+
+    The counter search leaves the subgame solved with all equilibria; with ``final`` and a
+    reporting backend other than that one (nashpy), the subgame is solved again with it.
+    """
+    stage = build_stage(model, package)
+    m, sol = counter_offer(stage)
+    if final and model.backend != model.exact_backend:
+        sol = stage.solve(m)
+    return stage, m, sol
+
+
 def _schism_after_counter(model: Model, package: Package) -> np.ndarray:
-    _, sol = counter_offer(build_stage(model, package))
+    _, _, sol = solve_package(model, package, final=False)
     return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection)
 
 
 def _divider_value(model: Model, package: Package) -> np.ndarray:
-    stage = build_stage(model, package)
-    _, sol = counter_offer(stage)
+    stage, _, sol = solve_package(model, package, final=False)
     return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
 
 
@@ -111,10 +125,7 @@ def baseline(model: Model) -> tuple[np.ndarray, np.ndarray]:
                                   return_index=True, return_inverse=True)
     unique = model.take(first)
     zeros = np.zeros(unique.n)
-    stage = build_stage(unique, Package(zeros, zeros, zeros))
-    m0, sol = counter_offer(stage)
-    if unique.backend != unique.exact_backend:
-        sol = stage.solve(m0)
+    stage, m0, sol = solve_package(unique, Package(zeros, zeros, zeros))
     V_D0 = sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
     inverse = inverse.reshape(-1)
     return m0[inverse], V_D0[inverse]
@@ -141,10 +152,7 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``.
     """
     package = optimal_package(model) if mode == "optimize" else fixed_package(model)
-    stage = build_stage(model, package)
-    m, sol = counter_offer(stage)
-    if model.backend != model.exact_backend:
-        sol = stage.solve(m)
+    stage, m, sol = solve_package(model, package)
     m0, V_D0 = baseline(model)
     V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
 

@@ -5,7 +5,7 @@
    pressure on the target (T) while the partnership lasts.
 2. The partner (P) sees the package and pays the target the least counter-inducement
    ``m`` in ``[0, budget]`` that keeps the partnership (no schism in the selected
-   equilibrium), if that leaves P better off than paying nothing.
+   equilibrium), if that leaves P better off than paying nothing (:mod:`triangle.counter`).
 3. T and P play the repeated partnership game (:mod:`triangle.subgame`).
 
 Effective per-year payoffs (Walt 1987's balance of threat: coercion draws the partners
