@@ -151,3 +151,23 @@ def test_connected_sets_separate_isolated_equilibria():
     A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
     eqs = game_equilibria(A, B)
     assert sorted(map(len, connected_sets(A, B, eqs.equilibria))) == [1, 1, 1]
+
+
+def test_admissible_backend_gives_the_same_outcomes_as_all_equilibria(rng):
+    """The reduced-game backend finds exactly the admissible equilibria, so every outcome
+    column that selection and robustness depend on is the same as with all equilibria."""
+    from triangle.verdict import evaluate as run
+
+    n = 60
+    points = dict(schism__cost__target=np.where(rng.random(n) < 0.3, np.inf, rng.uniform(0, 40, n)),
+                  wedge__reward=rng.uniform(0, 20, n), wedge__upfront=rng.choice([0.0, 1.0], n),
+                  partnership__noise=rng.choice([0.0, 0.03], n),
+                  counter__budget=rng.choice([0.0, 2.0, np.inf], n))
+    strategies = ("Loyal", "Hedger", "TitForTat", "Pavlov", "Grim", "Realign")
+    full = run(build(strategies, backend="batched", **points)).columns
+    fast = run(build(strategies, backend="admissible", **points)).columns
+    for key in ("verdict", "robust", "schism", "configuration", "role_target"):
+        assert list(full[key]) == list(fast[key]), key
+    for key in ("p_schism", "margin", "counter_offer", "pv_divider", "pv_target", "pv_partner"):
+        np.testing.assert_allclose(fast[key], full[key], rtol=1e-9, atol=1e-12, err_msg=key)
+    assert np.all(fast["n_equilibria"] <= full["n_equilibria"])

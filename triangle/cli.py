@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--report", metavar="FILE.md", help="also write the text report to a file")
-    p.add_argument("--solver", choices=("nashpy", "batched"), help="equilibrium solver")
+    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
+                   help="equilibrium solver (default: the scenario's solver.backend)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files")

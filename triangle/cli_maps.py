@@ -213,8 +213,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     add_scenario_args(p)
     p.add_argument("--kind", choices=("game", "closed_form"), default="game",
                    help="full game (default) or the closed-form core of DESIGN §4")
-    p.add_argument("--solver", choices=("nashpy", "batched"), default="batched",
-                   help="solver of the reported equilibria (default: batched)")
+    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"), default="admissible",
+                   help="solver of the reported equilibria (default: admissible: the admissible "
+                   "equilibria only, which decide every column but n_equilibria)")
     p.add_argument("--workers", metavar="N", help="local process pool of N workers "
                    "(with --dask local: the number of Dask workers)")
     p.add_argument("--dask", metavar="ADDRESS|local",

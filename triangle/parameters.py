@@ -173,7 +173,9 @@ SETTINGS: tuple[Setting, ...] = (
             ("+", "-")),
     Setting("solver.selection", "payoff_dominant", "equilibrium selection rule",
             ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")),
-    Setting("solver.backend", "nashpy", "equilibrium solver", ("nashpy", "batched")),
+    Setting("solver.backend", "nashpy",
+            "equilibrium solver: nashpy (reference), batched (all equilibria), admissible "
+            "(the admissible ones only; fastest)", ("nashpy", "batched", "admissible")),
 )
 
 SETTING_BY_PATH: dict[str, Setting] = {s.path: s for s in SETTINGS}

@@ -141,7 +141,7 @@ def evaluate_points(scenario: Scenario, points: Mapping[str, np.ndarray], *, exe
     process pool of that size) or a ``dask.distributed.Client``; ``progress`` shows a bar.
     """
     points = {k: np.asarray(v, dtype=float) for k, v in points.items()}
-    table = evaluate_table(scenario, points, kind="game", backend="batched",
+    table = evaluate_table(scenario, points, kind="game", backend="admissible",
                            chunk_size=chunk_size, executor=executor, progress=progress)
     return table.reset_index(drop=True)
 
@@ -236,7 +236,7 @@ def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, st
         pts = {p: v[idx].copy() for p, v in base.items()}
         for j, i in enumerate(idx):
             pts[paths[i]][j] = mid[j]
-        verdict = evaluate_scenario(scenario, pts, backend="batched").columns["verdict"]
+        verdict = evaluate_scenario(scenario, pts, backend="admissible").columns["verdict"]
         same = verdict == v_lo[idx]
         lo[idx[same]] = mid[same]
         hi[idx[~same]] = mid[~same]

@@ -163,7 +163,7 @@ def _n_chunks(points: Points, kind: str, chunk_size: int) -> int:
     return -(-points.n // int(chunk_size))
 
 
-def iter_chunks(scenario: Scenario, points: Points, *, kind: str = "game", backend: str | None = "batched",
+def iter_chunks(scenario: Scenario, points: Points, *, kind: str = "game", backend: str | None = "admissible",
                 chunk_size: int = 2000, executor: Any = None, progress: bool | None = None,
                 skip: frozenset[int] = frozenset()) -> Iterator[tuple[int, pd.DataFrame]]:
     """``(chunk index, table)`` for every chunk not in ``skip``, in order."""
@@ -187,7 +187,7 @@ def _table(scenario: Scenario, points: Points, **kw: Any) -> pd.DataFrame:
 
 
 def evaluate_table(scenario: Scenario, points: dict[str, np.ndarray], *, kind: str = "game",
-                   backend: str = "batched", chunk_size: int = 2000, executor: Any = None,
+                   backend: str = "admissible", chunk_size: int = 2000, executor: Any = None,
                    progress: bool | None = None) -> pd.DataFrame:
     """Evaluate ``scenario`` at ``points`` (dotted path -> array of one length), chunk by chunk.
 
@@ -200,7 +200,7 @@ def evaluate_table(scenario: Scenario, points: dict[str, np.ndarray], *, kind: s
     kind : {"game", "closed_form"}
         Full game (every column of :func:`triangle.verdict.evaluate`) or the closed-form core
         (:func:`closed_form_columns`).
-    backend : {"batched", "nashpy"}
+    backend : {"admissible", "batched", "nashpy"}
         Solver of the reported equilibria (game kind only).
     chunk_size : int
         Points evaluated at once; bounds the memory.
@@ -245,7 +245,7 @@ class SweepReport:
 
 def sweep_to_file(scenario: Scenario, out: str, grid: Mapping[str, ArrayLike] | None = None,
                   samples: Mapping[str, tuple[float, float]] | None = None, n: int | None = None,
-                  design: str = "lhs", seed: int = 0, *, kind: str = "game", backend: str = "batched",
+                  design: str = "lhs", seed: int = 0, *, kind: str = "game", backend: str = "admissible",
                   chunk_size: int = 2000, executor: Any = None, progress: bool | None = None,
                   resume: bool = False) -> SweepReport:
     """Stream :func:`sweep`'s rows to ``out`` (``.csv`` or ``.parquet``) with a resumable journal.

@@ -57,8 +57,11 @@ class Model:
 
     @property
     def exact_backend(self) -> str:
-        """The solver that checks the searches: all equilibria, never the pure screen."""
-        return "batched" if self.search_backend == "pure" else self.search_backend
+        """The solver that checks the searches: never the pure screen; the admissible
+        equilibria when those are all that is asked for, else all equilibria."""
+        if self.search_backend != "pure":
+            return self.search_backend
+        return "admissible" if self.backend == "admissible" else "batched"
 
     @property
     def dt(self) -> np.ndarray:
