@@ -298,6 +298,9 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBa
 
     n, k, m = A.shape
     dom_T, dom_P = weakly_dominated(A, B, tol)
+    # tolerance could in principle let every strategy look dominated: then delete nothing
+    dom_T[dom_T.all(axis=1)] = False
+    dom_P[dom_P.all(axis=1)] = False
     keys, which = np.unique(np.concatenate([dom_T, dom_P], axis=1), axis=0, return_inverse=True)
     which = which.reshape(-1)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
