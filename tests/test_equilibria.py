@@ -171,3 +171,29 @@ def test_admissible_backend_gives_the_same_outcomes_as_all_equilibria(rng):
     for key in ("p_schism", "margin", "counter_offer", "pv_divider", "pv_target", "pv_partner"):
         np.testing.assert_allclose(fast[key], full[key], rtol=1e-9, atol=1e-12, err_msg=key)
     assert np.all(fast["n_equilibria"] <= full["n_equilibria"])
+
+
+def test_admissible_batch_equals_filtered_full_enumeration(rng):
+    """On random games with dominated strategies planted, the reduced-game backend returns
+    exactly the equilibria of the full game whose supports avoid dominated strategies."""
+    n, k = 300, 5
+    A = rng.integers(-5, 6, (n, k, k)).astype(float)
+    B = rng.integers(-5, 6, (n, k, k)).astype(float)
+    A[:, 4] = A[:, 0] - rng.integers(0, 2, (n, k))  # row 4 weakly dominated by row 0 (mostly)
+    B[:, :, 3] = B[:, :, 1] - 1.0                      # column 3 strictly dominated by column 1
+    fast = solve_batch(A, B, "admissible")
+    full = solve_batch(A, B, "batched")
+    dom_T, dom_P = weakly_dominated(A, B)
+    for g in range(n):
+        keep = [
+            (tuple(np.round(x, 7)), tuple(np.round(y, 7)))
+            for x, y in zip(full.x[g][full.valid[g]], full.y[g][full.valid[g]], strict=True)
+            if not (x[dom_T[g]] > 0).any() and not (y[dom_P[g]] > 0).any()
+        ]
+        got = [(tuple(np.round(x, 7)), tuple(np.round(y, 7)))
+               for x, y in zip(fast.x[g][fast.valid[g]], fast.y[g][fast.valid[g]], strict=True)]
+        for x, y in zip(fast.x[g][fast.valid[g]], fast.y[g][fast.valid[g]], strict=True):
+            assert is_equilibrium(A[g], B[g], x, y)  # of the whole game
+            assert not (x[dom_T[g]] > 0).any() and not (y[dom_P[g]] > 0).any()
+        if not full.degenerate[g]:  # isolated equilibria: exactly the admissible ones
+            assert sorted(got) == sorted(keep), g
