@@ -329,7 +329,11 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBa
                            for a in (X, Y, valid))
             width = w
         X[fallback], Y[fallback], valid[fallback] = 0.0, 0.0, False
-        X[fallback, :w], Y[fallback, :w], valid[fallback, :w] = full.x, full.y, full.valid
+        uses = (np.einsum("gsi,gi->gs", full.x, dom_T[fallback].astype(float)) > 0) | (
+            np.einsum("gsj,gj->gs", full.y, dom_P[fallback].astype(float)) > 0)
+        keep = full.valid & ~uses
+        keep = np.where(keep.any(axis=1, keepdims=True), keep, full.valid)  # none admissible
+        X[fallback, :w], Y[fallback, :w], valid[fallback, :w] = full.x, full.y, keep
     ties = (_ties(A, axis=1) | _ties(np.swapaxes(B, 1, 2), axis=1))
     return EquilibriumBatch(X, Y, valid, ties, "admissible (reduced games)")
 
