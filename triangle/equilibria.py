@@ -53,12 +53,7 @@ def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
     The tolerance scales with the best reply's value, not with the whole matrix, so that the
     very low payoffs of a stand-in for an existential cost cannot loosen the test.
     """
-    row, col = A @ y, x @ B
-    best_row, best_col = row.max(), col.max()
-    # every strategy in the support must be a best reply (as nashpy checks it), not just the
-    # average: a tiny weight on a worse strategy would pass an average test
-    return bool(np.all(row[x > 0] >= best_row - tol * (1.0 + abs(best_row)))
-                and np.all(col[y > 0] >= best_col - tol * (1.0 + abs(best_col))))
+    return bool(best_replies_hold(A[None], B[None], x[None, None], y[None, None], tol)[0, 0])
 
 
 def _best_responses(payoffs: np.ndarray, tol: float) -> np.ndarray:
@@ -256,6 +251,21 @@ def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
     return EquilibriumBatch(x, y, valid, degenerate, "nashpy support+vertex", tuple(per_game))
 
 
+def _assemble(shape: tuple[int, int, int], pieces: list, degenerate: np.ndarray,
+              method: str) -> EquilibriumBatch:
+    """Padded arrays from ``(games, x, y, valid)`` pieces; a later piece replaces the rows of
+    an earlier one for the same games."""
+    n, k, m = shape
+    width = max([1] + [piece[3].shape[1] for piece in pieces])
+    X, Y = np.zeros((n, width, k)), np.zeros((n, width, m))
+    valid = np.zeros((n, width), dtype=bool)
+    for games, x, y, ok in pieces:
+        w = ok.shape[1]
+        X[games], Y[games], valid[games] = 0.0, 0.0, False
+        X[games, :w], Y[games, :w], valid[games, :w] = x, y, ok
+    return EquilibriumBatch(X, Y, valid, degenerate, method)
+
+
 def _pure_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
     """Pure equilibria only (a fast screen for searches); games without one get all equilibria."""
     from .batched import pure_equilibria
@@ -270,17 +280,12 @@ def _pure_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
     x = np.eye(k)[rows] * valid[..., None]
     y = np.eye(m)[cols] * valid[..., None]
     degenerate = np.zeros(n, dtype=bool)
+    pieces = [(np.arange(n), x, y, valid)]
     if none.any():
         rest = solve_batch(A[none], B[none], "batched", tol)
-        width = max(width, rest.valid.shape[1])
-        x, y, valid = (np.pad(a, [(0, 0), (0, width - a.shape[1])] + [(0, 0)] * (a.ndim - 2))
-                       for a in (x, y, valid))
-        pad = width - rest.valid.shape[1]
-        x[none] = np.pad(rest.x, [(0, 0), (0, pad), (0, 0)])
-        y[none] = np.pad(rest.y, [(0, 0), (0, pad), (0, 0)])
-        valid[none] = np.pad(rest.valid, [(0, 0), (0, pad)])
+        pieces.append((np.flatnonzero(none), rest.x, rest.y, rest.valid))
         degenerate[none] = rest.degenerate
-    return EquilibriumBatch(x, y, valid, degenerate, "pure screen")
+    return _assemble((n, k, m), pieces, degenerate, "pure screen")
 
 
 def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
@@ -312,30 +317,16 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBa
         x = np.zeros((*out.x.shape[:2], k))
         y = np.zeros((*out.y.shape[:2], m))
         x[:, :, rows], y[:, :, cols] = out.x, out.y
-        ok = out.valid & _batch_best_replies(A[games], B[games], x, y, tol)
+        ok = out.valid & best_replies_hold(A[games], B[games], x, y, tol)
         fallback[games] = out.degenerate | ~ok.any(axis=1)
         parts.append((games, x, y, ok))
-    width = max(1, max(part[3].shape[1] for part in parts))
-    X, Y = np.zeros((n, width, k)), np.zeros((n, width, m))
-    valid = np.zeros((n, width), dtype=bool)
-    for games, x, y, ok in parts:
-        w = ok.shape[1]
-        X[games, :w], Y[games, :w], valid[games, :w] = x, y, ok
     if fallback.any():
         full = batched_equilibria(A[fallback], B[fallback], tol)
-        w = full.valid.shape[1]
-        if w > width:
-            X, Y, valid = (np.pad(a, [(0, 0), (0, w - width)] + [(0, 0)] * (a.ndim - 2))
-                           for a in (X, Y, valid))
-            width = w
-        X[fallback], Y[fallback], valid[fallback] = 0.0, 0.0, False
-        uses = (np.einsum("gsi,gi->gs", full.x, dom_T[fallback].astype(float)) > 0) | (
-            np.einsum("gsj,gj->gs", full.y, dom_P[fallback].astype(float)) > 0)
-        keep = full.valid & ~uses
+        keep = full.valid & ~uses_dominated(full.x, full.y, dom_T[fallback], dom_P[fallback])
         keep = np.where(keep.any(axis=1, keepdims=True), keep, full.valid)  # none admissible
-        X[fallback, :w], Y[fallback, :w], valid[fallback, :w] = full.x, full.y, keep
+        parts.append((np.flatnonzero(fallback), full.x, full.y, keep))
     ties = (_ties(A, axis=1) | _ties(np.swapaxes(B, 1, 2), axis=1))
-    return EquilibriumBatch(X, Y, valid, ties, "admissible (reduced games)")
+    return _assemble((n, k, m), parts, ties, "admissible (reduced games)")
 
 
 def _ties(P: np.ndarray, axis: int) -> np.ndarray:
@@ -345,15 +336,27 @@ def _ties(P: np.ndarray, axis: int) -> np.ndarray:
     return (near.sum(axis=axis) > 1).any(axis=1)
 
 
-def _batch_best_replies(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
-                        tol: float) -> np.ndarray:
-    """Per game and slot: every supported strategy is within ``tol`` of the best reply."""
+def best_replies_hold(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
+                      tol: float = TOL) -> np.ndarray:
+    """Per game and slot: every supported strategy is within ``tol`` of the best reply.
+
+    ``A, B``: ``(n, k, l)``; ``x``: ``(n, K, k)``; ``y``: ``(n, K, l)`` -> ``(n, K)``.  Every
+    strategy in the support must be a best reply (as nashpy checks it), not just the average:
+    a tiny weight on a worse strategy would pass an average test.
+    """
     row = np.einsum("gij,gsj->gsi", A, y)
     col = np.einsum("gsi,gij->gsj", x, B)
     best_r, best_c = row.max(axis=2, keepdims=True), col.max(axis=2, keepdims=True)
     ok_r = np.all((x <= 0) | (row >= best_r - tol * (1.0 + np.abs(best_r))), axis=2)
     ok_c = np.all((y <= 0) | (col >= best_c - tol * (1.0 + np.abs(best_c))), axis=2)
     return ok_r & ok_c
+
+
+def uses_dominated(x: np.ndarray, y: np.ndarray, dom_T: np.ndarray, dom_P: np.ndarray
+                   ) -> np.ndarray:
+    """Per game and slot: whether the equilibrium puts weight on a dominated strategy."""
+    return (np.einsum("gsi,gi->gs", x, dom_T.astype(float)) > 0) | (
+        np.einsum("gsj,gj->gs", y, dom_P.astype(float)) > 0)
 
 
 def weakly_dominated(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> tuple[np.ndarray, np.ndarray]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .equilibria import EquilibriumBatch, solve_batch, weakly_dominated
+from .equilibria import EquilibriumBatch, solve_batch, uses_dominated, weakly_dominated
 
 SELECTIONS = ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")
 
@@ -199,9 +199,7 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     duration_D = expected(x, y, table["duration_D"])
     p_schism = np.clip(expected(x, y, table["p_horizon"]), 0.0, 1.0)
     dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve)
-    uses_dominated = (np.einsum("nkr,nr->nk", x, dom_T.astype(float)) > 0) | (
-        np.einsum("nkc,nc->nk", y, dom_P.astype(float)) > 0)
-    admissible = valid & ~uses_dominated
+    admissible = valid & ~uses_dominated(x, y, dom_T, dom_P)
     admissible = np.where(admissible.any(axis=1, keepdims=True), admissible, valid)
     V_D = divider_value(hit_D, duration_D)
     if selection == "payoff_dominant":
