@@ -36,6 +36,11 @@ def keeps_partnership(sol, threshold: np.ndarray, selection: str) -> np.ndarray:
     return sol.pick(calm.astype(float)) > 0.5
 
 
+def _holds(stage: Stage, m: np.ndarray, threshold: np.ndarray, backend: str) -> np.ndarray:
+    """Whether the partnership holds at counter ``m``, solved with ``backend``."""
+    return keeps_partnership(stage.solve(m, backend), threshold, stage.model.selection)
+
+
 def breakpoints(A0: np.ndarray, B0: np.ndarray, slope_A: np.ndarray, slope_B: np.ndarray,
                 ) -> np.ndarray:
     """Sorted positive values of ``m`` where two payoffs of one player, against the same
@@ -61,7 +66,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     n = md.n
 
     def holds(values: np.ndarray) -> np.ndarray:
-        return keeps_partnership(sub.solve(values, search), thr, md.selection)
+        return _holds(sub, values, thr, search)
 
     g0 = sub.game(np.zeros(n))
     dt = md.dt[:, None, None]
@@ -147,7 +152,7 @@ def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
     found, least, cap = _least_counter(sub, sub_budget, thr, md.search_backend)
     if md.search_backend != full:
         def holds(values: np.ndarray) -> np.ndarray:
-            return keeps_partnership(sub.solve(values, full), thr, md.selection)
+            return _holds(sub, values, thr, full)
 
         pay = np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT)
         below = np.where(found, least * (1.0 - STRICT) - STRICT, cap)
