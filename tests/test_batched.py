@@ -186,6 +186,19 @@ def test_constant_game_reports_all_pure_profiles():
     assert degenerate and len(eqs) == 4  # the whole square is a continuum: its 4 corners
 
 
+def test_constant_up_to_round_off_invents_no_vertices():
+    """Payoffs equal within round-off (as two strategies that never break give) leave the
+    player indifferent: the same extreme equilibria as the exactly constant game, the 9
+    pure profiles, and no centroids of the simplex."""
+    rng = np.random.default_rng(3)
+    ulps = rng.integers(-2, 3, (3, 3)) * np.spacing(80.0)
+    exact = batched_equilibria(np.full((3, 3), 80.0), np.full((3, 3), 60.0))
+    noisy = batched_equilibria(80.0 + ulps, 60.0 - ulps.T)
+    assert exact.count()[0] == noisy.count()[0] == 9
+    np.testing.assert_array_equal(noisy.x[noisy.valid].max(axis=1), 1.0)  # all pure
+    np.testing.assert_array_equal(noisy.y[noisy.valid].max(axis=1), 1.0)
+
+
 def test_continuum_extreme_points_with_unequal_supports():
     """Row player indifferent: x0 >= 1/3 gives (x, left), x0 <= 1/3 gives (x, right)."""
     A, B = np.ones((2, 2)), np.array([[2.0, 0.0], [0.0, 1.0]])

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from triangle.plot import VERDICT_COLOURS, _boundaries, _edges, axis_label, plot_map, save_figure
+from triangle.plot import VERDICT_COLOURS, _boundaries, _edges, _runs_path, axis_label, plot_map, save_figure
 from triangle.scenario import load_scenario
 from triangle.sweep import EquilibriumMap, equilibrium_map
 from triangle.verdict import VERDICTS
@@ -87,6 +87,24 @@ def test_single_row_and_not_robust_cells_and_off_map_point():
     robust = np.array([[True, False], [True, True]])
     fig = plot_map(synthetic([["failed", "backfire"], ["failed", "failed"]], np.ones((2, 2)), robust))
     assert any("not robust" in t for t in legend_texts(fig))
+
+
+def test_hatched_region_covers_exactly_the_cells_that_are_not_robust():
+    rng = np.random.default_rng(5)
+    mask = rng.random((30, 40)) < 0.3
+    xe, ye = _edges(np.sort(rng.uniform(0, 10, 40))), _edges(np.linspace(0, 3, 30))
+    path = _runs_path(mask, xe, ye)
+    rects = path.vertices.reshape(-1, 5, 2)
+    area = np.abs((rects[:, 1, 0] - rects[:, 0, 0]) * (rects[:, 2, 1] - rects[:, 1, 1])).sum()
+    cells = np.outer(np.diff(ye), np.diff(xe))
+    np.testing.assert_allclose(area, cells[mask].sum(), rtol=1e-12)
+    centres = np.stack(np.meshgrid(0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1])), axis=-1)
+    inside = np.zeros(mask.shape, dtype=bool)
+    for (x0, y0), (x1, y1) in zip(rects[:, 0], rects[:, 2], strict=True):
+        inside |= ((centres[..., 0] > x0) & (centres[..., 0] < x1) & (centres[..., 1] > y0)
+                   & (centres[..., 1] < y1))
+    np.testing.assert_array_equal(inside, mask)
+    assert len(rects) < mask.sum()  # runs of neighbours share one rectangle
 
 
 def test_real_map_marks_the_scenario_point_and_saves_provenance(tmp_path):

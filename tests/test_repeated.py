@@ -120,3 +120,19 @@ def test_vectorised_values_equal_scalar_path():
                            {k: v[i:i + 1] for k, v in delta.items()}, e[i:i + 1], periods[i:i + 1])
         for key in table:
             np.testing.assert_allclose(table[key][i], one[key][0], rtol=1e-12, atol=1e-14)
+
+
+def test_points_with_equal_inputs_share_one_chain_and_agree_with_their_own():
+    """Deduplicated points (a map over costs leaves the chain unchanged) get exactly the table
+    each would get alone."""
+    stage_T, stage_P, delta, e = _setup(n=3)
+    stage_T[1] *= 1.5  # points 0 and 2 are equal, point 1 differs
+    lib = parse_library(LIBRARY)
+    periods = np.array([10, 10, 10])
+    table = values_table(lib, stage_T, stage_P, delta, e, periods)
+    for i in range(3):
+        one = values_table(lib, stage_T[i:i + 1], stage_P[i:i + 1],
+                           {k: v[i:i + 1] for k, v in delta.items()}, e[i:i + 1], periods[i:i + 1])
+        for key in table:
+            np.testing.assert_array_equal(table[key][i], one[key][0])
+    assert not np.array_equal(table["flow_T"][0], table["flow_T"][1])

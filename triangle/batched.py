@@ -282,10 +282,16 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
     sides = [(B, m, n), (A.transpose(0, 2, 1), n, m)]  # x against B, y against A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
-    span = [np.ptp(C.reshape(N, -1), axis=1) for C, _, _ in sides]
-    span = [np.where(d > 0, d, 1.0) for d in span]  # payoffs scaled to [0, 1] for the minors
-    games_last = [(C - C.min(axis=(1, 2), keepdims=True)).transpose(1, 2, 0) / d
-                  for (C, _, _), d in zip(sides, span, strict=True)]
+    # Payoffs scaled to [0, 1] for the minors.  A player whose payoffs are all equal within
+    # ``tol`` is indifferent everywhere: scaling its round-off up to [0, 1] would invent
+    # vertices, so its minors see exact zeros instead.
+    span, games_last = [], []
+    for C, _, _ in sides:
+        ptp = np.ptp(C.reshape(N, -1), axis=1)
+        varies = ptp > tol * (1.0 + np.abs(C).max(axis=(1, 2)))
+        span.append(np.where(varies, ptp, 1.0))
+        scaled = np.where(varies[:, None, None], C - C.min(axis=(1, 2), keepdims=True), 0.0)
+        games_last.append(scaled.transpose(1, 2, 0) / span[-1])
     verts: list[list[tuple]] = [[], []]
     matches = []
     for k in range(1, min(m, n) + 1):

@@ -291,13 +291,16 @@ def _pure_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
 def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
     """The admissible equilibria only: those whose supports avoid weakly dominated strategies.
 
-    Each game is reduced by deleting its weakly dominated pure strategies; an equilibrium of
-    the reduced game that no deleted strategy improves on is an admissible equilibrium of
-    the whole game, and every admissible equilibrium is one.  Where the reduced game is
-    degenerate (its equilibria may form continua that the deleted strategies could cut) or
-    yields nothing, the whole game is solved instead.  ``degenerate`` reports the whole
-    game's ties at pure strategies.  Far cheaper than ``"batched"`` when strategies that
-    break at once make every game degenerate: they are usually dominated.
+    Each game is reduced by deleting its weakly dominated pure strategies.  Weak dominance
+    by pure strategies is a strict partial order, so every deleted strategy is dominated by
+    a kept one and is never a better reply than it: the equilibria of the reduced game are
+    exactly the admissible equilibria of the whole game, continua included (the admissible
+    part of a Nash component is a face of it, so its extreme points are extreme points of
+    the whole game).  Each is still checked against the whole game; where one fails (the
+    tolerances of the dominance test and of the check disagree) or none is found, the whole
+    game is solved instead.  ``degenerate`` reports the whole game's ties at pure
+    strategies.  Far cheaper than ``"batched"`` when strategies that break at once make
+    every game degenerate: they are usually dominated.
     """
     from .batched import batched_equilibria
 
@@ -318,7 +321,10 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBa
         y = np.zeros((*out.y.shape[:2], m))
         x[:, :, rows], y[:, :, cols] = out.x, out.y
         ok = out.valid & best_replies_hold(A[games], B[games], x, y, tol)
-        fallback[games] = out.degenerate | ~ok.any(axis=1)
+        # A deleted strategy is dominated by a kept one, so it is never a better reply: each
+        # equilibrium of the reduced game passes, continua included.  One that fails means
+        # the tolerances disagreed, and the whole game decides.
+        fallback[games] = (out.valid & ~ok).any(axis=1) | ~ok.any(axis=1)
         parts.append((games, x, y, ok))
     if fallback.any():
         full = batched_equilibria(A[fallback], B[fallback], tol)

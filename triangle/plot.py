@@ -62,6 +62,22 @@ def _boundaries(codes: np.ndarray, xe: np.ndarray, ye: np.ndarray) -> list[list[
     return segments
 
 
+def _runs_path(mask: np.ndarray, xe: np.ndarray, ye: np.ndarray) -> Any:
+    """One compound path of rectangles covering the ``True`` cells, a rectangle per run of
+    neighbouring cells in a row: hatching thousands of single cells is slow to draw."""
+    from matplotlib.path import Path as MplPath
+
+    padded = np.pad(mask.astype(np.int8), ((0, 0), (1, 1)))
+    jj, edges = np.nonzero(np.diff(padded, axis=1))  # run starts and ends alternate per row
+    j, start, stop = jj[::2], edges[::2], edges[1::2]
+    x0, x1, y0, y1 = xe[start], xe[stop], ye[j], ye[j + 1]
+    verts = np.stack([np.stack(c, axis=1) for c in
+                      ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))], axis=1)
+    codes = np.tile([MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO,
+                     MplPath.CLOSEPOLY], len(j))
+    return MplPath(verts.reshape(-1, 2), codes)
+
+
 def _margin_levels(z: np.ma.MaskedArray) -> np.ndarray:
     from matplotlib.ticker import MaxNLocator
 
@@ -74,11 +90,11 @@ def _margin_levels(z: np.ma.MaskedArray) -> np.ndarray:
 
 def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
     """Draw an :class:`~triangle.sweep.EquilibriumMap`; returns the matplotlib Figure."""
-    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.collections import LineCollection
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.patches import Patch, PathPatch
 
     if ax is None:
         fig = Figure(figsize=(8.0, 5.2), layout="constrained")
@@ -96,11 +112,8 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
     handles: list[Any] = [Patch(facecolor=VERDICT_COLOURS[v], edgecolor="black", linewidth=0.5,
                                 label=v) for v in present]
     if m.robust is not None and not np.all(m.robust.astype(bool)):
-        jj, ii = np.nonzero(~m.robust.astype(bool))
-        cells = [Rectangle((xe[i], ye[j]), xe[i + 1] - xe[i], ye[j + 1] - ye[j])
-                 for j, i in zip(jj, ii, strict=True)]
-        ax.add_collection(PatchCollection(cells, facecolor="none", edgecolor="#00000066",
-                                          linewidth=0.0, hatch="///"))
+        ax.add_patch(PathPatch(_runs_path(~m.robust.astype(bool), xe, ye), facecolor="none",
+                               edgecolor="#00000066", linewidth=0.0, hatch="///"))
         handles.append(Patch(facecolor="white", edgecolor="#00000066", hatch="///",
                              label="not robust (other equilibria differ)"))
     if margin_contours and m.margin.shape[0] > 1 and m.margin.shape[1] > 1:

@@ -201,8 +201,18 @@ def values_table(
     """Chain quantities for every pair of the library, each of shape ``(n, k, k)``.
 
     Entry ``[:, i, j]`` is the target playing ``library[i]`` against the partner playing
-    ``library[j]``.  The loop runs over strategy pairs, never over parameter points.
+    ``library[j]``.  The loop runs over strategy pairs, never over parameter points.  Points
+    with identical inputs share one solve: a map over schism costs or the divider's package
+    leaves the chain itself unchanged.
     """
+    inputs = np.column_stack([stage_T.reshape(len(e), -1), stage_P.reshape(len(e), -1), e,
+                              horizon_periods, *(delta[w] for w in sorted(delta))])
+    _, first, inverse = np.unique(inputs, axis=0, return_index=True, return_inverse=True)
+    if first.size < e.shape[0]:
+        shared = values_table(library, stage_T[first], stage_P[first],
+                              {w: d[first] for w, d in delta.items()}, e[first],
+                              horizon_periods[first])
+        return {name: v[inverse.reshape(-1)] for name, v in shared.items()}
     k = len(library)
     n = e.shape[0]
     fields = PairValues.__dataclass_fields__

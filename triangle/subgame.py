@@ -131,12 +131,17 @@ def condition(V: np.ndarray, F: np.ndarray, c: np.ndarray) -> np.ndarray:
 def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
     """``x^T V y`` per point and equilibrium, exact with ``-inf`` entries of zero weight.
 
-    ``x``: ``(n, K, k)``, ``y``: ``(n, K, l)``, ``V``: ``(n, k, l)`` -> ``(n, K)``.
+    ``x``: ``(n, K, k)``, ``y``: ``(n, K, l)``, ``V``: ``(n, k, l)`` -> ``(n, K)``.  The finite
+    entries give the sum; an infinite entry counts only where the strategy pair is played.
     """
-    weight = x[:, :, :, None] * y[:, :, None, :]
-    live = weight > 0
-    terms = np.where(live, weight * np.where(live, V[:, None], 0.0), 0.0)
-    return terms.sum(axis=(2, 3))
+    finite = np.isfinite(V)
+    value = np.einsum("gsj,gsj->gs", np.einsum("gsi,gij->gsj", x, np.where(finite, V, 0.0)), y)
+    if finite.all():
+        return value
+    for sign in (-1.0, 1.0):
+        hit = np.einsum("gsj,gsj->gs", np.einsum("gsi,gij->gsj", x, (V == sign * np.inf) * 1.0), y)
+        value = np.where(hit > 0, sign * np.inf, value)
+    return value
 
 
 @dataclass(frozen=True)
