@@ -206,6 +206,18 @@ def test_process_pool_equals_local(scenario):
     pd.testing.assert_frame_equal(sweep(scenario, grid=grid, chunk_size=3, executor=2), local)
 
 
+def test_sweep_workers_start_without_the_reference_solver():
+    """A worker imports the sweep module per process; nashpy and scipy.optimize (0.6 s of
+    imports) are loaded only when the nashpy backend or a closed-form root search runs."""
+    import subprocess
+    import sys
+
+    code = ("import sys, triangle.sweep, triangle.cli; "
+            "print(sorted(m for m in ('nashpy', 'scipy.optimize') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 @pytest.fixture(scope="module")
 def dask_client():
     pytest.importorskip("dask.distributed")

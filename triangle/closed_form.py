@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
 
 
 def _f(x: ArrayLike) -> np.ndarray:
@@ -158,5 +157,7 @@ def critical_delta(gain, *args, lo: float = 1e-9, hi: float = 1.0 - 1e-9, **kwar
     if values[-1] > 0:
         return 1.0
     last_positive = int(np.flatnonzero(values > 0)[-1])
+    from scipy.optimize import brentq  # scipy.optimize takes 0.4 s to import: only here
+
     return float(brentq(lambda d: gain(d, *args, **kwargs), grid[last_positive],
                         grid[last_positive + 1], xtol=1e-14, rtol=1e-14))

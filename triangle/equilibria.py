@@ -29,9 +29,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-import nashpy
 import numpy as np
-from nashpy.algorithms.lemke_howson import create_col_tableau, create_row_tableau
 
 TOL = 1e-9
 
@@ -109,6 +107,8 @@ def lemke_howson(A: np.ndarray, B: np.ndarray, initial_dropped_label: int = 0,
     nashpy's tableaux (Nisan et al. 2007, Algorithm 3.6) driven by a bounded loop, since the
     unbounded loop can cycle; the result is cleaned and best-response checked.
     """
+    from nashpy.algorithms.lemke_howson import create_col_tableau, create_row_tableau
+
     col_tableau = create_col_tableau(A, True)
     row_tableau = create_row_tableau(B, True)
     order = [row_tableau, col_tableau]
@@ -181,6 +181,8 @@ def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> GameEquil
     tol : float
         Tolerance of the cleaning and of the best-response check (relative to payoff scale).
     """
+    import nashpy  # imports scipy.optimize (0.4 s): loaded only when the reference runs
+
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     game = nashpy.Game(A, B)
     by_method: dict[str, list] = {"support": [], "vertex": []}

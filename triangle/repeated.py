@@ -27,6 +27,7 @@ arrays of shape ``(n,)`` out, one batched linear solve per strategy pair.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -209,9 +210,9 @@ def values_table(
                               horizon_periods, *(delta[w] for w in sorted(delta))])
     _, first, inverse = np.unique(inputs, axis=0, return_index=True, return_inverse=True)
     if first.size < e.shape[0]:
-        shared = values_table(library, stage_T[first], stage_P[first],
-                              {w: d[first] for w, d in delta.items()}, e[first],
-                              horizon_periods[first])
+        shared = _shared_table(library, inputs[first], stage_T[first], stage_P[first],
+                               {w: d[first] for w, d in delta.items()}, e[first],
+                               horizon_periods[first])
         return {name: v[inverse.reshape(-1)] for name, v in shared.items()}
     k = len(library)
     n = e.shape[0]
@@ -222,4 +223,26 @@ def values_table(
             pv = pair_values(s_T, s_P, stage_T, stage_P, delta, e, horizon_periods)
             for name in fields:
                 table[name][:, i, j] = getattr(pv, name)
+    return table
+
+
+#: Tables of few distinct points, kept by their exact inputs: a chunk of a map solves the
+#: same chain for the package and for the no-offer baseline, and so does the next chunk.
+_SHARED: OrderedDict[tuple, dict[str, np.ndarray]] = OrderedDict()
+_SHARED_ROWS, _SHARED_ENTRIES = 64, 8
+
+
+def _shared_table(library: tuple[Strategy, ...], inputs: np.ndarray, *args: object
+                  ) -> dict[str, np.ndarray]:
+    key = (tuple((type(s), repr(s)) for s in library), inputs.tobytes())
+    if key in _SHARED:
+        _SHARED.move_to_end(key)
+        return _SHARED[key]
+    table = values_table(library, *args)  # type: ignore[arg-type]
+    if len(inputs) <= _SHARED_ROWS:
+        for v in table.values():
+            v.flags.writeable = False  # shared between calls: nobody may change it
+        _SHARED[key] = table
+        if len(_SHARED) > _SHARED_ENTRIES:
+            _SHARED.popitem(last=False)
     return table

@@ -19,9 +19,13 @@ of Rapoport & Chammah (1965); cooperation then needs the repeated game.
 
 from __future__ import annotations
 
-import nashpy
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    import nashpy
 
 
 def stage_payoffs(
@@ -81,4 +85,6 @@ def stage_game(values: dict[str, float], m: float = 0.0) -> nashpy.Game:
     keys = ("value", "hedge_gain", "hedge_loss", "fraying")
     args = [values[f"partnership.{key}.{who}"] for key in keys for who in ("target", "partner")]
     target, partner = stage_payoffs(*args, m=m)
+    import nashpy  # imports scipy.optimize (0.4 s); sweeps never need it
+
     return nashpy.Game(target, partner)
