@@ -11,7 +11,9 @@ Measures, and writes to one JSON file with the machine's description:
 * ``game``: cost per point of the full game from 10^3 to 10^4 points on ``--game-scenario``
   (default: the template, six strategies), the cost per point by size of the strategy library,
   and the peak memory of a streamed game sweep of 1 and of 4 chunks (bounded by the chunk);
-* ``dask``: the same game sweep on a ``LocalCluster`` of 1 and of 2 workers (speed-up).
+* ``dask``: the same game sweep on a ``LocalCluster`` of 1 and of 2 workers (speed-up);
+* ``backends``: every shipped scenario at 300 random points, all equilibria against the
+  admissible ones (the default): cost per point and the points whose outcomes differ.
 
 Run::
 
@@ -192,22 +194,72 @@ def bench_dask(scenario, n: int) -> dict:
     return out
 
 
+OUTCOMES = ("verdict", "robust", "schism", "configuration", "role_target", "p_schism", "margin",
+            "counter_offer", "pv_divider", "pv_target", "pv_partner")
+
+
+def bench_backends(files: list[Path], n: int, seed: int = 11) -> list[dict]:
+    """Per scenario, ``n`` seeded random points over (schism.cost.target, wedge.reward) solved
+    with all equilibria (``batched``) and with the admissible ones (the default): time per
+    point of each, and the points where any outcome column differs."""
+    from triangle.sweep import evaluate_table
+
+    rows = []
+    for file in files:
+        scenario = load_scenario(file)
+        rng = np.random.default_rng(seed)
+        points = {GRID2[0]: rng.uniform(0, 40, n), GRID2[1]: rng.uniform(0, 20, n)}
+        evaluate_table(scenario, {k: v[:5] for k, v in points.items()})  # warm up
+        t_all, full = timed(lambda s=scenario, p=points: evaluate_table(s, p, backend="batched"))
+        t_adm, fast = timed(lambda s=scenario, p=points: evaluate_table(s, p, backend="admissible"))
+        differ = np.zeros(n, dtype=bool)
+        for col in OUTCOMES:
+            a, b = full[col].to_numpy(), fast[col].to_numpy()
+            if a.dtype.kind == "f":
+                differ |= ~(np.isclose(a, b, rtol=1e-9, atol=1e-12) | (a == b))
+            else:
+                differ |= a.astype(str) != b.astype(str)
+        rows.append({"scenario": scenario.name, "file": file.name, "points": n,
+                     "strategies": len(scenario["partnership.strategies"]),
+                     "batched_ms_per_point": 1e3 * t_all / n, "admissible_ms_per_point": 1e3 * t_adm / n,
+                     "speedup": t_all / t_adm, "points_differing": int(differ.sum()),
+                     "verdicts_differing": int((full["verdict"].astype(str)
+                                                != fast["verdict"].astype(str)).sum())})
+        print(f"{file.name}: all equilibria {rows[-1]['batched_ms_per_point']:.2f} ms/point, "
+              f"admissible {rows[-1]['admissible_ms_per_point']:.2f} ms/point "
+              f"({rows[-1]['speedup']:.1f}x); {rows[-1]['points_differing']} of {n} points differ "
+              f"in some outcome, {rows[-1]['verdicts_differing']} in the verdict", flush=True)
+    return rows
+
+
 def bench_map(scenario, size: int, workers: int, figure: Path) -> dict:
+    """The map through the API (evaluation, then the figure) and through the command line,
+    a fresh ``triangle map`` process timed from start to exit (imports, pool, plot, files)."""
     from triangle.plot import save_figure
 
     xs, ys = np.linspace(0, 40, size), np.linspace(0, 20, size)
     executor = workers if workers > 1 else None
     secs, m = timed(lambda: equilibrium_map(scenario, (GRID2[0], xs), (GRID2[1], ys), executor=executor,
-                                            chunk_size=500, progress=None))
-    save_figure(m.plot(), figure, m.record)
+                                            progress=None))
+    plot_secs, _ = timed(lambda: save_figure(m.plot(), figure, m.record))
     verdicts, counts = np.unique(m.verdict.astype(str), return_counts=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "triangle", "map", str(scenario.file),
+                   "--x", f"{GRID2[0]}=0:40:{size}", "--y", f"{GRID2[1]}=0:20:{size}",
+                   "-o", str(Path(tmp) / "map.png"), "--data", str(Path(tmp) / "map.csv"),
+                   *(["--workers", str(workers)] if workers > 1 else [])]
+        cli_secs, _ = timed(lambda: subprocess.run(command, check=True, cwd=ROOT,
+                                                   capture_output=True))
     out = {"scenario": scenario.name, "file": str(scenario.file), "size": [size, size],
            "points": size * size, "workers": workers, "seconds": secs,
-           "ms_per_point": 1e3 * secs / (size * size), "figure": os.path.relpath(figure, ROOT),
+           "ms_per_point": 1e3 * secs / (size * size), "plot_seconds": plot_secs,
+           "command": " ".join(["triangle", *command[3:]]), "command_seconds": cli_secs,
+           "figure": os.path.relpath(figure, ROOT),
            "verdicts": dict(zip(verdicts.tolist(), counts.tolist(), strict=True)),
            "strategies": len(scenario["partnership.strategies"])}
     print(f"map {size}x{size} of {scenario.name}: {secs:.1f} s on {workers} process(es) "
-          f"({out['ms_per_point']:.1f} ms/point)", flush=True)
+          f"({out['ms_per_point']:.2f} ms/point), figure {plot_secs:.1f} s; "
+          f"the whole command {cli_secs:.1f} s", flush=True)
     return out
 
 
@@ -222,7 +274,7 @@ def main() -> None:
                     help="scenario of the game-kind scaling and the Dask runs")
     ap.add_argument("--map-size", type=int, default=200)
     ap.add_argument("--map-workers", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--parts", default="closed_form,game,dask,map",
+    ap.add_argument("--parts", default="closed_form,game,dask,backends,map",
                     help="comma-separated parts to run; results of other parts already in --out are kept")
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     args = ap.parse_args()
@@ -231,7 +283,7 @@ def main() -> None:
     out_path = Path(args.out)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     result = json.loads(out_path.read_text()) if out_path.exists() and parts != {
-        "closed_form", "game", "dask", "map"} else {}
+        "closed_form", "game", "dask", "backends", "map"} else {}
     result.update({"machine": machine(), "quick": quick})
     game_scenario = load_scenario(args.game_scenario)
     with tempfile.TemporaryDirectory() as tmp:
@@ -252,6 +304,9 @@ def main() -> None:
                                         libraries, 2000 if not quick else 100, tmp)
         if "dask" in parts:
             result["dask"] = bench_dask(game_scenario, 2000 if not quick else 200)
+        if "backends" in parts:
+            files = sorted((ROOT / "scenarios").glob("*.toml"))
+            result["backends"] = bench_backends(files, 300 if not quick else 20)
     out_path.write_text(json.dumps(result, indent=2) + "\n")  # save what we have before the map
     if "map" in parts:
         figure = out_path.with_name(f"{Path(args.scenario).stem}_map_{args.map_size}.png")
