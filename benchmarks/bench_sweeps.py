@@ -12,6 +12,8 @@ Measures, and writes to one JSON file with the machine's description:
   (default: the template, six strategies), the cost per point by size of the strategy library,
   and the peak memory of a streamed game sweep of 1 and of 4 chunks (bounded by the chunk);
 * ``dask``: the same game sweep on a ``LocalCluster`` of 1 and of 2 workers (speed-up);
+* ``million`` (only when asked for with ``--parts``): a 10^6-point sampled game sweep of
+  ``--scenario`` as a ``triangle sweep`` command on ``--map-workers`` processes;
 * ``backends``: every shipped scenario at 300 random points, all equilibria against the
   admissible ones (the default): cost per point and the points whose outcomes differ.
 
@@ -20,7 +22,7 @@ Run::
     .venv/bin/python benchmarks/bench_sweeps.py --out benchmarks/results/sweeps.json
 
 ``--quick`` shrinks every size for a smoke test (a minute or so); ``--parts dask,map`` runs only
-those parts and keeps the others' results already in ``--out``.  Timings are wall-clock on
+those parts; the results of parts not run stay as they are in ``--out``.  Timings are wall-clock on
 whatever else the machine is doing: run it on a quiet machine.
 """
 
@@ -194,6 +196,31 @@ def bench_dask(scenario, n: int) -> dict:
     return out
 
 
+def bench_million(scenario_file: Path, n: int, workers: int, tmp: Path) -> dict:
+    """A ``triangle sweep`` of ``n`` sampled points of the full game to Parquet, run as a
+    command: wall time, the peak resident memory of its largest process, and a check that
+    the file has ``n`` rows and no missing verdict."""
+    import resource
+
+    import pandas as pd
+
+    out_file = tmp / "million.parquet"
+    command = [sys.executable, "-m", "triangle", "sweep", str(scenario_file), "--samples", str(n),
+               "--vary", "schism.cost.target=0:40", "--vary", "wedge.reward=0:20",
+               "--vary", "counter.budget=0:4", "--seed", "3", "-o", str(out_file),
+               "--workers", str(workers)]
+    secs, _ = timed(lambda: subprocess.run(command, check=True, cwd=ROOT, capture_output=True))
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    table = pd.read_parquet(out_file, columns=["verdict"])
+    out = {"scenario_file": scenario_file.name, "points": n, "workers": workers, "seconds": secs,
+           "ms_per_point": 1e3 * secs / n, "peak_rss_mib_largest_process": peak,
+           "rows": len(table), "missing_verdicts": int(table["verdict"].isna().sum()),
+           "command": " ".join(["triangle", *command[3:-4]]) + f" -o million.parquet --workers {workers}"}
+    print(f"game, {n:,d} sampled points of {scenario_file.name} on {workers} workers: {secs:.0f} s "
+          f"({out['ms_per_point']:.2f} ms/point of wall time), peak RSS {peak:.0f} MiB", flush=True)
+    return out
+
+
 OUTCOMES = ("verdict", "robust", "schism", "configuration", "role_target", "p_schism", "margin",
             "counter_offer", "pv_divider", "pv_target", "pv_partner")
 
@@ -282,8 +309,7 @@ def main() -> None:
     quick, parts = args.quick, set(args.parts.split(","))
     out_path = Path(args.out)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    result = json.loads(out_path.read_text()) if out_path.exists() and parts != {
-        "closed_form", "game", "dask", "backends", "map"} else {}
+    result = json.loads(out_path.read_text()) if out_path.exists() else {}  # parts not run stay
     result.update({"machine": machine(), "quick": quick})
     game_scenario = load_scenario(args.game_scenario)
     with tempfile.TemporaryDirectory() as tmp:
@@ -304,6 +330,9 @@ def main() -> None:
                                         libraries, 2000 if not quick else 100, tmp)
         if "dask" in parts:
             result["dask"] = bench_dask(game_scenario, 2000 if not quick else 200)
+        if "million" in parts:
+            result["million"] = bench_million(Path(args.scenario), 10**6 if not quick else 2000,
+                                              args.map_workers, tmp)
         if "backends" in parts:
             files = sorted((ROOT / "scenarios").glob("*.toml"))
             result["backends"] = bench_backends(files, 300 if not quick else 20)

@@ -17,7 +17,7 @@ BASE = {
 
 
 def build(strategies=("Loyal", "Realign"), selection="payoff_dominant", backend="batched",
-          search_backend="pure", relation="-", **values):
+          search_backend="admissible", relation="-", **values):
     """A model at one or many points; keyword names use ``__`` for dots."""
     v = defaults()
     v.update(BASE)

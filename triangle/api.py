@@ -31,7 +31,7 @@ ACTOR_ROLES = ("divider", "target", "partner")
 
 
 def model_of(scenario: Scenario, points: Mapping[str, ArrayLike] | None = None,
-             backend: str | None = None, search_backend: str = "pure") -> Model:
+             backend: str | None = None, search_backend: str = "admissible") -> Model:
     """The vectorised :class:`~triangle.wedge.Model` of a scenario, with some parameters as arrays.
 
     Parameters
@@ -40,10 +40,11 @@ def model_of(scenario: Scenario, points: Mapping[str, ArrayLike] | None = None,
         The validated scenario.
     points : mapping, optional
         Dotted path -> array of values; every array must have the same length (the points).
-    backend : {"nashpy", "batched"}, optional
+    backend : {"nashpy", "batched", "admissible"}, optional
         Equilibrium solver for the reported equilibria; default: the scenario's ``solver.backend``.
-    search_backend : str
-        Solver used inside the partner's and the divider's searches.
+    search_backend : {"admissible", "batched"}
+        Solver inside the partner's and the divider's searches.  Their predicate looks only at
+        admissible equilibria, so both give the same answers; ``admissible`` is faster.
     """
     values: dict[str, Any] = dict(scenario.values)
     for path, array in (points or {}).items():

@@ -25,7 +25,10 @@ from .wedge import Stage
 
 RTOL = 1e-12
 STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's reward
-SCAN = (0.5, 0.25, 0.75, 0.125, 0.875)  # fractions of the cap tried when the cap itself fails
+# Fractions of the cap tried where the cap itself fails, closing in on the cap first: the
+# closed-form cap is the noise-free partner's limit, and the game's partner, who loses some
+# of the partnership to misreadings, gives up a little below it.
+SCAN = (0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984375, 0.25, 0.125)
 
 
 def keeps_partnership(sol, threshold: np.ndarray, selection: str) -> np.ndarray:
@@ -65,8 +68,12 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     md = sub.model
     n = md.n
 
-    def holds(values: np.ndarray) -> np.ndarray:
-        return _holds(sub, values, thr, search)
+    def holds(idx: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """The predicate at the points ``idx`` only (each step solves just the points whose
+        search is still open), for counters ``values`` of those points."""
+        if idx.size == 0:
+            return np.zeros(0, dtype=bool)
+        return _holds(sub.take(idx), values, thr[idx], search)
 
     g0 = sub.game(np.zeros(n))
     dt = md.dt[:, None, None]
@@ -85,41 +92,42 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
                  ("value", "hedge_gain", "hedge_loss", "fraying") for w in ("target", "partner"))
     cap = np.where(np.isfinite(willing), willing * (1.0 - STRICT), 2.0 * need + spread + 1.0)
     cap = np.maximum(np.minimum(cap, budget), 0.0)
-    found = holds(cap)
+    every = np.arange(n)
+    found = holds(every, cap)
     for q in SCAN:  # where the cap fails, look for an interior point that holds
-        if found.all():
-            break
-        trial = np.where(found, cap, q * cap)
-        ok = holds(trial) & ~found
-        cap, found = np.where(ok, trial, cap), found | ok
+        idx = np.flatnonzero(~found)
+        ok = holds(idx, q * cap[idx])
+        cap[idx[ok]] *= q
+        found[idx[ok]] = True
     cands = np.where(cands < cap[:, None], cands, np.inf)
     count = np.isfinite(cands).sum(axis=1)
     cands = np.concatenate([cands, np.full((n, 1), np.inf)], axis=1)
-    rows = np.arange(n)
-    cands[rows, count] = cap  # the cap closes every row
+    cands[every, count] = cap  # the cap closes every row
     above = np.minimum(cands * (1.0 + STRICT) + STRICT, cap[:, None])
 
     lo, hi = np.full(n, -1), count.copy()
-    while np.any(found & (hi - lo > 1)):
-        step = found & (hi - lo > 1)
-        ok = holds(above[rows, np.where(step, (lo + hi) // 2, hi)])
-        mid = (lo + hi) // 2
-        hi = np.where(step & ok, mid, hi)
-        lo = np.where(step & ~ok, mid, lo)
+    while True:
+        idx = np.flatnonzero(found & (hi - lo > 1))
+        if idx.size == 0:
+            break
+        mid = (lo[idx] + hi[idx]) // 2
+        ok = holds(idx, above[idx, mid])
+        hi[idx[ok]], lo[idx[~ok]] = mid[ok], mid[~ok]
     # The threshold lies in (above[lo], above[hi]]; it is the breakpoint itself unless the
     # predicate already holds just below it.
-    point = cands[rows, hi]
-    below_ok = holds(np.where(found, point * (1.0 - STRICT), 0.0)) & found & (point < cap)
-    low = np.where(lo >= 0, above[rows, np.maximum(lo, 0)], 0.0)
+    point = cands[every, hi]
+    below_ok = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(found & (point < cap))
+    below_ok[idx] = holds(idx, point[idx] * (1.0 - STRICT))
+    low = np.where(lo >= 0, above[every, np.maximum(lo, 0)], 0.0)
     high = np.where(below_ok, point * (1.0 - STRICT), point)
     while True:
-        active = found & below_ok & (high - low > RTOL * np.maximum(1.0, high))
-        if not active.any():
+        idx = np.flatnonzero(below_ok & (high - low > RTOL * np.maximum(1.0, high)))
+        if idx.size == 0:
             break
-        mid = 0.5 * (low + high)
-        ok = holds(mid)
-        high = np.where(active & ok, mid, high)
-        low = np.where(active & ~ok, mid, low)
+        mid = 0.5 * (low[idx] + high[idx])
+        ok = holds(idx, mid)
+        high[idx[ok]], low[idx[~ok]] = mid[ok], mid[~ok]
     return found, np.where(found, high, 0.0), cap
 
 
@@ -127,41 +135,24 @@ def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
     """The partner's counter-inducement per year at every point, and the subgame it leaves.
 
     Returns ``(m, solution)``: the solution of the partnership subgame at ``m``, computed
-    with ``model.exact_backend`` (all equilibria).
+    with ``model.search_backend`` (the admissible equilibria, which are all the predicate
+    looks at).
 
     The partner pays ``STRICT`` (relative) above the least ``m`` that keeps the partnership,
     so that the target strictly prefers to stay (at the threshold itself it is indifferent
     and breaking remains an equilibrium: a knife edge, not a verdict), and only if that
     leaves it better off than paying nothing.
-
-    With ``model.search_backend == "pure"`` the search ranks pure equilibria (games without
-    one fall back to all equilibria), then every answer is verified with all equilibria:
-    the predicate must fail just below the threshold and hold at the payment (or fail at the
-    cap where no payment was found).  Points that fail the check are searched again with all
-    equilibria, so the answer is always the one the full solver gives.
     """
     md = stage.model
     threshold, budget = md["solver.schism_probability"], md["counter.budget"]
-    full = md.exact_backend
+    full = md.search_backend
     m = np.zeros(md.n)
     at_zero = stage.solve(m, full)
     todo = np.flatnonzero(~keeps_partnership(at_zero, threshold, md.selection) & (budget > 0))
     if todo.size == 0:
         return m, at_zero
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
-    found, least, cap = _least_counter(sub, sub_budget, thr, md.search_backend)
-    if md.search_backend != full:
-        def holds(values: np.ndarray) -> np.ndarray:
-            return _holds(sub, values, thr, full)
-
-        pay = np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT)
-        below = np.where(found, least * (1.0 - STRICT) - STRICT, cap)
-        wrong = np.where(found, ~holds(pay) | (holds(np.maximum(below, 0.0)) & (least > 0)),
-                         holds(below))
-        if wrong.any():
-            redo = np.flatnonzero(wrong)
-            f2, l2, _ = _least_counter(sub.take(redo), sub_budget[redo], thr[redo], full)
-            found[redo], least[redo] = f2, l2
+    found, least, _ = _least_counter(sub, sub_budget, thr, full)
     pay = np.where(found, np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT), 0.0)
     with_counter = sub.solve(pay, full)
     v_zero = at_zero.pick(at_zero.V_P)[todo]

@@ -1,12 +1,14 @@
 """Nash equilibria of the meta-game, with guards against the known solver pitfalls.
 
-Two backends share one output format (padded arrays, see :class:`EquilibriumBatch`):
+Three backends share one output format (padded arrays, see :class:`EquilibriumBatch`):
 
 * ``"nashpy"``: the reference.  Support enumeration *and* vertex enumeration of nashpy
   (Knight & Campbell 2018), unioned, each candidate cleaned (probabilities in
   ``[-tol, 0)`` set to zero and renormalised: nashpy's ``>= 0`` test has no tolerance and
   silently drops equilibria) and kept only if it passes a best-response check.
-* ``"batched"``: :mod:`triangle.batched`, all games at once in numpy.
+* ``"batched"``: :mod:`triangle.batched`, all games at once in numpy;
+* ``"admissible"``: the same engine on each game reduced by its weakly dominated
+  strategies, which gives exactly the admissible equilibria (:func:`solve_batch`).
 
 Lemke–Howson (Lemke & Howson 1964) is available for one game with a bound on pivots,
 because nashpy's own loop may not terminate on larger games.
@@ -234,13 +236,11 @@ def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
 
         out = batched_equilibria(A, B, tol=tol)
         return EquilibriumBatch(out.x, out.y, out.valid, out.degenerate, "batched support")
-    if backend == "pure":
-        return _pure_batch(A, B, tol)
     if backend == "admissible":
         return _admissible_batch(A, B, tol)
     if backend != "nashpy":
-        raise ValueError(f"unknown solver backend {backend!r}; use 'nashpy', 'batched', "
-                     "'admissible' or 'pure'")
+        raise ValueError(f"unknown solver backend {backend!r}; use 'nashpy', 'batched' or "
+                         "'admissible'")
     per_game = [game_equilibria(a, b, tol) for a, b in zip(A, B, strict=True)]
     width = max(1, max(len(g.equilibria) for g in per_game))
     n, k, m = A.shape
@@ -266,28 +266,6 @@ def _assemble(shape: tuple[int, int, int], pieces: list, degenerate: np.ndarray,
         X[games], Y[games], valid[games] = 0.0, 0.0, False
         X[games, :w], Y[games, :w], valid[games, :w] = x, y, ok
     return EquilibriumBatch(X, Y, valid, degenerate, method)
-
-
-def _pure_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
-    """Pure equilibria only (a fast screen for searches); games without one get all equilibria."""
-    from .batched import pure_equilibria
-
-    n, k, m = A.shape
-    mask = pure_equilibria(A, B, tol).reshape(n, k * m)
-    none = ~mask.any(axis=1)
-    width = max(1, int(mask.sum(axis=1).max()))
-    order = np.argsort(~mask, axis=1, kind="stable")[:, :width]
-    valid = np.take_along_axis(mask, order, axis=1)
-    rows, cols = np.divmod(order, m)
-    x = np.eye(k)[rows] * valid[..., None]
-    y = np.eye(m)[cols] * valid[..., None]
-    degenerate = np.zeros(n, dtype=bool)
-    pieces = [(np.arange(n), x, y, valid)]
-    if none.any():
-        rest = solve_batch(A[none], B[none], "batched", tol)
-        pieces.append((np.flatnonzero(none), rest.x, rest.y, rest.valid))
-        degenerate[none] = rest.degenerate
-    return _assemble((n, k, m), pieces, degenerate, "pure screen")
 
 
 def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:

@@ -55,12 +55,13 @@ def solve_package(model: Model, package: Package, final: bool = True
                   ) -> tuple[Stage, np.ndarray, SubgameSolution]:
     """Steps 2 and 3 of the backward induction for a given package: ``(stage, m, solution)``.
 
-    The counter search leaves the subgame solved with all equilibria; with ``final`` and a
-    reporting backend other than that one (nashpy), the subgame is solved again with it.
+    The counter search leaves the subgame solved with the search backend (the admissible
+    equilibria); with ``final`` and another reporting backend (all equilibria, or nashpy),
+    the subgame is solved again with it.
     """
     stage = build_stage(model, package)
     m, sol = counter_offer(stage)
-    if final and model.backend != model.exact_backend:
+    if final and model.backend != model.search_backend:
         sol = stage.solve(m)
     return stage, m, sol
 

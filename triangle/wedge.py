@@ -45,7 +45,7 @@ class Model:
     library: tuple[Strategy, ...]
     selection: str
     backend: str
-    search_backend: str
+    search_backend: str  # solver inside the partner's and the divider's searches
     divider_partner: float  # baseline sign of the D–P dyad, +1 or -1
 
     @property
@@ -54,14 +54,6 @@ class Model:
 
     def __getitem__(self, path: str) -> np.ndarray:
         return self.p[path]
-
-    @property
-    def exact_backend(self) -> str:
-        """The solver that checks the searches: never the pure screen; the admissible
-        equilibria when those are all that is asked for, else all equilibria."""
-        if self.search_backend != "pure":
-            return self.search_backend
-        return "admissible" if self.backend == "admissible" else "batched"
 
     @property
     def dt(self) -> np.ndarray:
@@ -83,7 +75,7 @@ class Model:
 
 
 def make_model(values: Mapping[str, object], library: tuple[Strategy, ...], selection: str,
-               backend: str, divider_partner: str = "-", search_backend: str = "pure") -> Model:
+               backend: str, divider_partner: str = "-", search_backend: str = "admissible") -> Model:
     """Broadcast every parameter to a common 1-D shape and build a :class:`Model`."""
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in values.items()}
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))

@@ -1,0 +1,63 @@
+"""The partner's least counter-inducement against a brute-force scan of the predicate."""
+
+import numpy as np
+import pytest
+
+from triangle import closed_form as cf
+from triangle.api import model_of
+from triangle.counter import STRICT, counter_offer, keeps_partnership
+from triangle.scenario import load_scenario
+from triangle.verdict import fixed_package
+from triangle.wedge import build_stage
+
+# Points of the optimists' scenario (noise 0.05, eight strategies) where the partnership
+# holds only on an interval of counters that ends a little below the closed-form cap: the
+# noisy partner gives up earlier than the noise-free one.  A search that looked only at
+# pure equilibria, or tried only coarse fractions of the cap, reported "no counter".
+POINTS = [(7.8305, 4.7343, 3.7405), (11.3385, 4.7563, 2.691), (6.3499, 4.6844, 2.9915)]
+
+
+@pytest.fixture(scope="module")
+def optimist():
+    from pathlib import Path
+
+    return load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "wedge_optimist_2025.toml")
+
+
+def _stage(scenario, cost, reward, budget, n):
+    md = model_of(scenario, {"schism.cost.target": np.full(n, cost), "wedge.reward": np.full(n, reward),
+                             "counter.budget": np.full(n, budget)}, "admissible")
+    return build_stage(md, fixed_package(md))
+
+
+@pytest.mark.parametrize("point", [*POINTS, (3.0, 6.0, 4.0), (25.0, 12.0, 1.5), (15.0, 8.0, 2.5)])
+def test_counter_is_the_least_that_keeps_the_partnership(optimist, point):
+    """Below the partner's payment no counter on a fine grid keeps the partnership; at the
+    payment it holds; and it is paid only if it leaves the partner no worse off."""
+    cost, reward, budget = point
+    m, sol = counter_offer(_stage(optimist, cost, reward, budget, 1))
+    grid_n = 600
+    stage = _stage(optimist, cost, reward, budget, grid_n)
+    md = stage.model
+    willing = cf.partner_max_counter(md["schism.cost.partner"], stage.R_P, stage.O_P,
+                                     md.delta("partner"), md.dt, md["counter.budget"])[0]
+    cap = min(budget, willing * (1 - STRICT))
+    ms = np.linspace(0.0, cap, grid_n)
+    scan = stage.solve(ms)
+    holds = keeps_partnership(scan, md["solver.schism_probability"], md.selection)
+    assert not holds[0]  # the wedge works without a counter: the partner has to act
+    step = ms[1] - ms[0]
+    if m[0] > 0:
+        assert keeps_partnership(sol, md["solver.schism_probability"][:1], md.selection)[0]
+        assert not holds[ms < m[0] - step].any()
+        assert sol.pick(sol.V_P)[0] >= scan.pick(scan.V_P)[0]
+    else:  # no counter: none on the grid keeps it, or the cheapest costs the partner more
+        first = np.flatnonzero(holds)
+        assert first.size == 0 or scan.pick(scan.V_P)[first[0]] < scan.pick(scan.V_P)[0]
+
+
+def test_the_hard_points_get_a_counter(optimist):
+    """Where the partnership holds only on an interval below the cap, it is found."""
+    for cost, reward, budget in POINTS:
+        m, _ = counter_offer(_stage(optimist, cost, reward, budget, 1))
+        assert 1.0 < m[0] < 2.5
