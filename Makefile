@@ -30,7 +30,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
-	$(PY) benchmarks/run_all.py --out benchmarks/results
+	$(PY) benchmarks/bench_equilibria.py --out benchmarks/results/equilibria.json
+	$(PY) benchmarks/bench_meta_games.py --out benchmarks/results/meta_games.json
+	$(PY) benchmarks/bench_sweeps.py --out benchmarks/results/sweeps.json
 
 clean:
 	rm -rf $(VENV) out

@@ -1,7 +1,11 @@
 """Benchmark: the model's own meta-games, batched engine vs nashpy, in one run.
 
 The meta-games are those of the flagship scenario (eight strategies, Realign among them, so
-every game is degenerate) at seeded random points of its wedge and schism parameters.
+every game is degenerate) at seeded random points of its wedge and schism parameters.  Both
+backends of the batched engine are timed: ``batched`` (all extreme equilibria, as nashpy's
+union of support and vertex enumeration) and ``admissible`` (only the equilibria in
+undominated strategies, all that selection and verdicts use), and each is checked against
+nashpy on the games nashpy solves.
 
 Run::
 
@@ -23,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from triangle.api import model_of
-from triangle.equilibria import clean, game_equilibria, is_equilibrium, solve_batch
+from triangle.equilibria import clean, game_equilibria, is_equilibrium, solve_batch, weakly_dominated
 from triangle.scenario import library_dir, load_scenario
 from triangle.wedge import Package, build_stage
 
@@ -53,6 +57,18 @@ def _covers(A: np.ndarray, B: np.ndarray, batch, i: int) -> bool:
     return True
 
 
+def _rounded(pairs) -> set:
+    return {tuple(np.round(np.concatenate([x, y]), 6)) for x, y in pairs}
+
+
+def _admissible_match(A: np.ndarray, B: np.ndarray, batch, i: int, nash) -> bool:
+    """The admissible backend's equilibria are exactly nashpy's in undominated strategies."""
+    dom_T, dom_P = (d[0] for d in weakly_dominated(A[None], B[None]))
+    keep = [(x, y) for x, y in nash.equilibria if not (x[dom_T] > 0).any() and not (y[dom_P] > 0).any()]
+    ours = zip(batch.x[i][batch.valid[i]], batch.y[i][batch.valid[i]], strict=True)
+    return _rounded(ours) == _rounded(keep)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path)
@@ -65,12 +81,15 @@ def main() -> None:
     t = time.perf_counter()
     batch = solve_batch(A, B, "batched")
     batched = (time.perf_counter() - t) / len(A)
+    t = time.perf_counter()
+    admissible = solve_batch(A, B, "admissible")
+    admissible_time = (time.perf_counter() - t) / len(A)
     k = args.nashpy_games
     t = time.perf_counter()
-    for i in range(k):
-        game_equilibria(A[i], B[i])
+    reference = [game_equilibria(A[i], B[i]) for i in range(k)]
     nash = (time.perf_counter() - t) / k
     agree = sum(_covers(A[i], B[i], batch, i) for i in range(k))
+    same = sum(_admissible_match(A[i], B[i], admissible, i, reference[i]) for i in range(k))
     result = {
         "benchmark": "meta_games",
         "scenario": args.scenario,
@@ -80,6 +99,9 @@ def main() -> None:
         "nashpy_support_vertex_seconds_per_game": nash,
         "ratio_nashpy_over_batched": nash / batched,
         "games_where_batched_has_every_nashpy_vertex_equilibrium": f"{agree}/{k}",
+        "admissible_seconds_per_game": admissible_time,
+        "ratio_nashpy_over_admissible": nash / admissible_time,
+        "games_where_admissible_equals_nashpy_in_undominated_strategies": f"{same}/{k}",
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                     "python": platform.python_version(), "numpy": np.__version__},
     }

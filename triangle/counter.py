@@ -62,9 +62,8 @@ def breakpoints(A0: np.ndarray, B0: np.ndarray, slope_A: np.ndarray, slope_B: np
 
 
 def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m, cap)`` per
-    point, where ``cap`` is the largest counter the search considered."""
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m)`` per point."""
     md = sub.model
     n = md.n
 
@@ -128,7 +127,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         mid = 0.5 * (low[idx] + high[idx])
         ok = holds(idx, mid)
         high[idx[ok]], low[idx[~ok]] = mid[ok], mid[~ok]
-    return found, np.where(found, high, 0.0), cap
+    return found, np.where(found, high, 0.0)
 
 
 def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
@@ -152,7 +151,7 @@ def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
     if todo.size == 0:
         return m, at_zero
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
-    found, least, _ = _least_counter(sub, sub_budget, thr, full)
+    found, least = _least_counter(sub, sub_budget, thr, full)
     pay = np.where(found, np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT), 0.0)
     with_counter = sub.solve(pay, full)
     v_zero = at_zero.pick(at_zero.V_P)[todo]
