@@ -203,9 +203,12 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     hit_D = expected(x, y, table["hit_D"])
     duration_D = expected(x, y, table["duration_D"])
     p_schism = np.clip(expected(x, y, table["p_horizon"]), 0.0, 1.0)
-    dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve)
-    admissible = valid & ~uses_dominated(x, y, dom_T, dom_P)
-    admissible = np.where(admissible.any(axis=1, keepdims=True), admissible, valid)
+    if backend == "admissible":  # it returns only admissible equilibria (all, if none is)
+        admissible = valid
+    else:
+        dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve)
+        admissible = valid & ~uses_dominated(x, y, dom_T, dom_P)
+        admissible = np.where(admissible.any(axis=1, keepdims=True), admissible, valid)
     V_D = divider_value(hit_D, duration_D)
     if selection == "payoff_dominant":
         beats = (V_T[:, :, None] >= V_T[:, None, :]) & (V_P[:, :, None] >= V_P[:, None, :])
