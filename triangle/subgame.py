@@ -66,7 +66,8 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
     exp = np.moveaxis(hit, axis, -1)
     dF = own[..., :, None] - own[..., None, :]
     dh = exp[..., :, None] - exp[..., None, :]
-    ratio = np.where(dh > eps, dF / np.where(dh > eps, dh, 1.0), -np.inf)
+    ratio = np.full(dF.shape, -np.inf)
+    np.divide(dF, dh, out=ratio, where=dh > eps)
     bound = c + ratio.max(axis=(1, 2, 3))
     return np.maximum(np.where(np.isfinite(bound), bound, 0.0), 0.0)
 
