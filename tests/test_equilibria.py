@@ -1,9 +1,12 @@
 """The nashpy backend with its guards: cleaning, cross-checks, degeneracy and continua."""
 
+from pathlib import Path
+
 import nashpy
 import numpy as np
 import pytest
 
+from triangle.api import model_of
 from triangle.equilibria import (
     clean,
     connected_sets,
@@ -13,7 +16,8 @@ from triangle.equilibria import (
     solve_batch,
     weakly_dominated,
 )
-from triangle.verdict import evaluate
+from triangle.scenario import load_scenario
+from triangle.verdict import evaluate, fixed_package
 from triangle.wedge import Package, build_stage
 
 from .conftest import build
@@ -197,3 +201,27 @@ def test_admissible_batch_equals_filtered_full_enumeration(rng):
             if keep:  # where the game has admissible equilibria, only those come back
                 assert not (x[dom_T[g]] > 0).any() and not (y[dom_P[g]] > 0).any()
         assert sorted(got) == sorted(keep), g  # continua too: the same extreme points
+
+
+def test_existential_stand_ins_do_not_hide_mixed_equilibria():
+    """At the flagship's point, with existential costs, the stand-in payoffs sit thousands of
+    ordinary spreads below the rest.  Measured in the range they span, the indifference
+    systems of a mixed equilibrium among Loyal, GenerousTFT and Pavlov looked singular and
+    the batched engine dropped it; in the meta-game's own unit it finds exactly nashpy's
+    equilibria, and selection picks the same one."""
+    root = Path(__file__).resolve().parent.parent
+    scenario = load_scenario(root / "scenarios" / "reverse_kissinger_2025.toml").replace(
+        {"partnership.strategies": ["Loyal", "Hedger", "GenerousTFT(0.3)", "Pavlov", "Consult(3)",
+                                    "Realign"]})
+    model = model_of(scenario, None, "batched")
+    game = build_stage(model, fixed_package(model)).game(np.zeros(1))
+    A, B = game.A_solve[0], game.B_solve[0]
+    reference = game_equilibria(A, B)
+
+    def rounded(pairs):
+        return sorted(tuple(np.round(np.concatenate([x, y]), 6)) for x, y in pairs)
+
+    ours = solve_batch(game.A_solve, game.B_solve, "batched", unit=(game.unit_T, game.unit_P))
+    found = list(zip(ours.x[0][ours.valid[0]], ours.y[0][ours.valid[0]], strict=True))
+    assert rounded(found) == rounded(reference.equilibria)
+    assert any((x > 0).sum() == 3 for x, _ in found)  # the three-strategy mixture

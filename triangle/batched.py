@@ -274,7 +274,8 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     return tuple(np.concatenate(v) for v in found)
 
 
-def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, unit_A: np.ndarray | None = None,
+                 unit_B: np.ndarray | None = None) -> tuple:
     """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games."""
     N, m, n = A.shape
     ties_a = (A >= A.max(axis=1, keepdims=True) - tol).sum(axis=1) > 1
@@ -286,10 +287,11 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     # ``tol`` is indifferent everywhere: scaling its round-off up to [0, 1] would invent
     # vertices, so its minors see exact zeros instead.
     span, games_last = [], []
-    for C, _, _ in sides:
+    for (C, _, _), unit in zip(sides, (unit_B, unit_A), strict=True):
         ptp = np.ptp(C.reshape(N, -1), axis=1)
         varies = ptp > tol * (1.0 + np.abs(C).max(axis=(1, 2)))
-        span.append(np.where(varies, ptp, 1.0))
+        scale = ptp if unit is None else np.minimum(ptp, unit)
+        span.append(np.where(varies & (scale > 0), scale, 1.0))
         scaled = np.where(varies[:, None, None], C - C.min(axis=(1, 2), keepdims=True), 0.0)
         games_last.append(scaled.transpose(1, 2, 0) / span[-1])
     verts: list[list[tuple]] = [[], []]
@@ -341,7 +343,8 @@ def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: 
     return bx >= best_b - tol, ay >= best_a - tol, ok
 
 
-def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> BatchedEquilibria:
+def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9,
+                       unit: tuple[np.ndarray, np.ndarray] | None = None) -> BatchedEquilibria:
     """All Nash equilibria (all extreme equilibria if degenerate) of a stack of bimatrix games.
 
     Parameters
@@ -353,6 +356,14 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> Batch
         Absolute tolerance: probabilities ``>= -tol`` are clipped to 0 and renormalised; a pure
         strategy beating the equilibrium payoff by more than ``tol`` rejects a candidate; payoffs
         within ``tol`` of the best count as ties (degeneracy).  Scale payoffs to order 1-100.
+    unit : (array, array), optional
+        Each player's payoff unit per game, shape ``(N,)`` each (row player first).  The
+        indifference systems are solved on payoffs divided by it, and a system counts as
+        singular when its determinant in those units is below ``SINGULAR``.  By default the
+        unit is each player's payoff range, which is right unless a few payoffs lie far off
+        the others: stand-ins for an existential cost, say, sit thousands of ordinary spreads
+        below.  Their range would shrink every ordinary minor below ``SINGULAR`` and drop
+        genuine mixed equilibria, so the model passes its ordinary spread instead.
 
     Returns
     -------
@@ -393,7 +404,8 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> Batch
     chunk = max(1, SYSTEM_BUDGET // per_game)
     gs, xs, ys, degs = [], [], [], []
     for lo in range(0, N, chunk):
-        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol)
+        units = (None, None) if unit is None else (unit[0][lo : lo + chunk], unit[1][lo : lo + chunk])
+        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol, *units)
         gs.append(g + lo)
         xs.append(x)
         ys.append(y)

@@ -228,16 +228,20 @@ class EquilibriumBatch:
     games: tuple = field(default=())  # per-game GameEquilibria, kept by the nashpy backend
 
 
-def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched",
-                tol: float = TOL) -> EquilibriumBatch:
-    """Equilibria of many games ``A, B`` of shape ``(n, k, l)`` with the chosen backend."""
+def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched", tol: float = TOL,
+                unit: tuple[np.ndarray, np.ndarray] | None = None) -> EquilibriumBatch:
+    """Equilibria of many games ``A, B`` of shape ``(n, k, l)`` with the chosen backend.
+
+    ``unit``: each player's payoff unit per game for the batched engine (see
+    :func:`triangle.batched.batched_equilibria`); nashpy does not use it.
+    """
     if backend == "batched":
         from .batched import batched_equilibria
 
-        out = batched_equilibria(A, B, tol=tol)
+        out = batched_equilibria(A, B, tol=tol, unit=unit)
         return EquilibriumBatch(out.x, out.y, out.valid, out.degenerate, "batched support")
     if backend == "admissible":
-        return _admissible_batch(A, B, tol)
+        return _admissible_batch(A, B, tol, unit)
     if backend != "nashpy":
         raise ValueError(f"unknown solver backend {backend!r}; use 'nashpy', 'batched' or "
                          "'admissible'")
@@ -268,7 +272,8 @@ def _assemble(shape: tuple[int, int, int], pieces: list, degenerate: np.ndarray,
     return EquilibriumBatch(X, Y, valid, degenerate, method)
 
 
-def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBatch:
+def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float,
+                      unit: tuple[np.ndarray, np.ndarray] | None) -> EquilibriumBatch:
     """The admissible equilibria only: those whose supports avoid weakly dominated strategies.
 
     Each game is reduced by deleting its weakly dominated pure strategies.  Weak dominance
@@ -296,7 +301,8 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBa
     for p, key in enumerate(keys):  # one reduced shape per pattern of dominated strategies
         games = np.flatnonzero(which == p)
         rows, cols = np.flatnonzero(~key[:k]), np.flatnonzero(~key[k:])
-        out = batched_equilibria(A[games][:, rows][:, :, cols], B[games][:, rows][:, :, cols], tol)
+        out = batched_equilibria(A[games][:, rows][:, :, cols], B[games][:, rows][:, :, cols], tol,
+                                 None if unit is None else (unit[0][games], unit[1][games]))
         x = np.zeros((*out.x.shape[:2], k))
         y = np.zeros((*out.y.shape[:2], m))
         x[:, :, rows], y[:, :, cols] = out.x, out.y
@@ -307,7 +313,8 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float) -> EquilibriumBa
         fallback[games] = (out.valid & ~ok).any(axis=1) | ~ok.any(axis=1)
         parts.append((games, x, y, ok))
     if fallback.any():
-        full = batched_equilibria(A[fallback], B[fallback], tol)
+        full = batched_equilibria(A[fallback], B[fallback], tol,
+                                  None if unit is None else (unit[0][fallback], unit[1][fallback]))
         keep = full.valid & ~uses_dominated(full.x, full.y, dom_T[fallback], dom_P[fallback])
         keep = np.where(keep.any(axis=1, keepdims=True), keep, full.valid)  # none admissible
         parts.append((np.flatnonzero(fallback), full.x, full.y, keep))

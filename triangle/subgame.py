@@ -77,7 +77,9 @@ class MetaGame:
     """Meta-game payoffs at ``n`` points.
 
     ``A``/``B`` are exact (may hold ``-inf``); ``A_solve``/``B_solve`` are finite stand-ins
-    with the same equilibria (existential costs replaced above their bound).
+    with the same equilibria (existential costs replaced above their bound); ``unit_T`` and
+    ``unit_P`` are each player's ordinary payoff spread (:func:`ordinary_spread`), the unit
+    in which the equilibrium engine judges its systems singular.
     """
 
     A: np.ndarray
@@ -86,6 +88,8 @@ class MetaGame:
     B_solve: np.ndarray
     bound_T: np.ndarray
     bound_P: np.ndarray
+    unit_T: np.ndarray
+    unit_P: np.ndarray
 
 
 def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P: np.ndarray,
@@ -102,10 +106,16 @@ def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P:
     B = exact_value(F_P, table["hit_P"], (c_P - S_P)[col])
     A_solve = condition(F_T + table["hit_T"] * (c_T - stand_T)[col], F_T, c_T)
     B_solve = condition(F_P + table["hit_P"] * (c_P - stand_P)[col], F_P, c_P)
-    return MetaGame(A, B, A_solve, B_solve, bound_T, bound_P)
+    return MetaGame(A, B, A_solve, B_solve, bound_T, bound_P, ordinary_spread(F_T, c_T),
+                    ordinary_spread(F_P, c_P))
 
 
 COMPRESS_SPREADS = 1e4
+
+
+def ordinary_spread(F: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Range of a player's payoffs without the schism value, plus ``|c| + 1``: shape ``(n,)``."""
+    return F.max(axis=(1, 2)) - F.min(axis=(1, 2)) + np.abs(c) + 1.0
 
 
 def condition(V: np.ndarray, F: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -120,7 +130,7 @@ def condition(V: np.ndarray, F: np.ndarray, c: np.ndarray) -> np.ndarray:
     payoffs above ``L`` are untouched.
     """
     lo = F.min(axis=(1, 2))
-    spread = (F.max(axis=(1, 2)) - lo + np.abs(c) + 1.0)[:, None, None]
+    spread = ordinary_spread(F, c)[:, None, None]
     floor = lo[:, None, None] - COMPRESS_SPREADS * spread
     below = V < floor
     if not below.any():
@@ -198,7 +208,7 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     """
     if selection not in SELECTIONS:
         raise ValueError(f"unknown selection {selection!r}; use one of {SELECTIONS}")
-    batch = solve_batch(game.A_solve, game.B_solve, backend)
+    batch = solve_batch(game.A_solve, game.B_solve, backend, unit=(game.unit_T, game.unit_P))
     x, y, valid = batch.x, batch.y, batch.valid
     V_T, V_P = expected(x, y, game.A), expected(x, y, game.B)
     hit_D = expected(x, y, table["hit_D"])
