@@ -225,3 +225,33 @@ def test_existential_stand_ins_do_not_hide_mixed_equilibria():
     found = list(zip(ours.x[0][ours.valid[0]], ours.y[0][ours.valid[0]], strict=True))
     assert rounded(found) == rounded(reference.equilibria)
     assert any((x > 0).sum() == 3 for x, _ in found)  # the three-strategy mixture
+
+
+def test_admissible_equilibria_are_among_all_equilibria_of_the_model(rng):
+    """On the flagship's meta-games at random points (existential and finite costs, with and
+    without noise), every admissible equilibrium is one of the batched engine's extreme
+    equilibria.  Among them are vertices 5e-8 from a pure strategy, where a tiny weight makes
+    two rows exactly indifferent: merged with the pure vertex, the equilibrium was lost."""
+    root = Path(__file__).resolve().parent.parent
+    scenario = load_scenario(root / "scenarios" / "reverse_kissinger_2025.toml")
+    n = 150
+    points = {"schism.cost.target": rng.uniform(0, 40, n), "wedge.reward": rng.uniform(0, 20, n),
+              "schism.cost.partner": np.where(rng.random(n) < 0.5, np.inf, rng.uniform(0, 40, n)),
+              "partnership.noise": rng.choice([0.0, 0.02, 0.1], n)}
+    # the point where it was lost (at some points a pure equilibrium is a best reply only
+    # within the relative tolerance of the admissibility check, not the engine's absolute
+    # one; such near-ties, 6e-8 apart at payoffs of 84, are left out)
+    points["schism.cost.target"][0], points["wedge.reward"][0] = 16.7501206925616, 18.604847981500317
+    points["schism.cost.partner"][0], points["partnership.noise"][0] = 22.930565024595516, 0.02
+    model = model_of(scenario, points, "batched")
+    game = build_stage(model, fixed_package(model)).game(np.zeros(n))
+    unit = (game.unit_T, game.unit_P)
+    every = solve_batch(game.A_solve, game.B_solve, "batched", unit=unit)
+    admissible = solve_batch(game.A_solve, game.B_solve, "admissible", unit=unit)
+
+    def rounded(batch, g):
+        return {tuple(np.round(np.concatenate([x, y]), 6))
+                for x, y in zip(batch.x[g][batch.valid[g]], batch.y[g][batch.valid[g]], strict=True)}
+
+    missing = [g for g in range(n) if not rounded(admissible, g) <= rounded(every, g)]
+    assert missing == []

@@ -245,17 +245,23 @@ def _bits(mask: np.ndarray, shift: int) -> np.ndarray:
     return (mask.astype(np.int64) << (np.arange(mask.shape[1], dtype=np.int64) + shift)).sum(1)
 
 
-def _unique_rows(g: np.ndarray, *vecs: np.ndarray) -> np.ndarray:
-    """Indices of the first of each group of rows equal to ~1e-7, sorted by (g, vecs)."""
-    key = np.column_stack([g, *(np.rint(v * DEDUP_GRID).astype(np.int64) for v in vecs)])
+def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the first of each group of rows equal to ~1e-7 (and with equal ``labels``,
+    if given), sorted by (g, labels, vecs)."""
+    ints = [g] if labels is None else [g, labels]
+    key = np.column_stack([*ints, *(np.rint(v * DEDUP_GRID).astype(np.int64) for v in vecs)])
     order = np.lexsort(key.T[::-1])  # lexicographic, game first (faster than np.unique(axis=0))
     key = key[order]
     return order[np.r_[True, (key[1:] != key[:-1]).any(axis=1)]] if len(key) else order
 
 
 def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
-    """All completely labelled pairs (extreme equilibria) among deduplicated vertices."""
-    ix, iy = _unique_rows(gx, X), _unique_rows(gy, Y)
+    """All completely labelled pairs (extreme equilibria) among deduplicated vertices.
+
+    Vertices merge only if their labels agree too: two vertices 1e-8 apart (a weight of 5e-8
+    that makes two rows exactly indifferent, say) have different labels, and merging them
+    would lose the equilibrium that needs the extra label."""
+    ix, iy = _unique_rows(gx, X, labels=Lx), _unique_rows(gy, Y, labels=Ly)
     gx, X, Lx, gy, Y, Ly = gx[ix], X[ix], Lx[ix], gy[iy], Y[iy], Ly[iy]
     ny = np.bincount(gy, minlength=N)
     oy = np.cumsum(ny) - ny
