@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from triangle.api import model_of
+from triangle.counter import counter_offer
 from triangle.equilibria import (
     clean,
     connected_sets,
@@ -255,3 +256,31 @@ def test_admissible_equilibria_are_among_all_equilibria_of_the_model(rng):
 
     missing = [g for g in range(n) if not rounded(admissible, g) <= rounded(every, g)]
     assert missing == []
+
+
+def test_a_pure_equilibrium_is_not_reported_as_its_twin_with_a_tiny_weight():
+    """In the noise-free template at the partner's counter, Loyal, TitForTat, Grim and Consult
+    tie against one another, and vertices 1e-8 from pure Grim carry other labels.  Of
+    equilibria equal to 1e-7 the sparsest is reported: (Grim, Grim) itself, which is
+    admissible, not a twin with a weight of 1e-8 on dominated Loyal, which is not."""
+    root = Path(__file__).resolve().parent.parent
+    scenario = load_scenario(root / "scenarios" / "template.toml")
+    model = model_of(scenario, {"schism.cost.target": [19.344988], "wedge.reward": [6.742739]},
+                     "batched")
+    stage = build_stage(model, fixed_package(model))
+    m, _ = counter_offer(stage)
+    game = stage.game(m)
+    unit = (game.unit_T, game.unit_P)
+    every = solve_batch(game.A_solve, game.B_solve, "batched", unit=unit)
+    admissible = solve_batch(game.A_solve, game.B_solve, "admissible", unit=unit)
+    dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve)
+
+    def rounded(x, y):
+        return {tuple(np.round(np.concatenate([a, b]), 6)) for a, b in zip(x, y, strict=True)}
+
+    keep = every.valid[0] & ~(every.x[0][:, dom_T[0]] > 0).any(1) & ~(every.y[0][:, dom_P[0]] > 0).any(1)
+    assert rounded(every.x[0][keep], every.y[0][keep]) == rounded(
+        admissible.x[0][admissible.valid[0]], admissible.y[0][admissible.valid[0]])
+    grim = np.eye(6)[3]
+    assert any(np.array_equal(x, grim) and np.array_equal(y, grim)
+               for x, y in zip(every.x[0][keep], every.y[0][keep], strict=True))

@@ -419,6 +419,10 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9,
     g = np.concatenate(gs) if gs else np.zeros(0, dtype=np.intp)
     x = np.concatenate(xs) if xs else np.zeros((0, m))
     y = np.concatenate(ys) if ys else np.zeros((0, n))
+    # Of equilibria equal to ~1e-7 the one with the smallest supports stands for them all: a
+    # pure equilibrium, not its twin with a weight of 1e-8 on another strategy.
+    sparse = np.argsort((x > tol).sum(axis=1) + (y > tol).sum(axis=1), kind="stable")
+    g, x, y = g[sparse], x[sparse], y[sparse]
     first = _unique_rows(g, x, y)
     g, x, y = g[first], x[first], y[first]
     counts = np.bincount(g, minlength=N)
