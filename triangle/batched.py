@@ -75,7 +75,7 @@ SYSTEM_BUDGET = 300_000
 PAIR_BUDGET = 1_000_000
 #: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
 DEDUP_GRID = 1e7
-#: A system is singular when its determinant, for payoffs scaled to [0, 1], is below this.
+#: A system is singular when its determinant, in each player's payoff unit, is below this.
 SINGULAR = 1e-11
 
 
@@ -194,7 +194,7 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
     ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
     minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
     by more than ``tol``) is tested on the minor tables alone.  The minors are of payoffs scaled
-    to [0, 1] (by ``1 / span`` per game); systems with ``|s| <= SINGULAR`` are singular and
+    by ``1 / span`` per game (its payoff unit); systems with ``|s| <= SINGULAR`` are singular and
     skipped (a vertex is also the solution of a nonsingular system).  Returns, for the vertices
     found, the game index, ranks of ``T`` and ``I``, ``z`` and the best-response mask.
     """
@@ -289,9 +289,9 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, unit_A: np.ndarray | 
     deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
     sides = [(B, m, n), (A.transpose(0, 2, 1), n, m)]  # x against B, y against A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
-    # Payoffs scaled to [0, 1] for the minors.  A player whose payoffs are all equal within
-    # ``tol`` is indifferent everywhere: scaling its round-off up to [0, 1] would invent
-    # vertices, so its minors see exact zeros instead.
+    # Payoffs in each player's unit (its range, or the unit given) for the minors.  A player
+    # whose payoffs are all equal within ``tol`` is indifferent everywhere: scaling its
+    # round-off up would invent vertices, so its minors see exact zeros instead.
     span, games_last = [], []
     for (C, _, _), unit in zip(sides, (unit_B, unit_A), strict=True):
         ptp = np.ptp(C.reshape(N, -1), axis=1)
