@@ -1,5 +1,7 @@
 """The partner's least counter-inducement against a brute-force scan of the predicate."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -19,8 +21,6 @@ POINTS = [(7.8305, 4.7343, 3.7405), (11.3385, 4.7563, 2.691), (6.3499, 4.6844, 2
 
 @pytest.fixture(scope="module")
 def optimist():
-    from pathlib import Path
-
     return load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "wedge_optimist_2025.toml")
 
 
