@@ -2,6 +2,8 @@
 on any executor, streamed to disk with bounded memory, and resumable byte for byte."""
 
 import json
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -209,9 +211,6 @@ def test_process_pool_equals_local(scenario):
 def test_sweep_workers_start_without_the_reference_solver():
     """A worker imports the sweep module per process; nashpy and scipy.optimize (0.6 s of
     imports) are loaded only when the nashpy backend or a closed-form root search runs."""
-    import subprocess
-    import sys
-
     code = ("import sys, triangle.sweep, triangle.cli; "
             "print(sorted(m for m in ('nashpy', 'scipy.optimize') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
