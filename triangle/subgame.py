@@ -104,10 +104,10 @@ def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P:
     stand_P = np.where(np.isinf(S_P), 2.0 * bound_P + 1.0, S_P)
     A = exact_value(F_T, table["hit_T"], (c_T - S_T)[col])
     B = exact_value(F_P, table["hit_P"], (c_P - S_P)[col])
-    A_solve = condition(F_T + table["hit_T"] * (c_T - stand_T)[col], F_T, c_T)
-    B_solve = condition(F_P + table["hit_P"] * (c_P - stand_P)[col], F_P, c_P)
-    return MetaGame(A, B, A_solve, B_solve, bound_T, bound_P, ordinary_spread(F_T, c_T),
-                    ordinary_spread(F_P, c_P))
+    unit_T, unit_P = ordinary_spread(F_T, c_T), ordinary_spread(F_P, c_P)
+    A_solve = condition(F_T + table["hit_T"] * (c_T - stand_T)[col], F_T.min(axis=(1, 2)), unit_T)
+    B_solve = condition(F_P + table["hit_P"] * (c_P - stand_P)[col], F_P.min(axis=(1, 2)), unit_P)
+    return MetaGame(A, B, A_solve, B_solve, bound_T, bound_P, unit_T, unit_P)
 
 
 COMPRESS_SPREADS = 1e4
@@ -118,19 +118,19 @@ def ordinary_spread(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     return F.max(axis=(1, 2)) - F.min(axis=(1, 2)) + np.abs(c) + 1.0
 
 
-def condition(V: np.ndarray, F: np.ndarray, c: np.ndarray) -> np.ndarray:
+def condition(V: np.ndarray, lo: np.ndarray, spread: np.ndarray) -> np.ndarray:
     """Compress payoffs far below the game's ordinary range, keeping their order.
 
     A stand-in for an existential cost can sit ``1e8`` below the other payoffs, and no
     floating-point equilibrium solver keeps its tolerances meaningful across such a range.
-    Entries below ``L = min F - 1e4 * spread`` (``spread`` the range of the payoffs without the
-    schism value, plus ``|c| + 1``) are mapped by ``L - spread * log1p((L - v) / spread)``:
+    Entries below ``L = lo - 1e4 * spread`` (``lo`` the least payoff without the schism value,
+    ``spread`` the :func:`ordinary_spread`; both per point) are mapped by
+    ``L - spread * log1p((L - v) / spread)``:
     strictly increasing, so every comparison between two payoffs of a player, hence every
     pure equilibrium, best response to a pure strategy and dominance relation, is unchanged;
     payoffs above ``L`` are untouched.
     """
-    lo = F.min(axis=(1, 2))
-    spread = ordinary_spread(F, c)[:, None, None]
+    spread = spread[:, None, None]
     floor = lo[:, None, None] - COMPRESS_SPREADS * spread
     below = V < floor
     if not below.any():
