@@ -56,23 +56,24 @@ def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
     return bool(best_replies_hold(A[None], B[None], x[None, None], y[None, None], tol)[0, 0])
 
 
-def _best_responses(payoffs: np.ndarray, tol: float) -> np.ndarray:
-    best = payoffs.max()
-    return payoffs >= best - tol * (1.0 + abs(best))
+def near_best(payoffs: np.ndarray, axis: int, tol: float = TOL) -> np.ndarray:
+    """Entries within ``tol (1 + |best|)`` of the largest along ``axis``: the best replies.
+
+    The tolerance scales with the best reply's value, so that very low payoffs elsewhere (a
+    stand-in for an existential cost) cannot loosen it.
+    """
+    best = payoffs.max(axis=axis, keepdims=True)
+    return payoffs >= best - tol * (1.0 + np.abs(best))
 
 
 def is_degenerate(A: np.ndarray, B: np.ndarray, equilibria: list, tol: float = TOL) -> bool:
     """Degeneracy visible at a pure strategy or at one of the given equilibria (von Stengel 2002)."""
-    for j in range(A.shape[1]):
-        if _best_responses(A[:, j], tol).sum() > 1:
-            return True
-    for i in range(A.shape[0]):
-        if _best_responses(B[i, :], tol).sum() > 1:
-            return True
+    if _ties(A[None], 1, tol)[0] or _ties(B.T[None], 1, tol)[0]:
+        return True
     for x, y in equilibria:
-        if _best_responses(A @ y, tol).sum() > (y > 0).sum():
+        if near_best(A @ y, -1, tol).sum() > (y > 0).sum():
             return True
-        if _best_responses(x @ B, tol).sum() > (x > 0).sum():
+        if near_best(x @ B, -1, tol).sum() > (x > 0).sum():
             return True
     return False
 
@@ -322,11 +323,9 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float,
     return _assemble((n, k, m), parts, ties, "admissible (reduced games)")
 
 
-def _ties(P: np.ndarray, axis: int) -> np.ndarray:
+def _ties(P: np.ndarray, axis: int, tol: float = TOL) -> np.ndarray:
     """Games in which some opposing pure strategy has two pure best replies."""
-    best = P.max(axis=axis, keepdims=True)
-    near = P >= best - TOL * (1.0 + np.abs(best))
-    return (near.sum(axis=axis) > 1).any(axis=1)
+    return (near_best(P, axis, tol).sum(axis=axis) > 1).any(axis=1)
 
 
 def best_replies_hold(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
@@ -339,9 +338,8 @@ def best_replies_hold(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray
     """
     row = np.einsum("gij,gsj->gsi", A, y)
     col = np.einsum("gsi,gij->gsj", x, B)
-    best_r, best_c = row.max(axis=2, keepdims=True), col.max(axis=2, keepdims=True)
-    ok_r = np.all((x <= 0) | (row >= best_r - tol * (1.0 + np.abs(best_r))), axis=2)
-    ok_c = np.all((y <= 0) | (col >= best_c - tol * (1.0 + np.abs(best_c))), axis=2)
+    ok_r = np.all((x <= 0) | near_best(row, 2, tol), axis=2)
+    ok_c = np.all((y <= 0) | near_best(col, 2, tol), axis=2)
     return ok_r & ok_c
 
 
