@@ -39,11 +39,6 @@ def keeps_partnership(sol, threshold: np.ndarray, selection: str) -> np.ndarray:
     return sol.pick(calm.astype(float)) > 0.5
 
 
-def _holds(stage: Stage, m: np.ndarray, threshold: np.ndarray, backend: str) -> np.ndarray:
-    """Whether the partnership holds at counter ``m``, solved with ``backend``."""
-    return keeps_partnership(stage.solve(m, backend), threshold, stage.model.selection)
-
-
 def breakpoints(A0: np.ndarray, B0: np.ndarray, slope_A: np.ndarray, slope_B: np.ndarray,
                 ) -> np.ndarray:
     """Sorted positive values of ``m`` where two payoffs of one player, against the same
@@ -72,7 +67,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         search is still open), for counters ``values`` of those points."""
         if idx.size == 0:
             return np.zeros(0, dtype=bool)
-        return _holds(sub.take(idx), values, thr[idx], search)
+        return keeps_partnership(sub.take(idx).solve(values, search), thr[idx], md.selection)
 
     g0 = sub.game(np.zeros(n))
     dt = md.dt[:, None, None]
@@ -144,16 +139,16 @@ def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
     """
     md = stage.model
     threshold, budget = md["solver.schism_probability"], md["counter.budget"]
-    full = md.search_backend
+    search = md.search_backend
     m = np.zeros(md.n)
-    at_zero = stage.solve(m, full)
+    at_zero = stage.solve(m, search)
     todo = np.flatnonzero(~keeps_partnership(at_zero, threshold, md.selection) & (budget > 0))
     if todo.size == 0:
         return m, at_zero
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
-    found, least = _least_counter(sub, sub_budget, thr, full)
+    found, least = _least_counter(sub, sub_budget, thr, search)
     pay = np.where(found, np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT), 0.0)
-    with_counter = sub.solve(pay, full)
+    with_counter = sub.solve(pay, search)
     v_zero = at_zero.pick(at_zero.V_P)[todo]
     worth_it = found & (with_counter.pick(with_counter.V_P) >= v_zero)
     m[todo] = np.where(worth_it, pay, 0.0)
