@@ -37,6 +37,24 @@ ACTORS = ("divider", "target", "partner")
 CONFIGURATIONS = ("unit_veto", "stable_marriage", "romantic_triangle", "menage_a_trois")
 
 
+def dyad_signs(schism: np.ndarray, upfront: np.ndarray, pressure: np.ndarray,
+               divider_partner: np.ndarray | float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signs (+1/-1) of the target–partner, divider–target and divider–partner dyads (DESIGN §5).
+
+    T–P is + unless there was a schism.  After a schism the target has broken towards the
+    divider and the pressure is over, so D–T is +; without one D–T is + only if the target
+    keeps up-front concessions and is under no pressure.  D–P keeps its baseline sign.
+
+    >>> [s.tolist() for s in dyad_signs(np.array([False, True]), np.array([2.0, 0.0]),
+    ...                                  np.array([0.0, 1.0]), -1.0)]
+    [[1.0, -1.0], [1.0, 1.0], [-1.0, -1.0]]
+    """
+    schism = np.asarray(schism, dtype=bool)
+    courted = (np.asarray(upfront) > 0) & (np.asarray(pressure) == 0)
+    tp = np.where(schism, -1.0, 1.0)
+    return tp, np.where(schism | courted, 1.0, -1.0), divider_partner * np.ones_like(tp)
+
+
 def configuration(tp: np.ndarray, dt: np.ndarray, dp: np.ndarray) -> np.ndarray:
     """Dittmer configuration from dyad signs (+1/-1) of target–partner, divider–target, divider–partner."""
     pluses = (np.asarray(tp) > 0).astype(int) + (np.asarray(dt) > 0) + (np.asarray(dp) > 0)

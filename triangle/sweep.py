@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike
 
 from . import closed_form as cf
 from .api import evaluate_scenario, record
-from .dittmer import CONFIGURATIONS, configuration, roles
+from .dittmer import CONFIGURATIONS, configuration, dyad_signs, roles
 from .executors import Journal, map_ordered, output_format, progress_bar
 from .points import (
     ArrayPoints,
@@ -53,7 +53,7 @@ from .points import (
     make_points,
 )
 from .scenario import Scenario, ScenarioError
-from .verdict import VERDICTS
+from .verdict import VERDICTS, classify
 
 KINDS = ("game", "closed_form")
 ROLES = ("pivot", "wing", "partner", "outcast", "friend", "foe")
@@ -108,13 +108,11 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     v_d = (np.where(schism, split - (1 + a) * r * dt / (1 - dD * s), 0.0)
            - (1 + a) * u * dt / (1 - dD * s) - courting)
     change = (m - m0 + v["threat.response.target"] * pressure) * dt / (1 - dT)
-    verdict = np.select([~attempt, schism & (v_d > np.where(schism0, split, 0.0)), schism, change > 0,
-                         u > 0], [VERDICTS.index(k) for k in ("no_attempt", "success", "pyrrhic",
-                                                             "backfire", "pocketed")],
-                        default=VERDICTS.index("failed"))
+    verdict = classify(attempt, schism, v_d > np.where(schism0, split, 0.0), change > 0, u > 0)
     # Dyad signs (DESIGN §5) -> one of 8 sign patterns; names looked up once per pattern.
-    plus_dp = scenario.settings["relations.divider_partner"] == "+"
-    pattern = np.where(schism, 0, 4) + np.where(schism | ((u > 0) & (pressure == 0)), 2, 0) + plus_dp
+    sign_dp = 1.0 if scenario.settings["relations.divider_partner"] == "+" else -1.0
+    tp, d_t, d_p = dyad_signs(schism, u, pressure, sign_dp)
+    pattern = 4 * (tp > 0) + 2 * (d_t > 0) + (d_p > 0)
     signs = [np.array([1.0 if k & bit else -1.0 for k in range(8)]) for bit in (4, 2, 1)]
     names = {"configuration": configuration(*signs),
              **{f"role_{actor}": role for actor, role in roles(*signs).items()}}

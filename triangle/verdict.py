@@ -26,7 +26,7 @@ import numpy as np
 
 from . import closed_form as cf
 from .counter import counter_offer, keeps_partnership
-from .dittmer import configuration, roles
+from .dittmer import configuration, dyad_signs, roles
 from .subgame import SubgameSolution
 from .wedge import Model, Package, Stage, build_stage
 
@@ -44,6 +44,20 @@ class Evaluation:
     solution: object
     columns: dict[str, np.ndarray]
     verdicts: np.ndarray  # (n, K) verdict of every equilibrium slot
+
+
+def classify(attempt: np.ndarray, schism: np.ndarray, divider_gains: np.ndarray,
+             tighter: np.ndarray, kept_upfront: np.ndarray) -> np.ndarray:
+    """The verdict (an index into :data:`VERDICTS`) by the first rule that applies (DESIGN §5).
+
+    ``no_attempt`` without an offer; ``success`` for a schism that leaves the divider better
+    off than no wedge, else ``pyrrhic``; without a schism ``backfire`` if the partnership's
+    cohesion rose, ``pocketed`` if the target kept up-front concessions, else ``failed``.
+    Arguments broadcast against each other.
+    """
+    conditions = np.broadcast_arrays(~attempt, schism & divider_gains, schism, tighter, kept_upfront)
+    order = ("no_attempt", "success", "pyrrhic", "backfire", "pocketed")
+    return np.select(conditions, [VERDICTS.index(v) for v in order], default=VERDICTS.index("failed"))
 
 
 def fixed_package(model: Model) -> Package:
@@ -167,22 +181,14 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
 
     col = (slice(None), None)
     schism_k = sol.p_schism > threshold[col]
-    verdicts = np.select(
-        [~package.attempt[col] & np.ones_like(schism_k), schism_k & (V_D_all > V_D0[col]),
-         schism_k, (change > 0)[col] & np.ones_like(schism_k), (package.upfront > 0)[col]
-         & np.ones_like(schism_k)],
-        ["no_attempt", "success", "pyrrhic", "backfire", "pocketed"], default="failed",
-    ).astype(object)
+    verdicts = np.asarray(VERDICTS, dtype=object)[classify(
+        package.attempt[col], schism_k, V_D_all > V_D0[col], (change > 0)[col],
+        (package.upfront > 0)[col])]
     verdict = verdicts[np.arange(model.n), sol.selected]
     robust = np.all((verdicts == verdict[:, None]) | ~sol.admissible, axis=1)
     schism = sol.pick(schism_k.astype(float)) > 0.5
 
-    # After a schism the target has broken towards the divider and the pressure is over;
-    # without one, D–T is friendly only if T keeps concessions and is not under pressure.
-    tp = np.where(schism, -1.0, 1.0)
-    courted = (package.upfront > 0) & (package.pressure == 0)
-    d_t = np.where(schism | courted, 1.0, -1.0)
-    d_p = model.divider_partner * np.ones(model.n)
+    tp, d_t, d_p = dyad_signs(schism, package.upfront, package.pressure, model.divider_partner)
     who = roles(tp, d_t, d_p)
 
     s = model.survival

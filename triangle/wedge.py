@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dittmer import positional_payoff
+from .dittmer import dyad_signs, positional_payoff
 from .repeated import observation_error, values_table
 from .stage import stage_payoffs
 from .strategies import Strategy
@@ -104,12 +104,10 @@ class Package:
 
 def positions(model: Model, package: Package) -> tuple[dict, dict]:
     """Positional flows per actor before and after a schism (zero unless ``position.ties > 0``)."""
-    ones = np.ones(model.n)
     a, b = model["position.ties"], model["position.opposite"]
-    dp = model.divider_partner * ones
-    courted = np.where((package.upfront > 0) & (package.pressure == 0), 1.0, -1.0)
-    # After a schism the target has broken towards the divider and the pressure is over.
-    return (positional_payoff(ones, courted, dp, a, b), positional_payoff(-ones, ones, dp, a, b))
+    before, after = (dyad_signs(np.full(model.n, split), package.upfront, package.pressure,
+                                model.divider_partner) for split in (False, True))
+    return positional_payoff(*before, a, b), positional_payoff(*after, a, b)
 
 
 @dataclass(frozen=True)
