@@ -95,6 +95,9 @@ def test_oat_json_gives_the_closed_form_flip_and_the_record(scenario_file, capsy
     assert rec["version"] == triangle.__version__
     assert d["figure"] == str(fig)
     assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image  # the figure carries the same provenance as a map
+
+    assert Image.open(fig).text["param_hash"] == rec["param_hash"]
 
 
 def test_text_output_lists_flips_and_record(scenario_file, capsys):

@@ -13,12 +13,12 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .executors import atomic_replace
 from .scenario import Scenario, ScenarioError, library_dir, list_library, load_scenario, parse_override
 
 EXIT_BAD_INPUT = 2
@@ -28,26 +28,9 @@ class UsageError(Exception):
     """A bad command-line value (not a scenario file problem); reported in one line, exit 2."""
 
 
-def atomic_write(path: str | os.PathLike[str], writer: Callable[[str], None]) -> None:
-    """Call ``writer(temporary_path)`` and move the result to ``path`` only if it succeeded."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    try:
-        writer(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write a text file atomically."""
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_replace(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def scenario_from_args(file: str, assignments: Sequence[str] | None) -> Scenario:
@@ -103,7 +86,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     target = Path(args.name if args.name.endswith(".toml") else f"{args.name}.toml")
     if target.exists():
         raise UsageError(f"{target}: expected a new file name, found an existing file")
-    atomic_write(target, lambda tmp: shutil.copyfile(library_dir() / "template.toml", tmp))
+    atomic_replace(target, lambda tmp: shutil.copyfile(library_dir() / "template.toml", tmp))
     print(f"wrote {target}; edit it, then: triangle validate {target}")
     return 0
 

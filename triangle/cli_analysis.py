@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .cli import UsageError, add_scenario_args, atomic_write, scenario_from_args
+from .cli import UsageError, add_scenario_args, scenario_from_args
+from .executors import atomic_replace
 from .sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
@@ -72,8 +73,16 @@ def _check_figure(path: str | None) -> None:
                          f"{', '.join('.' + k for k in sorted(kinds))}, found {suffix or 'no suffix'!r}")
 
 
-def _save(fig: Any, path: str) -> None:
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=150))
+def _save(fig: Any, path: str, rec: dict[str, Any]) -> None:
+    """The figure with its provenance record where the format holds metadata (PNG, SVG,
+    PDF, as maps are saved), else as it is; atomically either way."""
+    from .plot import FIGURE_FORMATS, save_figure
+
+    suffix = Path(path).suffix.lower()
+    if suffix in FIGURE_FORMATS:
+        save_figure(fig, path, rec)
+    else:
+        atomic_replace(path, lambda tmp: fig.savefig(tmp, dpi=150, format=suffix[1:]))
 
 
 def _dump(obj: dict[str, Any]) -> str:
@@ -153,7 +162,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     rec = record(scenario, seed)
     if args.output_file:
-        _save(res.plot(), args.output_file)
+        _save(res.plot(), args.output_file, rec)
     if args.json:
         print(_dump({**res.to_dict(), "figure": args.output_file, "record": rec}))
     else:
@@ -187,7 +196,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     rec = record(scenario, args.seed)
     if args.output_file:
-        _save(res.plot(), args.output_file)
+        _save(res.plot(), args.output_file, rec)
     if args.json:
         print(_dump({**res.to_dict(), "figure": args.output_file, "record": rec}))
     else:

@@ -34,9 +34,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # only named in annotations: the command line starts without pandas
+    import pandas as pd
 
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
 META_KEY = b"triangle"
