@@ -9,56 +9,20 @@ on a Dask cluster (``local`` starts a ``LocalCluster`` on 127.0.0.1 for the run)
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .cli import UsageError, add_scenario_args, scenario_from_args
+from .cli_maps import dask_client
 from .executors import atomic_replace
 from .sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
                 "sobol: base samples, a power of 2 (default 256)")
 DEFAULT_SAMPLES = {"oat": 21, "morris": 20, "sobol": 256}
-
-
-@contextlib.contextmanager
-def dask_client(address: str | None) -> Iterator[Any]:
-    """``None``: no client; ``"local"``: a LocalCluster on 127.0.0.1 for the ``with`` block;
-    otherwise a client of the scheduler at ``address``."""
-    if address is None:
-        yield None
-        return
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise UsageError("--dask: needs dask.distributed; pip install "
-                         "'strategic-triangle[dask]'") from None
-    if address == "local":
-        from .executors import local_cluster
-
-        client = local_cluster()
-        try:
-            yield client
-        finally:
-            cluster = client.cluster
-            client.close()
-            cluster.close()
-        return
-    try:
-        client = Client(address, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as err:
-        raise UsageError(f"--dask {address}: expected a reachable Dask scheduler, found "
-                         f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-                         ) from None
-    try:
-        yield client
-    finally:
-        client.close()
 
 
 def _check_figure(path: str | None) -> None:

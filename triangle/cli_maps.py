@@ -104,10 +104,12 @@ def _workers(args: argparse.Namespace) -> int | None:
 
 
 @contextlib.contextmanager
-def executor_from_args(args: argparse.Namespace, workers: int | None) -> Iterator[Any]:
-    """None, a process-pool size, or a Dask client (closed on exit)."""
-    if not args.dask:
-        yield workers
+def dask_client(address: str | None, workers: int | None = None) -> Iterator[Any]:
+    """``None``: no client; ``"local"``: a LocalCluster on 127.0.0.1 of ``workers`` (default
+    2) for the ``with`` block; otherwise a client of the scheduler at ``address``.  Closed on
+    exit; a missing extra or an unreachable scheduler is a :class:`UsageError`."""
+    if address is None:
+        yield None
         return
     try:
         from dask.distributed import Client
@@ -116,25 +118,35 @@ def executor_from_args(args: argparse.Namespace, workers: int | None) -> Iterato
                          "'strategic-triangle[dask]'), found it missing") from None
     from .executors import local_cluster
 
-    if args.dask == "local":
+    if address == "local":
         client = local_cluster(workers or 2)
     else:
         if workers is not None:
             raise UsageError("--workers: applies to --dask local or a process pool; the remote "
                              "cluster's workers are started with `dask worker`")
         try:
-            client = Client(args.dask, timeout="20s")
+            client = Client(address, timeout="20s")
         except (OSError, TimeoutError, ValueError) as err:
             first = str(err).splitlines()[0] if str(err) else ""
-            raise UsageError(f"--dask {args.dask}: expected a reachable Dask scheduler, found "
+            raise UsageError(f"--dask {address}: expected a reachable Dask scheduler, found "
                              f"{type(err).__name__}: {first}") from None
     try:
         yield client
     finally:
-        cluster = client.cluster if args.dask == "local" else None
+        cluster = client.cluster if address == "local" else None
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+@contextlib.contextmanager
+def executor_from_args(args: argparse.Namespace, workers: int | None) -> Iterator[Any]:
+    """None, a process-pool size, or a Dask client (closed on exit)."""
+    if not args.dask:
+        yield workers
+        return
+    with dask_client(args.dask, workers) as client:
+        yield client
 
 
 def _chunk_size(args: argparse.Namespace) -> int:
