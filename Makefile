@@ -22,7 +22,7 @@ demo: $(STAMP)
 	@echo "wrote out/reverse_kissinger_2025.md, out/reverse_kissinger_2025_map.png"
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest
 	$(VENV)/bin/ruff check .
 
 lint: $(STAMP)

@@ -97,6 +97,10 @@ def main() -> None:
         "admissible_seconds_per_game": admissible_time,
         "ratio_nashpy_over_admissible": nash / admissible_time,
         "games_where_admissible_equals_nashpy_in_undominated_strategies": f"{same}/{k}",
+        # DESIGN's pitfall, as this processor's round-off shows it: games where one nashpy
+        # method (support or vertex enumeration) missed an equilibrium the other found.
+        "games_where_a_nashpy_method_missed_one": f"{sum(bool(r.notes) for r in reference)}/{k}",
+        "nashpy_method_notes": sorted({n for r in reference for n in r.notes}),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                     "python": platform.python_version(), "numpy": np.__version__},
     }

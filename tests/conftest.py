@@ -1,5 +1,9 @@
 """Shared helpers: build vectorised models from a few parameter values."""
 
+import os
+import platform
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -29,3 +33,24 @@ def build(strategies=("Loyal", "Realign"), selection="payoff_dominant", backend=
 @pytest.fixture
 def rng():
     return np.random.default_rng(20261128)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith(("model name", "hardware", "cpu model")):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def pytest_report_header(config) -> list[str]:
+    """The machine in the header, so a failure seen elsewhere can be read: round-off depends
+    on the processor and the BLAS kernel."""
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    kernel = ", ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+                       if k in os.environ)
+    return [f"machine: {platform.machine()}, {_cpu_model()}, {os.cpu_count()} cpus",
+            f"numpy {np.__version__}, BLAS {blas.get('name')} {blas.get('version')}"
+            + (f" ({kernel})" if kernel else "")]
