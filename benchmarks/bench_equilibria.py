@@ -29,7 +29,7 @@ import nashpy
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from triangle.batched import batched_equilibria
+from triangle.solvers.batched import batched_equilibria
 
 
 def counts(items: list[str]) -> dict[int, int]:

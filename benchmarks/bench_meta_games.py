@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from triangle.api import model_of
-from triangle.equilibria import game_equilibria, solve_batch, weakly_dominated
-from triangle.scenario import library_dir, load_scenario
-from triangle.wedge import Package, build_stage
+from triangle.scenario.files import library_dir, load_scenario
+from triangle.solvers.equilibria import game_equilibria, solve_batch, weakly_dominated
+from triangle.wedge.model import Package, build_stage
+from triangle.wedge.solve import model_of
 
 
 def meta_games(n: int, seed: int, scenario: str) -> tuple[np.ndarray, np.ndarray, tuple]:

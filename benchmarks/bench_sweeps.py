@@ -45,8 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from triangle import __version__  # noqa: E402
-from triangle.scenario import load_scenario  # noqa: E402
-from triangle.sweep import equilibrium_map, sweep, sweep_to_file  # noqa: E402
+from triangle.analysis.sweep import equilibrium_map, sweep, sweep_to_file  # noqa: E402
+from triangle.scenario.files import load_scenario  # noqa: E402
 
 GRID2 = ("schism.cost.target", "wedge.reward")
 
@@ -122,8 +122,8 @@ def bench_closed_form(scenario, sizes, stream_sizes, big: int, tmp: Path) -> dic
                   f"({streams[-1]['us_per_point']:.2f} us/point)", flush=True)
     code = f"""
 import time, numpy as np
-from triangle.scenario import load_scenario
-from triangle.sweep import sweep_to_file
+from triangle.scenario.files import load_scenario
+from triangle.analysis.sweep import sweep_to_file
 s = load_scenario({str(scenario.file)!r})
 a = int(round(np.sqrt({big})))
 t0 = time.perf_counter()
@@ -160,8 +160,8 @@ def bench_game(scenario, sizes, libraries, chunk_points: int, tmp: Path) -> dict
     for chunks in (1, 4):
         code = f"""
 import time, numpy as np
-from triangle.scenario import load_scenario
-from triangle.sweep import sweep_to_file
+from triangle.scenario.files import load_scenario
+from triangle.analysis.sweep import sweep_to_file
 s = load_scenario({str(scenario.file)!r})
 t0 = time.perf_counter()
 rep = sweep_to_file(s, {str(tmp / f'game{chunks}.parquet')!r},
@@ -178,7 +178,7 @@ RESULT = {{'points': rep.n_points, 'chunks': rep.n_chunks, 'seconds': time.perf_
 
 
 def bench_dask(scenario, n: int) -> dict:
-    from triangle.executors import local_cluster
+    from triangle.analysis.executors import local_cluster
 
     g = square(n)
     secs_local, ref = timed(lambda: sweep(scenario, grid=g, chunk_size=max(1, n // 16)))
@@ -237,7 +237,7 @@ def bench_backends(files: list[Path], n: int, seed: int = 11) -> list[dict]:
     """Per scenario, ``n`` seeded random points over (schism.cost.target, wedge.reward) solved
     with all equilibria (``batched``) and with the admissible ones (the default): time per
     point of each, and the points where any outcome column differs."""
-    from triangle.sweep import evaluate_table
+    from triangle.analysis.sweep import evaluate_table
 
     rows = []
     for file in files:
@@ -270,7 +270,7 @@ def bench_backends(files: list[Path], n: int, seed: int = 11) -> list[dict]:
 def bench_map(scenario, size: int, workers: int, figure: Path) -> dict:
     """The map through the API (evaluation, then the figure) and through the command line,
     a fresh ``triangle map`` process timed from start to exit (imports, pool, plot, files)."""
-    from triangle.plot import save_figure
+    from triangle.presentation.plot import save_figure
 
     xs, ys = np.linspace(0, 40, size), np.linspace(0, 20, size)
     executor = workers if workers > 1 else None

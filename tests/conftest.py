@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from triangle.parameters import defaults
-from triangle.strategies import parse_library
-from triangle.wedge import make_model
+from triangle.partnership.strategies import parse_library
+from triangle.scenario.parameters import defaults
+from triangle.wedge.model import make_model
 
 BASE = {
     "partnership.value.target": 4.0,

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import triangle.batched as tb
-from triangle.batched import batched_equilibria, pure_equilibria
+import triangle.solvers.batched as tb
+from triangle.solvers.batched import batched_equilibria, pure_equilibria
 
 TOL = 1e-9
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from triangle.cli import main
+from triangle.presentation.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ROOT / "scenarios" / "wedge_optimist_2025.toml"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import triangle
-from triangle.cli import main
-from triangle.scenario import load_scenario
+from triangle.presentation.cli import main
+from triangle.scenario.files import load_scenario
 
 from .test_sensitivity import cost_threshold, r_star
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from triangle.cli import main
-from triangle.executors import read_metadata
+from triangle.analysis.executors import read_metadata
+from triangle.presentation.cli import main
 
 TEMPLATE = str(Path(__file__).resolve().parent.parent / "scenarios" / "template.toml")
 LIB3 = 'partnership.strategies=["Loyal","Hedger","Realign"]'

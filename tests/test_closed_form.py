@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from triangle import closed_form as cf
-from triangle.verdict import evaluate
-from triangle.wedge import Package, build_stage
+from triangle.partnership import closed_form as cf
+from triangle.wedge.model import Package, build_stage
+from triangle.wedge.verdict import evaluate
 
 from .conftest import build
 

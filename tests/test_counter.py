@@ -5,12 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from triangle import closed_form as cf
-from triangle.api import model_of
-from triangle.counter import STRICT, counter_offer, keeps_partnership
-from triangle.scenario import load_scenario
-from triangle.verdict import fixed_package
-from triangle.wedge import build_stage
+from triangle.partnership import closed_form as cf
+from triangle.scenario.files import load_scenario
+from triangle.wedge.counter import STRICT, counter_offer, keeps_partnership
+from triangle.wedge.model import build_stage
+from triangle.wedge.solve import model_of
+from triangle.wedge.verdict import fixed_package
 
 # Points of the optimists' scenario (noise 0.05, eight strategies) where the partnership
 # holds only on an interval of counters that ends a little below the closed-form cap: the

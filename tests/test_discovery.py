@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from triangle import closed_form as cf
-from triangle import discovery as di
-from triangle.scenario import parse_scenario
+from triangle.analysis import discovery as di
+from triangle.partnership import closed_form as cf
+from triangle.scenario.files import parse_scenario
 
 BETA, DURABILITY, R_T, REWARD, G = 0.95, 0.99, 4.0, 6.0, 10.0
 
@@ -105,7 +105,7 @@ def test_same_seed_same_boxes(scenario):
 
 
 def test_latin_hypercube_has_one_point_per_stratum():
-    from triangle.sensitivity import ranges
+    from triangle.analysis.sensitivity import ranges
 
     rs = ranges(["wedge.reward=0:10", "wedge.durability=0.5:1"])
     x = di.latin_hypercube(rs, 50, seed=3)

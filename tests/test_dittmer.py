@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 
-from triangle.dittmer import configuration, roles
+from triangle.wedge.dittmer import configuration, roles
 
 
 def test_every_sign_pattern_has_the_documented_configuration_and_roles():

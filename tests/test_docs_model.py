@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from triangle.parameters import BY_PATH
+from triangle.scenario.parameters import BY_PATH
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 TEXT = DOC.read_text(encoding="utf-8")

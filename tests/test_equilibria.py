@@ -6,9 +6,8 @@ import nashpy
 import numpy as np
 import pytest
 
-from triangle.api import model_of
-from triangle.counter import counter_offer
-from triangle.equilibria import (
+from triangle.scenario.files import load_scenario
+from triangle.solvers.equilibria import (
     clean,
     connected_sets,
     game_equilibria,
@@ -17,9 +16,10 @@ from triangle.equilibria import (
     solve_batch,
     weakly_dominated,
 )
-from triangle.scenario import load_scenario
-from triangle.verdict import evaluate, fixed_package
-from triangle.wedge import Package, build_stage
+from triangle.wedge.counter import counter_offer
+from triangle.wedge.model import Package, build_stage
+from triangle.wedge.solve import model_of
+from triangle.wedge.verdict import evaluate, fixed_package
 
 from .conftest import build
 
@@ -187,7 +187,7 @@ def test_connected_sets_separate_isolated_equilibria():
 def test_admissible_backend_gives_the_same_outcomes_as_all_equilibria(rng):
     """The reduced-game backend finds exactly the admissible equilibria, so every outcome
     column that selection and robustness depend on is the same as with all equilibria."""
-    from triangle.verdict import evaluate as run
+    from triangle.wedge.verdict import evaluate as run
 
     n = 60
     points = dict(schism__cost__target=np.where(rng.random(n) < 0.3, np.inf, rng.uniform(0, 40, n)),

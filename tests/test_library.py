@@ -3,8 +3,8 @@ for each, a change of parameters that flips its verdict."""
 
 import pytest
 
-from triangle.api import solve
-from triangle.scenario import library_dir, list_library, load_scenario
+from triangle.scenario.files import library_dir, list_library, load_scenario
+from triangle.wedge.solve import solve
 
 CASES = {
     # file: (verdict, {path: value} that flips it, flipped verdict)

@@ -12,10 +12,18 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from triangle.plot import VERDICT_COLOURS, _boundaries, _edges, _runs_path, axis_label, plot_map, save_figure
-from triangle.scenario import load_scenario
-from triangle.sweep import EquilibriumMap, equilibrium_map
-from triangle.verdict import VERDICTS
+from triangle.analysis.sweep import EquilibriumMap, equilibrium_map
+from triangle.presentation.plot import (
+    VERDICT_COLOURS,
+    _boundaries,
+    _edges,
+    _runs_path,
+    axis_label,
+    plot_map,
+    save_figure,
+)
+from triangle.scenario.files import load_scenario
+from triangle.wedge.verdict import VERDICTS
 
 matplotlib.use("Agg")
 
@@ -138,7 +146,11 @@ def test_real_map_marks_the_scenario_point_and_saves_provenance(tmp_path):
 
 
 def test_the_model_never_imports_the_presentation_layer():
-    code = ("import sys, triangle.sweep, triangle.api, triangle.sensitivity; print(sorted(m for m in "
-            "sys.modules if m in ('triangle.plot', 'matplotlib.pyplot', 'triangle.cli')))")
+    """At run time too: loading the model and the analysis loads no figure or command module
+    (the import graph itself is checked in test_architecture)."""
+    code = ("import sys, triangle.analysis.sweep, triangle.analysis.sensitivity, "
+            "triangle.analysis.discovery; print(sorted(m for m in sys.modules if m in "
+            "('triangle.presentation.plot', 'triangle.presentation.plot_analysis', "
+            "'matplotlib.pyplot', 'triangle.presentation.cli')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

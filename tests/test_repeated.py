@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from triangle import closed_form as cf
-from triangle.repeated import observation_error, pair_values, values_table
-from triangle.stage import stage_payoffs
-from triangle.strategies import parse_library, parse_strategy
+from triangle.partnership import closed_form as cf
+from triangle.partnership.repeated import observation_error, pair_values, values_table
+from triangle.partnership.stage import stage_payoffs
+from triangle.partnership.strategies import parse_library, parse_strategy
 
 LIBRARY = ["Loyal", "Hedger", "TitForTat", "GenerousTFT(0.3)", "Grim", "Consult(2)", "Realign"]
 

@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triangle.parameters import PARAMETERS, SETTINGS
-from triangle.scenario import (
+from triangle.scenario.files import (
     Scenario,
     ScenarioError,
     library_dir,
@@ -25,7 +24,8 @@ from triangle.scenario import (
     parse_override,
     parse_scenario,
 )
-from triangle.schema import json_schema, reference_markdown
+from triangle.scenario.parameters import PARAMETERS, SETTINGS
+from triangle.scenario.schema import json_schema, reference_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "scenarios" / "template.toml"
@@ -304,7 +304,7 @@ def test_override_then_replace(base: Scenario) -> None:
 # --- hashing ------------------------------------------------------------------------------------
 def test_param_hash_is_stable_across_processes(base: Scenario) -> None:
     assert re.fullmatch(r"[0-9a-f]{16}", base.param_hash())
-    code = ("import tomllib, sys; from triangle.scenario import parse_scenario;"
+    code = ("import tomllib, sys; from triangle.scenario.files import parse_scenario;"
             "print(parse_scenario(tomllib.loads(sys.argv[1])).param_hash())")
     for seed in ("0", "12345"):
         out = subprocess.run([sys.executable, "-c", code, MINIMAL], capture_output=True,
@@ -345,7 +345,7 @@ def test_template_is_valid_and_has_every_key() -> None:
 
 
 def test_library_lists_template() -> None:
-    assert library_dir() == ROOT / "scenarios"
+    assert library_dir() == (ROOT / "scenarios").resolve()  # the repository links to the package data
     listing = dict(list_library())
     assert listing.get("template")
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from triangle import closed_form as cf
-from triangle import sensitivity as se
-from triangle.scenario import parse_scenario
+from triangle.analysis import sensitivity as se
+from triangle.partnership import closed_form as cf
+from triangle.scenario.files import parse_scenario
 
 DT, BETA_T, BETA_D, DURABILITY = 0.5, 0.9, 0.95, 0.9
 R_T, O_T, S_T, REWARD, G = 4.0, 1.0, 5.0, 6.0, 20.0

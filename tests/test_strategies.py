@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from triangle.strategies import (
+from triangle.partnership.strategies import (
     REGISTRY,
     Automaton,
     Strategy,

@@ -12,13 +12,10 @@ import pandas as pd
 import pytest
 
 from triangle import __version__
-from triangle import closed_form as cf
-from triangle import sweep as sw
-from triangle.api import evaluate_scenario
-from triangle.executors import ResumeError, read_metadata
-from triangle.points import SamplePoints
-from triangle.scenario import ScenarioError, load_scenario
-from triangle.sweep import (
+from triangle.analysis import sweep as sw
+from triangle.analysis.executors import ResumeError, read_metadata
+from triangle.analysis.points import SamplePoints
+from triangle.analysis.sweep import (
     CATEGORIES,
     equilibrium_map,
     evaluate_table,
@@ -26,6 +23,9 @@ from triangle.sweep import (
     sweep,
     sweep_to_file,
 )
+from triangle.partnership import closed_form as cf
+from triangle.scenario.files import ScenarioError, load_scenario
+from triangle.wedge.solve import evaluate_scenario
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "scenarios" / "template.toml"
 LIB3 = ["Loyal", "Hedger", "Realign"]
@@ -211,7 +211,7 @@ def test_process_pool_equals_local(scenario):
 def test_sweep_workers_start_without_the_reference_solver():
     """A worker imports the sweep module per process; nashpy and scipy.optimize (0.6 s of
     imports) are loaded only when the nashpy backend or a closed-form root search runs."""
-    code = ("import sys, triangle.sweep, triangle.cli; "
+    code = ("import sys, triangle.analysis.sweep, triangle.presentation.cli; "
             "print(sorted(m for m in ('nashpy', 'scipy.optimize') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -220,7 +220,7 @@ def test_sweep_workers_start_without_the_reference_solver():
 @pytest.fixture(scope="module")
 def dask_client():
     pytest.importorskip("dask.distributed")
-    from triangle.executors import local_cluster
+    from triangle.analysis.executors import local_cluster
 
     client = local_cluster(n_workers=2)
     yield client

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from triangle.verdict import evaluate
+from triangle.wedge.verdict import evaluate
 
 from .conftest import build
 
@@ -98,7 +98,7 @@ def test_selection_all_reports_robustness():
 @pytest.mark.parametrize("ties,opposite", [(2.0, 0.5)])
 def test_positional_payoffs_follow_wu_ranking(ties, opposite):
     """With a > 2b > 0, Wu's ranking pivot > friend > partner > wing > foe > outcast holds."""
-    from triangle.dittmer import positional_payoff
+    from triangle.wedge.dittmer import positional_payoff
 
     a, b = ties, opposite
     pivot = positional_payoff(1, 1, -1, a, b)["target"]     # romantic: T on both + dyads

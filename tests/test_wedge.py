@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from triangle import closed_form as cf
-from triangle.verdict import evaluate
+from triangle.partnership import closed_form as cf
+from triangle.wedge.verdict import evaluate
 
 from .conftest import build
 

@@ -8,18 +8,18 @@ A thin facade over the model's modules (one idea each):
 'success'
 """
 
-__version__ = "0.1.0"
-
-from .api import evaluate_scenario, record, solve
-from .outcome import Outcome
-from .scenario import (
+import triangle.presentation  # noqa: F401  (registers the figure hooks of result objects)
+from triangle.common.version import __version__
+from triangle.partnership.strategies import Strategy, parse_strategy, register
+from triangle.scenario.files import (
     Scenario,
     ScenarioError,
     library_dir,
     load_scenario,
     parse_scenario,
 )
-from .strategies import Strategy, parse_strategy, register
+from triangle.wedge.outcome import Outcome
+from triangle.wedge.solve import evaluate_scenario, record, solve
 
 __all__ = [
     "Outcome",

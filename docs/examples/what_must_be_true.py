@@ -23,10 +23,10 @@ import os
 import sys
 from pathlib import Path
 
-from triangle.api import solve
-from triangle.discovery import discover
-from triangle.scenario import library_dir, load_scenario
-from triangle.sensitivity import oat, sobol
+from triangle.analysis.discovery import discover
+from triangle.analysis.sensitivity import oat, sobol
+from triangle.scenario.files import library_dir, load_scenario
+from triangle.wedge.solve import solve
 
 QUICK = os.environ.get("TRIANGLE_EXAMPLE_QUICK") == "1"
 GRID, SAMPLES, SOBOL_N = (5, 300, 32) if QUICK else (21, 2000, 256)

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .parameters import BY_PATH, SETTING_BY_PATH
-from .scenario import ScenarioError
+from triangle.scenario.files import ScenarioError
+from triangle.scenario.parameters import BY_PATH, SETTING_BY_PATH
 
 DESIGNS = ("lhs", "sobol", "random")
 

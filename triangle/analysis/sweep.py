@@ -3,7 +3,7 @@
 * :func:`evaluate_table` evaluates a scenario at given points (dotted path -> array) and returns
   a tidy :class:`pandas.DataFrame`: one row a point, the varied parameters first (named by
   their dotted paths), then the outputs.  ``kind="game"`` solves the full triangle
-  (:func:`triangle.api.evaluate_scenario`, every column of :func:`triangle.verdict.evaluate`);
+  (:func:`triangle.wedge.solve.evaluate_scenario`, every column of :func:`triangle.wedge.verdict.evaluate`);
   ``kind="closed_form"`` computes the noise-free core of DESIGN §4 in pure numpy
   (:func:`closed_form_columns`), fast enough for tens of millions of points.
 * :func:`sweep` builds the points from a Cartesian ``grid`` or from ``n`` ``samples``
@@ -15,9 +15,9 @@ Points are generated one chunk at a time (grid points by index arithmetic, sampl
 seeded sampler), so memory is bounded by ``chunk_size`` (and, for Latin hypercubes, by the
 ``n x d`` sample itself), never by the product of the grid.  Chunk ``i`` covers rows
 ``[i * chunk_size, (i + 1) * chunk_size)`` whatever executes it, so local, process-pool and
-Dask runs give identical tables (see :mod:`triangle.executors`).
+Dask runs give identical tables (see :mod:`triangle.analysis.executors`).
 
->>> from triangle.scenario import parse_scenario
+>>> from triangle.scenario.files import parse_scenario
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
 ...     "partnership": {"value": {"target": 4, "partner": 3}},
 ...     "schism": {"cost": {"target": 5, "partner": 5}, "value_to_divider": 10},
@@ -42,18 +42,19 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from . import closed_form as cf
-from .api import evaluate_scenario, record
-from .dittmer import CONFIGURATIONS, configuration, dyad_signs, roles
-from .executors import Journal, map_ordered, output_format, progress_bar
-from .points import (
+from triangle.analysis.executors import Journal, map_ordered, output_format, progress_bar
+from triangle.analysis.points import (
     ArrayPoints,
     GridPoints,
     Points,
     make_points,
 )
-from .scenario import Scenario, ScenarioError
-from .verdict import VERDICTS, classify
+from triangle.common import hooks
+from triangle.partnership import closed_form as cf
+from triangle.scenario.files import Scenario, ScenarioError
+from triangle.wedge.dittmer import CONFIGURATIONS, configuration, dyad_signs, roles
+from triangle.wedge.solve import evaluate_scenario, record
+from triangle.wedge.verdict import VERDICTS, classify
 
 KINDS = ("game", "closed_form")
 ROLES = ("pivot", "wing", "partner", "outcast", "friend", "foe")
@@ -71,7 +72,7 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     The target breaks iff ``r > r*(m)``; the partner pays the least ``m`` that keeps it,
     ``counter_needed``, if that is at most ``max(m_max, 0)``, else nothing.  The verdict follows
     DESIGN §5 against the same core with no offer (dyad signs as in
-    :func:`triangle.verdict.evaluate`): ``success``/``pyrrhic`` by the divider's
+    :func:`triangle.wedge.verdict.evaluate`): ``success``/``pyrrhic`` by the divider's
     present value ``G dt / (1 - delta_D) - (1 + a)(r + u) dt / (1 - delta_D s)`` less courting
     costs; ``backfire`` if the counter (plus the threat response) rose; ``pocketed`` if the
     up-front concessions were kept; else ``failed``.  Columns: ``verdict``, ``schism``,
@@ -196,7 +197,7 @@ def evaluate_table(scenario: Scenario, points: dict[str, np.ndarray], *, kind: s
     points : dict
         Dotted path -> 1-D array; every value must lie in the parameter's range.
     kind : {"game", "closed_form"}
-        Full game (every column of :func:`triangle.verdict.evaluate`) or the closed-form core
+        Full game (every column of :func:`triangle.wedge.verdict.evaluate`) or the closed-form core
         (:func:`closed_form_columns`).
     backend : {"admissible", "batched", "nashpy"}
         Solver of the reported equilibria (game kind only).
@@ -294,10 +295,8 @@ class EquilibriumMap:
         return self.table[cols]
 
     def plot(self, ax: Any = None, margin_contours: bool = True) -> Any:
-        """A categorical map of verdicts (see :func:`triangle.plot.plot_map`)."""
-        from .plot import plot_map
-
-        return plot_map(self, ax=ax, margin_contours=margin_contours)
+        """A categorical map of verdicts (drawn by :func:`triangle.presentation.plot.plot_map`)."""
+        return hooks.call("plot.equilibrium_map", self, ax=ax, margin_contours=margin_contours)
 
 
 def equilibrium_map(scenario: Scenario, x: tuple[str, ArrayLike], y: tuple[str, ArrayLike],

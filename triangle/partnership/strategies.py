@@ -24,6 +24,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from triangle.common import hooks
+
 ACTIONS = ("C", "H", "B")
 OBSERVED = ("C", "H")  # a break is public; only C and H can be misread
 
@@ -292,3 +294,8 @@ def parse_library(specs: list[str] | tuple[str, ...]) -> tuple[Strategy, ...]:
     if not library:
         raise ValueError("strategy list is empty")
     return library
+
+
+# The scenario layer validates strategy lists through these hooks (it may not import this layer).
+hooks.register("strategies.names", lambda specs: [s.name for s in parse_library(specs)])
+hooks.register("strategies.known", lambda: tuple(REGISTRY))

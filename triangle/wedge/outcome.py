@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .equilibria import GameEquilibria, connected_sets
-from .verdict import Evaluation
+from triangle.solvers.equilibria import GameEquilibria, connected_sets
+from triangle.wedge.verdict import Evaluation
 
 
 def _num(x: float) -> str:
@@ -44,7 +44,7 @@ class Outcome:
     actors : dict
         ``{"divider": name, "target": name, "partner": name}``.
     columns : dict
-        Scalar outputs (see :func:`triangle.verdict.evaluate`).
+        Scalar outputs (see :func:`triangle.wedge.verdict.evaluate`).
     equilibria : list of dict
         Every equilibrium of the partnership subgame: strategies with probabilities, present
         values, probability of schism, whether admissible, and its verdict.

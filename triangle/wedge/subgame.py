@@ -2,7 +2,7 @@
 
 For a fixed divider package and counter-inducement the target (rows) and the partner
 (columns) choose strategies from the library; the bimatrix of exact present values
-(:mod:`triangle.repeated`) is the meta-game (Axelrod 1984's tournament matrix read as a
+(:mod:`triangle.partnership.repeated`) is the meta-game (Axelrod 1984's tournament matrix read as a
 game; Binmore & Samuelson 1992).  Its equilibria are the partnership's equilibria.
 
 Present values at one strategy pair, per actor ``i`` (flows per period):
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .equilibria import EquilibriumBatch, solve_batch, uses_dominated, weakly_dominated
+from triangle.solvers.equilibria import EquilibriumBatch, solve_batch, uses_dominated, weakly_dominated
 
 SELECTIONS = ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")
 

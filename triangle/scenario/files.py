@@ -1,10 +1,10 @@
 """Scenario files: TOML data -> validated, immutable parameters.
 
 A scenario file is data, never code: it is read with :mod:`tomllib` and every key is checked
-against the registry in :mod:`triangle.parameters` (unknown keys, wrong types, out-of-range
+against the registry in :mod:`triangle.scenario.parameters` (unknown keys, wrong types, out-of-range
 numbers and bad strategy lists are errors that name the file, the dotted key and the line).
 The schema reference is ``docs/scenarios.md``; its tables are made by
-:func:`triangle.schema.reference_markdown`.
+:func:`triangle.scenario.schema.reference_markdown`.
 
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["none"]},
 ...                     "partnership": {"value": {"target": 4, "partner": 3}},
@@ -33,15 +33,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from triangle.parameters import BY_PATH, PARAMETERS, SETTING_BY_PATH, SETTINGS, Parameter, Setting
-from triangle.strategies import parse_library
+from triangle.common import hooks
+from triangle.scenario.parameters import BY_PATH, PARAMETERS, SETTING_BY_PATH, SETTINGS, Parameter, Setting
 
 _ORDER = ("scenario", "actors", "time", "partnership", "schism", "wedge", "counter", "threat",
           "position", "relations", "solver")
 Leaf = Parameter | Setting
 
 
-def _is_list(s: Setting) -> bool:
+def is_list(s: Setting) -> bool:
+    """Whether a setting holds a list of strings (sources, strategies)."""
     return s.path in ("scenario.sources", "partnership.strategies") or isinstance(s.default, list)
 
 
@@ -83,7 +84,7 @@ def _nest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return tree
 
 
-_TREE = _nest((leaf.path, leaf) for leaf in (*PARAMETERS, *SETTINGS))
+TREE = _nest((leaf.path, leaf) for leaf in (*PARAMETERS, *SETTINGS))
 _LEAF_PATHS = [leaf.path for leaf in (*SETTINGS, *PARAMETERS)]
 _TABLE_PATHS = sorted({".".join(p.split(".")[:i]) for p in _LEAF_PATHS
                        for i in range(1, p.count(".") + 1)})
@@ -150,7 +151,7 @@ class _Context:
         raise ScenarioError(self.file, path, expected, found, line, hint)
 
 
-def _range(p: Parameter) -> str:
+def range_text_of(p: Parameter) -> str:
     """``Parameter.range_text`` with open brackets at infinity (infinity is only a word)."""
     return p.range_text().replace("[-inf", "(-inf").replace("inf]", "inf)")
 
@@ -175,13 +176,14 @@ def _suggest(path: str) -> str | None:
     return f"did you mean {close[0]}?" if close else None
 
 
-def _expected(node: Any) -> str:
+def expected_text(node: Any) -> str:
+    """What a key expects, in words: a range, a choice, a list or a table with its keys."""
     if isinstance(node, Parameter):
-        return _range(node)
+        return range_text_of(node)
     if isinstance(node, Setting):
         if node.choices:
             return "one of " + ", ".join(json.dumps(c) for c in node.choices)
-        if _is_list(node):
+        if is_list(node):
             return "a non-empty list of strings"
         return "a string"
     return "a table with keys " + ", ".join(node)
@@ -191,11 +193,11 @@ def _walk(raw: Any, node: Any, path: str, ctx: _Context) -> Iterator[tuple[str, 
     """Yield (dotted path, raw value) of every leaf in ``raw``, checking keys and nesting."""
     if not isinstance(node, dict):
         if isinstance(raw, Mapping):
-            ctx.fail(path, _expected(node), "a table")
+            ctx.fail(path, expected_text(node), "a table")
         yield path, raw
         return
     if not isinstance(raw, Mapping):
-        ctx.fail(path or "<top level>", _expected(node), _show(raw))
+        ctx.fail(path or "<top level>", expected_text(node), _show(raw))
     for key, value in raw.items():
         sub = f"{path}.{key}" if path else str(key)
         if key not in node:
@@ -213,25 +215,25 @@ def _number(p: Parameter, raw: Any, ctx: _Context, allow_inf: bool) -> float:
         if isinstance(raw, str) and p.infinite_word:
             if difflib.get_close_matches(raw.lower(), [p.infinite_word], n=1, cutoff=0.6):
                 hint = f'did you mean "{p.infinite_word}"?'
-        ctx.fail(p.path, _range(p), _show(raw), hint)
+        ctx.fail(p.path, range_text_of(p), _show(raw), hint)
     value = float(raw)
     if math.isinf(value) and not (allow_inf and value > 0 and p.infinite_word):
         hint = f'write "{p.infinite_word}" for +infinity' if p.infinite_word else None
-        ctx.fail(p.path, _range(p), _show(value), hint)
+        ctx.fail(p.path, range_text_of(p), _show(value), hint)
     if not p.admits(value):
-        ctx.fail(p.path, _range(p), _show(raw))
+        ctx.fail(p.path, range_text_of(p), _show(raw))
     return value
 
 
 def _setting(s: Setting, raw: Any, ctx: _Context) -> Any:
-    expected = _expected(s)
-    if _is_list(s):
+    expected = expected_text(s)
+    if is_list(s):
         if (not isinstance(raw, list | tuple) or not raw
                 or not all(isinstance(x, str) and x.strip() for x in raw)):
             ctx.fail(s.path, expected, _show(raw))
         if s.path == "partnership.strategies":
             try:
-                return tuple(strategy.name for strategy in parse_library(list(raw)))
+                return tuple(hooks.call("strategies.names", list(raw)))
             except ValueError as exc:
                 ctx.fail(s.path, "a list of distinct strategy names", _show(raw), str(exc))
         return tuple(raw)
@@ -315,7 +317,7 @@ class Scenario:
         ctx = _Context(origin)
         given: dict[str, Any] = {}
         for path, raw in overrides.items():
-            node: Any = _TREE
+            node: Any = TREE
             for i, part in enumerate(path.split(".")):
                 if not isinstance(node, dict) or part not in node:
                     where = ".".join(path.split(".")[:i])
@@ -359,10 +361,10 @@ def parse_scenario(data: Mapping[str, Any], file: str = "<data>",
     """
     ctx = _Context(file, _key_lines(text) if text else None)
     given = {path: _check(path, raw, ctx, allow_inf=False)
-             for path, raw in _walk(data, _TREE, "", ctx)}
+             for path, raw in _walk(data, TREE, "", ctx)}
     for leaf in (*SETTINGS, *PARAMETERS):
         if leaf.default is None and leaf.path not in given:
-            ctx.fail(leaf.path, f"{_expected(leaf)} (required: {leaf.description})", "nothing")
+            ctx.fail(leaf.path, f"{expected_text(leaf)} (required: {leaf.description})", "nothing")
     values = {p.path: given.get(p.path, p.default) for p in PARAMETERS}
     settings = {s.path: given.get(s.path, s.default) for s in SETTINGS}
     _cross_check(values, given, ctx)
@@ -407,20 +409,20 @@ def parse_override(assignment: str) -> tuple[str, Any]:
     except tomllib.TOMLDecodeError:
         value = text
     setting = SETTING_BY_PATH.get(path)
-    if setting is not None and not _is_list(setting) and not isinstance(value, str):
+    if setting is not None and not is_list(setting) and not isinstance(value, str):
         value = text  # a name such as 2025 stays a string
     if isinstance(value, float) and not math.isfinite(value):
         leaf = BY_PATH.get(path)
         word = leaf.infinite_word if leaf else None
-        raise ScenarioError("--set", path, _range(leaf) if leaf else "a finite number", text,
+        raise ScenarioError("--set", path, range_text_of(leaf) if leaf else "a finite number", text,
                             None, f'write "{word}" for +infinity' if word else None)
     return path, value
 
 
 # --- library ---------------------------------------------------------------------------
 def library_dir() -> Path:
-    """The repository's top-level ``scenarios/`` folder."""
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    """The shipped scenario library (package data; the repository's ``scenarios/`` links here)."""
+    return Path(__file__).resolve().parent / "library"
 
 
 def list_library() -> list[tuple[str, str]]:

@@ -5,8 +5,8 @@
    pressure on the target (T) while the partnership lasts.
 2. The partner (P) sees the package and pays the target the least counter-inducement
    ``m`` in ``[0, budget]`` that keeps the partnership (no schism in the selected
-   equilibrium), if that leaves P better off than paying nothing (:mod:`triangle.counter`).
-3. T and P play the repeated partnership game (:mod:`triangle.subgame`).
+   equilibrium), if that leaves P better off than paying nothing (:mod:`triangle.wedge.counter`).
+3. T and P play the repeated partnership game (:mod:`triangle.wedge.subgame`).
 
 Effective per-year payoffs (Walt 1987's balance of threat: coercion draws the partners
 together): ``R_T' = R_T + (threat_T - 1) * pressure``, ``R_P' = R_P + threat_P * pressure``;
@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dittmer import dyad_signs, positional_payoff
-from .repeated import observation_error, values_table
-from .stage import stage_payoffs
-from .strategies import Strategy
-from .subgame import MetaGame, SubgameSolution, meta_game, solve_subgame
+from triangle.partnership.repeated import observation_error, values_table
+from triangle.partnership.stage import stage_payoffs
+from triangle.partnership.strategies import Strategy
+from triangle.wedge.dittmer import dyad_signs, positional_payoff
+from triangle.wedge.subgame import MetaGame, SubgameSolution, meta_game, solve_subgame
 
 
 @dataclass(frozen=True)

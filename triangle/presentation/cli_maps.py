@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .cli import UsageError, add_scenario_args, scenario_from_args
-from .scenario import ScenarioError
+from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
+from triangle.scenario.files import ScenarioError
 
 CHUNK_DEFAULT = {"game": 2000, "closed_form": 200_000}
 
@@ -53,7 +53,7 @@ def _split(option: str, text: str, parts: int) -> tuple[str, list[str]]:
     if not sep or not path or len(fields) != parts:
         raise ScenarioError(option, path or None, f"{form}, e.g. wedge.reward=0:20" +
                             (":41" if parts == 3 else ""), repr(text))
-    from .points import check_path
+    from triangle.analysis.points import check_path
 
     check_path(path, option)
     return path, [f.strip() for f in fields]
@@ -61,7 +61,7 @@ def _split(option: str, text: str, parts: int) -> tuple[str, list[str]]:
 
 def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
     """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``, checked against the range."""
-    from .points import check_values
+    from triangle.analysis.points import check_values
 
     path, (lo_t, hi_t, n_t) = _split(option, text, 3)
     lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
@@ -75,7 +75,7 @@ def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
 
 def parse_range(option: str, text: str) -> tuple[str, tuple[float, float]]:
     """``"PATH=LO:HI"`` -> ``(path, (lo, hi))``, both ends in the parameter's range."""
-    from .points import check_values
+    from triangle.analysis.points import check_values
 
     path, (lo_t, hi_t) = _split(option, text, 2)
     lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
@@ -104,42 +104,6 @@ def _workers(args: argparse.Namespace) -> int | None:
 
 
 @contextlib.contextmanager
-def dask_client(address: str | None, workers: int | None = None) -> Iterator[Any]:
-    """``None``: no client; ``"local"``: a LocalCluster on 127.0.0.1 of ``workers`` (default
-    2) for the ``with`` block; otherwise a client of the scheduler at ``address``.  Closed on
-    exit; a missing extra or an unreachable scheduler is a :class:`UsageError`."""
-    if address is None:
-        yield None
-        return
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise UsageError("--dask: expected dask[distributed] installed (pip install "
-                         "'strategic-triangle[dask]'), found it missing") from None
-    from .executors import local_cluster
-
-    if address == "local":
-        client = local_cluster(workers or 2)
-    else:
-        if workers is not None:
-            raise UsageError("--workers: applies to --dask local or a process pool; the remote "
-                             "cluster's workers are started with `dask worker`")
-        try:
-            client = Client(address, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as err:
-            first = str(err).splitlines()[0] if str(err) else ""
-            raise UsageError(f"--dask {address}: expected a reachable Dask scheduler, found "
-                             f"{type(err).__name__}: {first}") from None
-    try:
-        yield client
-    finally:
-        cluster = client.cluster if address == "local" else None
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-@contextlib.contextmanager
 def executor_from_args(args: argparse.Namespace, workers: int | None) -> Iterator[Any]:
     """None, a process-pool size, or a Dask client (closed on exit)."""
     if not args.dask:
@@ -156,9 +120,9 @@ def _chunk_size(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from .executors import write_table
-    from .plot import FIGURE_FORMATS, save_figure
-    from .sweep import equilibrium_map
+    from triangle.analysis.executors import write_table
+    from triangle.analysis.sweep import equilibrium_map
+    from triangle.presentation.plot import FIGURE_FORMATS, save_figure
 
     scenario = scenario_from_args(args.file, args.sets)
     if args.x is None or args.y is None:
@@ -186,8 +150,8 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .executors import ResumeError
-    from .sweep import sweep_to_file
+    from triangle.analysis.executors import ResumeError
+    from triangle.analysis.sweep import sweep_to_file
 
     scenario = scenario_from_args(args.file, args.sets)
     if args.output is None:

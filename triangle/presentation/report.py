@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .outcome import Outcome
+from triangle.wedge.outcome import Outcome
 
 
 def json_safe(obj: Any) -> Any:

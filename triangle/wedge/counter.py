@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import closed_form as cf
-from .subgame import SubgameSolution, overlay
-from .wedge import Stage
+from triangle.partnership import closed_form as cf
+from triangle.wedge.model import Stage
+from triangle.wedge.subgame import SubgameSolution, overlay
 
 RTOL = 1e-12
 STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's reward

@@ -36,8 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .scenario import Scenario
-from .sensitivity import Range, VaryError, evaluate_points, ranges
+from triangle.analysis.sensitivity import Range, VaryError, evaluate_points, ranges
+from triangle.common import hooks
+from triangle.scenario.files import Scenario
 
 EXTRA_HINT = "pip install 'strategic-triangle[sensitivity]'"
 PRIM_DEFAULTS = {"max_boxes": 3, "min_coverage": 0.5, "min_density": None, "min_box_coverage": 0.05,
@@ -170,9 +171,7 @@ class DiscoveryResult:
 
     def plot(self, x: str | None = None, y: str | None = None) -> Any:
         """Peeling trade-off (coverage vs density) and the boxes over a 2-D scatter."""
-        from .plot_analysis import discovery_figure
-
-        return discovery_figure(self, x, y)
+        return hooks.call("plot.discovery", self, x, y)
 
 
 def _select(traj: pd.DataFrame, share: float, min_coverage: float, min_density: float) -> int:
@@ -269,7 +268,7 @@ def find_boxes(samples: pd.DataFrame, success: np.ndarray, rs: list[Range], *, m
 
 def discover(scenario: Scenario, vary: Any, *, samples: int = 2000, seed: int | None = None,
              executor: Any = None, progress: Any = None, **prim_options: Any) -> DiscoveryResult:
-    """Sample ``vary`` (see :func:`triangle.sensitivity.ranges`), label success, find boxes.
+    """Sample ``vary`` (see :func:`triangle.analysis.sensitivity.ranges`), label success, find boxes.
 
     Parameters
     ----------
@@ -282,7 +281,7 @@ def discover(scenario: Scenario, vary: Any, *, samples: int = 2000, seed: int | 
     seed : int, optional
         Seed of the sample (PRIM itself is deterministic).
     executor, progress
-        Passed to :func:`triangle.sensitivity.evaluate_points`.
+        Passed to :func:`triangle.analysis.sensitivity.evaluate_points`.
     **prim_options
         ``max_boxes``, ``min_coverage``, ``min_density``, ``min_box_coverage``,
         ``peel_alpha``, ``paste_alpha``, ``mass_min``, ``max_qp`` (see :func:`find_boxes` and

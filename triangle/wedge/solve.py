@@ -1,6 +1,6 @@
 """The facade: from a scenario to an outcome, or to a table of outcomes.
 
->>> from triangle.scenario import parse_scenario
+>>> from triangle.scenario.files import parse_scenario
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
 ...     "partnership": {"value": {"target": 4, "partner": 3}, "strategies": ["Loyal", "Realign"]},
 ...     "schism": {"cost": {"target": 5, "partner": 5}, "value_to_divider": 10},
@@ -20,19 +20,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import __version__
-from .outcome import Outcome, single_outcome
-from .scenario import Scenario
-from .strategies import parse_library
-from .verdict import Evaluation, evaluate
-from .wedge import Model, make_model
+from triangle.common.version import __version__
+from triangle.partnership.strategies import parse_library
+from triangle.scenario.files import Scenario
+from triangle.wedge.model import Model, make_model
+from triangle.wedge.outcome import Outcome, single_outcome
+from triangle.wedge.verdict import Evaluation, evaluate
 
 ACTOR_ROLES = ("divider", "target", "partner")
 
 
 def model_of(scenario: Scenario, points: Mapping[str, ArrayLike] | None = None,
              backend: str | None = None, search_backend: str = "admissible") -> Model:
-    """The vectorised :class:`~triangle.wedge.Model` of a scenario, with some parameters as arrays.
+    """The vectorised :class:`~triangle.wedge.model.Model` of a scenario, with some parameters as arrays.
 
     Parameters
     ----------

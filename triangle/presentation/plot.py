@@ -1,6 +1,6 @@
 """Figures (presentation layer: nothing in the model imports this module).
 
-:func:`plot_map` draws an :class:`~triangle.sweep.EquilibriumMap`: one cell per grid point,
+:func:`plot_map` draws an :class:`~triangle.analysis.sweep.EquilibriumMap`: one cell per grid point,
 coloured by verdict with the Okabe–Ito palette (safe for the common forms of colour
 blindness; Okabe & Ito 2008), one fixed colour per verdict; the boundaries between regions as
 black lines along the cell edges; cells whose verdict is not robust (other equilibria give
@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .executors import atomic_replace
-from .parameters import BY_PATH
-from .verdict import VERDICTS
+from triangle.analysis.executors import atomic_replace
+from triangle.scenario.parameters import BY_PATH
+from triangle.wedge.verdict import VERDICTS
 
 #: One fixed Okabe–Ito colour per verdict (grey for "no attempt").
 VERDICT_COLOURS = {
@@ -89,7 +89,7 @@ def _margin_levels(z: np.ma.MaskedArray) -> np.ndarray:
 
 
 def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
-    """Draw an :class:`~triangle.sweep.EquilibriumMap`; returns the matplotlib Figure."""
+    """Draw an :class:`~triangle.analysis.sweep.EquilibriumMap`; returns the matplotlib Figure."""
     from matplotlib.collections import LineCollection
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure

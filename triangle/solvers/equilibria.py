@@ -6,7 +6,7 @@ Three backends share one output format (padded arrays, see :class:`EquilibriumBa
   (Knight & Campbell 2018), unioned, each candidate cleaned (probabilities in
   ``[-tol, 0)`` set to zero and renormalised: nashpy's ``>= 0`` test has no tolerance and
   silently drops equilibria) and kept only if it passes a best-response check.
-* ``"batched"``: :mod:`triangle.batched`, all games at once in numpy;
+* ``"batched"``: :mod:`triangle.solvers.batched`, all games at once in numpy;
 * ``"admissible"``: the same engine on each game reduced by its weakly dominated
   strategies, which gives exactly the admissible equilibria (:func:`solve_batch`).
 
@@ -234,10 +234,10 @@ def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched", tol: flo
     """Equilibria of many games ``A, B`` of shape ``(n, k, l)`` with the chosen backend.
 
     ``unit``: each player's payoff unit per game for the batched engine (see
-    :func:`triangle.batched.batched_equilibria`); nashpy does not use it.
+    :func:`triangle.solvers.batched.batched_equilibria`); nashpy does not use it.
     """
     if backend == "batched":
-        from .batched import batched_equilibria
+        from triangle.solvers.batched import batched_equilibria
 
         out = batched_equilibria(A, B, tol=tol, unit=unit)
         return EquilibriumBatch(out.x, out.y, out.valid, out.degenerate, "batched support")
@@ -288,7 +288,7 @@ def _admissible_batch(A: np.ndarray, B: np.ndarray, tol: float,
     strategies.  Far cheaper than ``"batched"`` when strategies that break at once make
     every game degenerate: they are usually dominated.
     """
-    from .batched import batched_equilibria
+    from triangle.solvers.batched import batched_equilibria
 
     n, k, m = A.shape
     dom_T, dom_P = weakly_dominated(A, B, tol)

@@ -10,14 +10,14 @@ Three methods, each over ranges of some numeric parameters (dotted paths) of one
 * :func:`sobol`: Sobol' first-order and total indices with bootstrap confidence intervals,
   from Saltelli's scheme on a scrambled Sobol' sequence.
 
-The output is any numeric column of :func:`triangle.verdict.evaluate` (``margin`` by default,
+The output is any numeric column of :func:`triangle.wedge.verdict.evaluate` (``margin`` by default,
 ``p_schism`` ...).  The wedge margin is ``-inf`` wherever a schism cost is existential; a
 variance-based index has no meaning with infinite values, so the global methods **clip**
 infinite outputs to ``[-C, C]`` with ``C = 2 max |finite outputs|`` (``1`` if none is finite)
 unless told another ``clip``: an infinitely bad point then counts as twice as bad as the worst
 finite one.  Each result says whether, where and how it clipped.
 
->>> from triangle.scenario import parse_scenario
+>>> from triangle.scenario.files import parse_scenario
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
 ...     "partnership": {"value": {"target": 4, "partner": 3}, "strategies": ["Loyal", "Realign"]},
 ...     "schism": {"cost": {"target": 5, "partner": 5}, "value_to_divider": 10},
@@ -38,10 +38,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .api import evaluate_scenario
-from .parameters import BY_PATH
-from .scenario import Scenario
-from .sweep import evaluate_table
+from triangle.analysis.sweep import evaluate_table
+from triangle.common import hooks
+from triangle.scenario.files import Scenario
+from triangle.scenario.parameters import BY_PATH
+from triangle.wedge.solve import evaluate_scenario
 
 NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max", "counter_offer",
                    "cohesion_change", "pv_divider", "pv_target", "pv_partner")
@@ -134,10 +135,10 @@ def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str,
 # --- evaluation of many points --------------------------------------------------------------
 def evaluate_points(scenario: Scenario, points: Mapping[str, np.ndarray], *, executor: Any = None,
                     progress: Any = None, chunk_size: int = 2000) -> pd.DataFrame:
-    """The game solved at many points (:func:`triangle.sweep.evaluate_table`, batched backend).
+    """The game solved at many points (:func:`triangle.analysis.sweep.evaluate_table`, batched backend).
 
     One row a point, in order: the varied parameters, then every output of
-    :func:`triangle.verdict.evaluate`.  ``executor`` is ``None`` (in process), an ``int`` (a
+    :func:`triangle.wedge.verdict.evaluate`.  ``executor`` is ``None`` (in process), an ``int`` (a
     process pool of that size) or a ``dask.distributed.Client``; ``progress`` shows a bar.
     """
     points = {k: np.asarray(v, dtype=float) for k, v in points.items()}
@@ -209,9 +210,7 @@ class OATResult:
 
     def plot(self, output: str | None = None) -> Any:
         """Tornado chart of ``output`` (default the first), with each flip value marked."""
-        from .plot_analysis import tornado
-
-        return tornado(self, output or self.outputs[0])
+        return hooks.call("plot.tornado", self, output or self.outputs[0])
 
 
 def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, str, str]],
@@ -336,9 +335,7 @@ class IndexResult:
 
     def plot(self) -> Any:
         """Bar chart of the indices with their confidence intervals."""
-        from .plot_analysis import index_bars
-
-        return index_bars(self)
+        return hooks.call("plot.index_bars", self)
 
 
 def _analysis_seed(seed: int | None) -> int | None:

@@ -15,10 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .cli import UsageError, add_scenario_args, scenario_from_args
-from .cli_maps import dask_client
-from .executors import atomic_replace
-from .sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.analysis.executors import atomic_replace
+from triangle.analysis.sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
                 "sobol: base samples, a power of 2 (default 256)")
@@ -40,7 +39,7 @@ def _check_figure(path: str | None) -> None:
 def _save(fig: Any, path: str, rec: dict[str, Any]) -> None:
     """The figure with its provenance record where the format holds metadata (PNG, SVG,
     PDF, as maps are saved), else as it is; atomically either way."""
-    from .plot import FIGURE_FORMATS, save_figure
+    from triangle.presentation.plot import FIGURE_FORMATS, save_figure
 
     suffix = Path(path).suffix.lower()
     if suffix in FIGURE_FORMATS:
@@ -50,7 +49,7 @@ def _save(fig: Any, path: str, rec: dict[str, Any]) -> None:
 
 
 def _dump(obj: dict[str, Any]) -> str:
-    from .report import json_safe
+    from triangle.presentation.report import json_safe
 
     return json.dumps(json_safe(obj), indent=2, allow_nan=False)
 
@@ -99,8 +98,8 @@ def _index_text(res: Any) -> str:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from .api import record
-    from .sensitivity import morris, oat, sobol
+    from triangle.analysis.sensitivity import morris, oat, sobol
+    from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
     try:
@@ -138,8 +137,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from .api import record
-    from .discovery import MissingDependencyError, discover, require_prim
+    from triangle.analysis.discovery import MissingDependencyError, discover, require_prim
+    from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
     try:

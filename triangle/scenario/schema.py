@@ -1,6 +1,6 @@
 """JSON Schema and reference tables of the scenario format, generated from the registry.
 
-Both are made from :mod:`triangle.parameters`, so the schema editors validate against and the
+Both are made from :mod:`triangle.scenario.parameters`, so the schema editors validate against and the
 tables in ``docs/scenarios.md`` cannot drift from what the loader accepts.
 """
 
@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from triangle.parameters import PARAMETERS, SETTINGS, Parameter, Setting
-from triangle.scenario import _TREE, _expected, _is_list, _range
-from triangle.strategies import REGISTRY
+from triangle.common import hooks
+from triangle.scenario.files import TREE, expected_text, is_list, range_text_of
+from triangle.scenario.parameters import PARAMETERS, SETTINGS, Parameter, Setting
 
 Leaf = Parameter | Setting
 
@@ -32,10 +32,10 @@ def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
         return out
     if leaf.choices:
         out = {"type": "string", "enum": list(leaf.choices)}
-    elif _is_list(leaf):
+    elif is_list(leaf):
         out = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
         if leaf.path == "partnership.strategies":
-            names = "|".join(sorted(REGISTRY))
+            names = "|".join(sorted(hooks.call("strategies.known")))
             out["uniqueItems"] = True
             out["items"]["pattern"] = rf"^\s*({names})\s*(\([^()]*\))?\s*$"
     else:
@@ -61,7 +61,7 @@ def json_schema() -> dict[str, Any]:
         out = {"type": "object", "additionalProperties": False, "properties": props}
         return ({**out, "required": required} if required else out), bool(required)
 
-    schema, _ = table(_TREE)
+    schema, _ = table(TREE)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "strategic-triangle scenario",
             "description": "TOML scenario file of strategic-triangle (see docs/scenarios.md)",
@@ -74,12 +74,12 @@ def reference_markdown() -> str:
     for p in PARAMETERS:
         default = ("required" if p.default is None else f'"{p.infinite_word}"'
                    if math.isinf(p.default) else f"{p.default:g}")
-        rng = _range(p).removeprefix("a number in ")
+        rng = range_text_of(p).removeprefix("a number in ")
         rows.append(f"| `{p.path}` | {p.description} | {p.unit} | {rng} | {default} |")
     rows += ["", "| Path | Meaning | Allowed | Default |", "|---|---|---|---|"]
     for s in SETTINGS:
         default = "required" if s.default is None else json.dumps(s.default)
-        rows.append(f"| `{s.path}` | {s.description} | {_expected(s)} | `{default}` |")
+        rows.append(f"| `{s.path}` | {s.description} | {expected_text(s)} | `{default}` |")
     return "\n".join(rows) + "\n"
 
 

@@ -1,7 +1,7 @@
 """Figures of sensitivity analysis and scenario discovery (presentation layer).
 
-Each function takes a result object of :mod:`triangle.sensitivity` or
-:mod:`triangle.discovery` and returns a :class:`matplotlib.figure.Figure` (no pyplot state,
+Each function takes a result object of :mod:`triangle.analysis.sensitivity` or
+:mod:`triangle.analysis.discovery` and returns a :class:`matplotlib.figure.Figure` (no pyplot state,
 so it works the same in scripts, notebooks and worker processes).
 """
 
@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from .parameters import BY_PATH
+from triangle.scenario.parameters import BY_PATH
 
 LOW_COLOR, HIGH_COLOR = "#457b9d", "#e76f51"
 SUCCESS_COLOR, OTHER_COLOR = "#2a9d8f", "#c8c8c8"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .strategies import Automaton, Strategy
+from triangle.partnership.strategies import Automaton, Strategy
 
 ACTION_INDEX = {"C": 0, "H": 1, "B": 2}
 

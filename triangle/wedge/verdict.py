@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import closed_form as cf
-from .counter import counter_offer, keeps_partnership
-from .dittmer import configuration, dyad_signs, roles
-from .subgame import SubgameSolution
-from .wedge import Model, Package, Stage, build_stage
+from triangle.partnership import closed_form as cf
+from triangle.wedge.counter import counter_offer, keeps_partnership
+from triangle.wedge.dittmer import configuration, dyad_signs, roles
+from triangle.wedge.model import Model, Package, Stage, build_stage
+from triangle.wedge.subgame import SubgameSolution
 
 VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt")
 

@@ -10,45 +10,34 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .executors import atomic_replace
-from .scenario import Scenario, ScenarioError, library_dir, list_library, load_scenario, parse_override
-
-EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """A bad command-line value (not a scenario file problem); reported in one line, exit 2."""
-
-
-def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write a text file atomically."""
-    atomic_replace(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-
-
-def scenario_from_args(file: str, assignments: Sequence[str] | None) -> Scenario:
-    """Load a scenario and apply ``--set PATH=VALUE`` overrides, all validated."""
-    scenario = load_scenario(file)
-    overrides = dict(parse_override(a) for a in assignments or ())
-    return scenario.replace(overrides, origin=f"{file}: --set") if overrides else scenario
-
-
-def add_scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="scenario file (TOML)")
-    p.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
-                   help="override a parameter, e.g. --set schism.cost.target=existential")
+from triangle.analysis.executors import atomic_replace
+from triangle.common.version import __version__
+from triangle.presentation.cli_analysis import register as register_analysis
+from triangle.presentation.cli_common import (
+    EXIT_BAD_INPUT,
+    UsageError,
+    add_scenario_args,
+    scenario_from_args,
+    write_text,
+)
+from triangle.presentation.cli_maps import register as register_maps
+from triangle.scenario.files import (
+    ScenarioError,
+    library_dir,
+    list_library,
+    load_scenario,
+)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .api import solve
-    from .report import dumps, render_text
+    from triangle.presentation.report import dumps, render_text
+    from triangle.wedge.solve import solve
 
     scenario = scenario_from_args(args.file, args.sets)
     outcome = solve(scenario, backend=args.solver)
@@ -76,7 +65,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import json_schema
+    from triangle.scenario.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return 0
@@ -125,10 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    from .cli_analysis import register as analysis
-    from .cli_maps import register as maps
-
-    return [maps, analysis]
+    return [register_maps, register_analysis]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

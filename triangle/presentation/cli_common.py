@@ -1,0 +1,74 @@
+"""What every ``triangle`` command shares: the exit code for bad input, usage errors, scenario
+arguments, atomic text output and the Dask client context."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from triangle.analysis.executors import atomic_replace
+from triangle.scenario.files import Scenario, load_scenario, parse_override
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """A bad command-line value (not a scenario file problem); reported in one line, exit 2."""
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write a text file atomically."""
+    atomic_replace(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def scenario_from_args(file: str, assignments: Sequence[str] | None) -> Scenario:
+    """Load a scenario and apply ``--set PATH=VALUE`` overrides, all validated."""
+    scenario = load_scenario(file)
+    overrides = dict(parse_override(a) for a in assignments or ())
+    return scenario.replace(overrides, origin=f"{file}: --set") if overrides else scenario
+
+
+def add_scenario_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="scenario file (TOML)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a parameter, e.g. --set schism.cost.target=existential")
+
+
+@contextlib.contextmanager
+def dask_client(address: str | None, workers: int | None = None) -> Iterator[Any]:
+    """``None``: no client; ``"local"``: a LocalCluster on 127.0.0.1 of ``workers`` (default
+    2) for the ``with`` block; otherwise a client of the scheduler at ``address``.  Closed on
+    exit; a missing extra or an unreachable scheduler is a :class:`UsageError`."""
+    if address is None:
+        yield None
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise UsageError("--dask: expected dask[distributed] installed (pip install "
+                         "'strategic-triangle[dask]'), found it missing") from None
+    from triangle.analysis.executors import local_cluster
+
+    if address == "local":
+        client = local_cluster(workers or 2)
+    else:
+        if workers is not None:
+            raise UsageError("--workers: applies to --dask local or a process pool; the remote "
+                             "cluster's workers are started with `dask worker`")
+        try:
+            client = Client(address, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as err:
+            first = str(err).splitlines()[0] if str(err) else ""
+            raise UsageError(f"--dask {address}: expected a reachable Dask scheduler, found "
+                             f"{type(err).__name__}: {first}") from None
+    try:
+        yield client
+    finally:
+        cluster = client.cluster if address == "local" else None
+        client.close()
+        if cluster is not None:
+            cluster.close()
