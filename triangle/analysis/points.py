@@ -8,7 +8,6 @@ them, and memory is bounded by the chunk, not by the product of the grid.
 
 from __future__ import annotations
 
-import difflib
 import math
 import warnings
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from triangle.common.suggest import did_you_mean
 from triangle.scenario.files import ScenarioError
 from triangle.scenario.parameters import BY_PATH, SETTING_BY_PATH
 
@@ -31,9 +31,8 @@ def check_path(path: str, origin: str) -> None:
     if path in SETTING_BY_PATH:
         raise ScenarioError(origin, path, "a numeric parameter path", "a setting",
                             hint="settings cannot be swept; use --set")
-    close = difflib.get_close_matches(path, list(BY_PATH), n=1, cutoff=0.6)
     raise ScenarioError(origin, path, "a numeric parameter path", f"unknown key {path!r}",
-                        hint=f"did you mean {close[0]}?" if close else "see docs/scenarios.md")
+                        hint=did_you_mean(path, BY_PATH) or "see docs/scenarios.md")
 
 
 def check_values(path: str, values: ArrayLike, origin: str) -> np.ndarray:

@@ -29,7 +29,6 @@ finite one.  Each result says whether, where and how it clipped.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ import pandas as pd
 
 from triangle.analysis.sweep import evaluate_table
 from triangle.common import hooks
+from triangle.common.suggest import did_you_mean
 from triangle.scenario.files import Scenario
 from triangle.scenario.parameters import BY_PATH
 from triangle.wedge.solve import evaluate_scenario
@@ -94,8 +94,8 @@ def check_range(r: Range, spec: str | None = None) -> Range:
     """Check that the path is a numeric parameter and ``LO < HI`` both lie in its range."""
     spec = spec or str(r)
     if r.path not in BY_PATH:
-        close = difflib.get_close_matches(r.path, list(BY_PATH), n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]}?" if close else ""
+        hint = did_you_mean(r.path, BY_PATH)
+        hint = f"; {hint}" if hint else ""
         raise VaryError(f"--vary {spec}: expected a numeric parameter path, "
                         f"found unknown path {r.path!r}{hint}")
     p = BY_PATH[r.path]
