@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from triangle.common.rows import PER_POINT
+
 TOL = 1e-9
 
 
@@ -226,7 +228,7 @@ class EquilibriumBatch:
     valid: np.ndarray
     degenerate: np.ndarray
     method: str
-    games: tuple = field(default=())  # per-game GameEquilibria, kept by the nashpy backend
+    games: tuple = field(default=(), metadata=PER_POINT)  # per-game GameEquilibria (nashpy only)
 
 
 def solve_batch(A: np.ndarray, B: np.ndarray, backend: str = "batched", tol: float = TOL,
