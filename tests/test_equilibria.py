@@ -294,7 +294,7 @@ def test_a_pure_equilibrium_is_not_reported_as_its_twin_with_a_tiny_weight():
     model = model_of(scenario, {"schism.cost.target": [19.344988], "wedge.reward": [6.742739]},
                      "batched")
     stage = build_stage(model, fixed_package(model))
-    m, _ = counter_offer(stage)
+    m, _, _ = counter_offer(stage)
     game = stage.game(m)
     unit = (game.unit_T, game.unit_P)
     every = solve_batch(game.A_solve, game.B_solve, "batched", unit=unit)

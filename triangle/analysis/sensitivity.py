@@ -188,10 +188,11 @@ class OATResult:
     rtol: float
 
     def flips(self, path: str) -> list[dict[str, Any]]:
-        """Every verdict flip of ``path``: value, verdicts either side and the final bracket."""
+        """Every verdict flip of ``path``: value, verdicts either side, the final bracket and
+        whether the bisection converged (narrowed the bracket to ``rtol``) within its steps."""
         rows = self.flip_table[self.flip_table["parameter"] == path]
-        return [{"value": r.value, "from": r.before, "to": r.after, "bracket": [r.lo, r.hi]}
-                for r in rows.itertuples()]
+        return [{"value": r.value, "from": r.before, "to": r.after, "bracket": [r.lo, r.hi],
+                 "converged": bool(r.converged)} for r in rows.itertuples()]
 
     def to_dict(self) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -214,11 +215,13 @@ class OATResult:
 
 
 def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, str, str]],
-                  rtol: float, scale: dict[str, float]) -> pd.DataFrame:
-    """Shrink every bracket ``(path, lo, hi, v_lo, v_hi)`` to a verdict change, all at once; the
-    flip is the final bracket's midpoint, or 0 when the bracket contains 0."""
+                  rtol: float, scale: dict[str, float], max_steps: int = 300) -> pd.DataFrame:
+    """Shrink every bracket ``(path, lo, hi, v_lo, v_hi)`` to a verdict change, all at once, in at
+    most ``max_steps`` halvings; the flip is the final bracket's midpoint, or 0 when the bracket
+    contains 0, and ``converged`` says whether the bracket reached the tolerance."""
     if not brackets:
-        return pd.DataFrame(columns=["parameter", "value", "before", "after", "lo", "hi"])
+        return pd.DataFrame(columns=["parameter", "value", "before", "after", "lo", "hi",
+                                     "converged"])
     paths = [b[0] for b in brackets]
     lo = np.array([b[1] for b in brackets])
     hi = np.array([b[2] for b in brackets])
@@ -226,8 +229,12 @@ def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, st
     v_hi = np.array([b[4] for b in brackets], dtype=object)
     base = {p: np.full(len(brackets), scenario.values[p]) for p in set(paths)}
     tol = np.array([rtol * scale[p] for p in paths])
-    for _ in range(300):
-        active = (hi - lo) > np.maximum(tol, rtol * np.maximum(np.abs(lo), np.abs(hi)))
+
+    def still_open() -> np.ndarray:
+        return (hi - lo) > np.maximum(tol, rtol * np.maximum(np.abs(lo), np.abs(hi)))
+
+    for _ in range(max_steps):
+        active = still_open()
         if not active.any():
             break
         idx = np.flatnonzero(active)
@@ -242,11 +249,12 @@ def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, st
         v_hi[idx[~same]] = verdict[~same]
     value = np.where((lo <= 0) & (hi >= 0), 0.0, 0.5 * (lo + hi))  # 0 when the bracket holds it
     return pd.DataFrame({"parameter": paths, "value": value, "before": v_lo,
-                         "after": v_hi, "lo": lo, "hi": hi})
+                         "after": v_hi, "lo": lo, "hi": hi, "converged": ~still_open()})
 
 
 def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), grid: int = 21,
-        rtol: float = 1e-12, executor: Any = None, progress: Any = None) -> OATResult:
+        rtol: float = 1e-12, executor: Any = None, progress: Any = None,
+        max_steps: int = 300) -> OATResult:
     """One-at-a-time sensitivity of ``outputs`` over ``vary`` (see :func:`ranges`).
 
     Parameters
@@ -264,6 +272,9 @@ def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), 
         Each flip is bisected until its bracket is narrower than ``rtol * max(|x|, HI - LO)``.
     executor, progress
         Passed to :func:`evaluate_points` for the grid; bisection runs locally.
+    max_steps : int
+        Halvings per flip; a flip whose bracket is still wider than ``rtol`` then says
+        ``converged: False``.
     """
     rs = ranges(vary)
     outputs = tuple(_numeric_output(o) for o in outputs)
@@ -300,7 +311,7 @@ def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), 
         swing = table[f"{first}_max"] - table[f"{first}_min"]
     table["swing"] = swing.fillna(0.0)
     scale = {r.path: r.high - r.low for r in rs}
-    flips = _bisect_flips(scenario, brackets, rtol, scale)
+    flips = _bisect_flips(scenario, brackets, rtol, scale, max_steps)
     return OATResult(scenario, rs, outputs, table, pd.concat(curves, ignore_index=True),
                      baseline, flips, rtol)
 

@@ -81,7 +81,8 @@ def _oat_text(res: Any) -> str:
         for o in res.outputs:
             line += f" {_num(row[f'{o}_at_low']):>14s} {_num(row[f'{o}_at_high']):>14s}"
         flips = res.flips(r.path)
-        line += "  " + ("; ".join(f"{f['value']:.10g} ({f['from']} -> {f['to']})" for f in flips)
+        line += "  " + ("; ".join(f"{f['value']:.10g} ({f['from']} -> {f['to']}"
+                                  f"{'' if f['converged'] else ', not converged'})" for f in flips)
                         or "none")
         lines.append(line)
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triangle.partnership import closed_form as cf
-from triangle.wedge.counter import counter_offer, keeps_partnership
+from triangle.wedge.counter import MAX_STEPS, counter_offer, keeps_partnership
 from triangle.wedge.dittmer import configuration, dyad_signs, roles
 from triangle.wedge.model import Model, Package, Stage, build_stage
 from triangle.wedge.subgame import SubgameSolution
@@ -65,40 +65,50 @@ def fixed_package(model: Model) -> Package:
     return Package(model["wedge.upfront"], model["wedge.reward"], model["wedge.pressure"])
 
 
-def solve_package(model: Model, package: Package, final: bool = True
-                  ) -> tuple[Stage, np.ndarray, SubgameSolution]:
-    """Steps 2 and 3 of the backward induction for a given package: ``(stage, m, solution)``.
+def solve_package(model: Model, package: Package, final: bool = True, max_steps: int = MAX_STEPS,
+                  ) -> tuple[Stage, np.ndarray, SubgameSolution, np.ndarray]:
+    """Steps 2 and 3 of the backward induction for a given package:
+    ``(stage, m, solution, converged)``, the last whether the counter search converged.
 
     The counter search leaves the subgame solved with the search backend (the admissible
     equilibria); with ``final`` and another reporting backend (all equilibria, or nashpy),
     the subgame is solved again with it.
     """
     stage = build_stage(model, package)
-    m, sol = counter_offer(stage)
+    m, sol, converged = counter_offer(stage, max_steps)
     if final and model.backend != model.search_backend:
         sol = stage.solve(m)
-    return stage, m, sol
+    return stage, m, sol, converged
 
 
-def _schism_after_counter(model: Model, package: Package) -> np.ndarray:
-    _, _, sol = solve_package(model, package, final=False)
-    return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection)
+def _schism_after_counter(model: Model, package: Package, max_steps: int
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    _, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
+    return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection), converged
 
 
-def _divider_value(model: Model, package: Package) -> np.ndarray:
-    stage, _, sol = solve_package(model, package, final=False)
-    return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
+def _divider_value(model: Model, package: Package, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    stage, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
+    return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D)), converged
 
 
-def optimal_package(model: Model) -> Package:
-    """The divider's best package (mode ``optimize``), by bisection over the reward.
+def _open(splits: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Points whose reward bracket is still wider than the bisection's tolerance."""
+    return splits & (hi - lo > 1e-10 * np.maximum(1.0, hi))
+
+
+def optimal_package(model: Model, max_steps: int = MAX_STEPS) -> tuple[Package, np.ndarray]:
+    """The divider's best package (mode ``optimize``), by bisection over the reward, and per
+    point whether every search behind it converged.
 
     For each pressure level in ``{0, wedge.pressure}`` the least reward that still splits the
     partnership after the partner's best counter is found by bisection on ``[0, r_cap]``
     (``r_cap`` the closed-form largest worthwhile reward, or the scenario's reward if larger);
     the divider then takes the package with the highest present value, the empty package
     included.  Up-front concessions are dropped: they are paid whatever the target does and
-    so never change its choice.
+    so never change its choice.  The bisection stops after ``max_steps`` halvings (200 by
+    default, far above the ~35 its tolerance needs); a point still open then, or one where a
+    counter search it relied on did not converge, is reported as not converged.
     """
     n = model.n
     zeros = np.zeros(n)
@@ -107,30 +117,35 @@ def optimal_package(model: Model) -> Package:
                                              model["wedge.alliance_cost"]), model["wedge.reward"])
     r_cap = np.maximum(r_cap, 0.0)
     best = Package(zeros, zeros, zeros)
-    best_value = _divider_value(model, best)
+    best_value, converged = _divider_value(model, best, max_steps)
     for pressure in (zeros, model["wedge.pressure"]):
-        splits = _schism_after_counter(model, Package(zeros, r_cap, pressure))
+        splits, ok = _schism_after_counter(model, Package(zeros, r_cap, pressure), max_steps)
+        converged &= ok
         lo, hi = zeros.copy(), r_cap.copy()
-        for _ in range(200):
-            active = splits & (hi - lo > 1e-10 * np.maximum(1.0, hi))
+        for _ in range(max_steps):
+            active = _open(splits, lo, hi)
             if not active.any():
                 break
             mid = 0.5 * (lo + hi)
-            now = _schism_after_counter(model, Package(zeros, mid, pressure))
+            now, ok = _schism_after_counter(model, Package(zeros, mid, pressure), max_steps)
+            converged &= ok | ~active
             hi = np.where(active & now, mid, hi)
             lo = np.where(active & ~now, mid, lo)
+        converged &= ~_open(splits, lo, hi)
         for reward in (np.where(splits, hi, 0.0), zeros):
             candidate = Package(zeros, reward, pressure)
-            value = _divider_value(model, candidate)
+            value, ok = _divider_value(model, candidate, max_steps)
+            converged &= ok
             better = value > best_value + 1e-12 * np.maximum(1.0, np.abs(best_value))
             best = Package(zeros, np.where(better, reward, best.reward),
                            np.where(better, pressure, best.pressure))
             best_value = np.where(better, value, best_value)
-    return best
+    return best, converged
 
 
-def baseline(model: Model) -> tuple[np.ndarray, np.ndarray]:
-    """The same triangle with no offer: the partner's counter and the divider's value.
+def baseline(model: Model, max_steps: int = MAX_STEPS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same triangle with no offer: the partner's counter, the divider's value and whether
+    the counter search converged.
 
     It does not depend on the ``wedge.*`` parameters, so it is solved once per distinct
     remaining parameter row (a map over a package parameter solves it once per line).
@@ -140,13 +155,14 @@ def baseline(model: Model) -> tuple[np.ndarray, np.ndarray]:
                                   return_index=True, return_inverse=True)
     unique = model.take(first)
     zeros = np.zeros(unique.n)
-    stage, m0, sol = solve_package(unique, Package(zeros, zeros, zeros))
+    stage, m0, sol, converged = solve_package(unique, Package(zeros, zeros, zeros),
+                                              max_steps=max_steps)
     V_D0 = sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
     inverse = inverse.reshape(-1)
-    return m0[inverse], V_D0[inverse]
+    return m0[inverse], V_D0[inverse], converged[inverse]
 
 
-def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
+def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> Evaluation:
     """Solve the triangle at every point of ``model`` and classify the outcome.
 
     Parameters
@@ -155,6 +171,8 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         Parameters at ``n`` points.
     mode : {"fixed", "optimize"}
         Evaluate the scenario's package, or let the divider choose its best one.
+    max_steps : int
+        Solves per bisection in every search (the partner's counter, the divider's package).
 
     Returns
     -------
@@ -164,11 +182,16 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         ``cohesion_before``, ``cohesion_after``, ``cohesion_change``, ``pv_divider``,
         ``pv_target``, ``pv_partner``, ``pv_divider_baseline``, ``configuration``,
         ``role_divider``, ``role_target``, ``role_partner``, ``upfront``, ``reward``,
-        ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``.
+        ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``,
+        ``converged`` (every iterative search behind the point converged).
     """
-    package = optimal_package(model) if mode == "optimize" else fixed_package(model)
-    stage, m, sol = solve_package(model, package)
-    m0, V_D0 = baseline(model)
+    if mode == "optimize":
+        package, converged = optimal_package(model, max_steps)
+    else:
+        package, converged = fixed_package(model), np.ones(model.n, dtype=bool)
+    stage, m, sol, ok = solve_package(model, package, max_steps=max_steps)
+    m0, V_D0, ok0 = baseline(model, max_steps)
+    converged = converged & ok & ok0
     V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
 
     threshold = model["solver.schism_probability"]
@@ -227,5 +250,6 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         "n_equilibria": sol.batch.valid.sum(axis=1),
         "bound_target": sol.game.bound_T,
         "bound_partner": sol.game.bound_P,
+        "converged": converged,
     }
     return Evaluation(model, package, stage, m, sol, columns, verdicts)
