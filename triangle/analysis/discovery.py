@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triangle.analysis.points import SamplePoints
 from triangle.analysis.sensitivity import Range, VaryError, evaluate_points, ranges
 from triangle.common import hooks
 from triangle.scenario.files import Scenario
@@ -61,11 +62,17 @@ def require_prim() -> Any:
 
 
 def latin_hypercube(rs: list[Range], n: int, seed: int | None) -> pd.DataFrame:
-    """``n`` points, one column per range: each range cut in ``n`` strata, one point in each."""
-    rng = np.random.default_rng(seed)
-    strata = rng.permuted(np.tile(np.arange(n), (len(rs), 1)), axis=1).T
-    u = (strata + rng.random((n, len(rs)))) / n
-    return pd.DataFrame({r.path: r.low + u[:, j] * (r.high - r.low) for j, r in enumerate(rs)})
+    """``n`` points, one column per range: each range cut in ``n`` strata, one point in each.
+
+    The design of sweeps (:class:`triangle.analysis.points.SamplePoints`, scipy's
+    :class:`~scipy.stats.qmc.LatinHypercube`, McKay, Beckman & Conover 1979), so that
+    ``discover`` and ``triangle sweep --design lhs`` draw the same points from the same seed.
+    ``seed=None`` draws a fresh seed.
+    """
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    design = SamplePoints({r.path: (r.low, r.high) for r in rs}, n, "lhs", seed=seed)
+    return pd.DataFrame(design.chunk(0, n))
 
 
 def _fmt(x: float) -> str:
