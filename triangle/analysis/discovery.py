@@ -37,9 +37,10 @@ import numpy as np
 import pandas as pd
 
 from triangle.analysis.points import SamplePoints
-from triangle.analysis.sensitivity import Range, VaryError, evaluate_points, ranges
+from triangle.analysis.sensitivity import evaluate_points, ranges
 from triangle.common import hooks
 from triangle.scenario.files import Scenario
+from triangle.scenario.ranges import ArgumentError, Range
 
 EXTRA_HINT = "pip install 'strategic-triangle[sensitivity]'"
 PRIM_DEFAULTS = {"max_boxes": 3, "min_coverage": 0.5, "min_density": None, "min_box_coverage": 0.05,
@@ -300,7 +301,7 @@ def discover(scenario: Scenario, vary: Any, *, samples: int = 2000, seed: int | 
         raise TypeError(f"unknown PRIM options: {sorted(unknown)}")
     require_prim()  # fail before the evaluation, not after
     if samples < 10:
-        raise VaryError(f"--samples: expected at least 10 points, found {samples}")
+        raise ArgumentError("samples", "at least 10 points", str(samples))
     x = latin_hypercube(rs, samples, seed)
     table = evaluate_points(scenario, {c: x[c].to_numpy() for c in x}, executor=executor,
                             progress=progress)

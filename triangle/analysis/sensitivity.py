@@ -39,9 +39,8 @@ import pandas as pd
 
 from triangle.analysis.sweep import evaluate_table
 from triangle.common import hooks
-from triangle.common.suggest import did_you_mean
 from triangle.scenario.files import Scenario
-from triangle.scenario.parameters import BY_PATH
+from triangle.scenario.ranges import ArgumentError, Range, check_range, parse_range
 from triangle.wedge.solve import evaluate_scenario
 
 NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max", "counter_offer",
@@ -49,65 +48,17 @@ NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max
 CLIP_RULE = "infinite values clipped to [-C, C], C = 2 max|finite value| (1 if none is finite)"
 
 
-class VaryError(ValueError):
-    """A bad range specification; its text is one line (file-less, ``--vary ...: expected ...``)."""
-
-
-@dataclass(frozen=True)
-class Range:
-    """A numeric parameter and the interval it is varied over."""
-
-    path: str
-    low: float
-    high: float
-
-    def __str__(self) -> str:
-        return f"{self.path}={self.low:g}:{self.high:g}"
-
-
-def _number(text: str, spec: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise VaryError(f"--vary {spec}: expected a number for {what}, found {text!r}") from None
-    if not math.isfinite(value):
-        raise VaryError(f"--vary {spec}: expected a finite number for {what}, found {text!r}")
-    return value
+VaryError = ArgumentError  # the name this module's callers know
 
 
 def parse_vary(spec: str) -> Range:
-    """``"PATH=LO:HI"`` -> :class:`Range`, checked against the parameter registry.
+    """``"PATH=LO:HI"`` -> :class:`Range`, checked by the one range rule
+    (:mod:`triangle.scenario.ranges`); errors name the argument ``vary``.
 
     >>> parse_vary("schism.cost.target=0:40")
     Range(path='schism.cost.target', low=0.0, high=40.0)
     """
-    path, sep, bounds = spec.partition("=")
-    lo, colon, hi = bounds.partition(":")
-    path = path.strip()
-    if not sep or not colon or not path:
-        raise VaryError(f"--vary {spec}: expected PATH=LO:HI, e.g. schism.cost.target=0:40")
-    return check_range(Range(path, _number(lo.strip(), spec, "LO"), _number(hi.strip(), spec, "HI")),
-                       spec)
-
-
-def check_range(r: Range, spec: str | None = None) -> Range:
-    """Check that the path is a numeric parameter and ``LO < HI`` both lie in its range."""
-    spec = spec or str(r)
-    if r.path not in BY_PATH:
-        hint = did_you_mean(r.path, BY_PATH)
-        hint = f"; {hint}" if hint else ""
-        raise VaryError(f"--vary {spec}: expected a numeric parameter path, "
-                        f"found unknown path {r.path!r}{hint}")
-    p = BY_PATH[r.path]
-    if not (math.isfinite(r.low) and math.isfinite(r.high)):
-        raise VaryError(f"--vary {spec}: expected finite LO and HI, found {r.low:g}:{r.high:g}")
-    if not r.low < r.high:
-        raise VaryError(f"--vary {spec}: expected LO < HI, found {r.low:g}:{r.high:g}")
-    for end in (r.low, r.high):
-        if not p.admits(end):
-            raise VaryError(f"--vary {spec}: expected {p.range_text().split(' or ')[0]} for "
-                            f"{p.path}, found {end:g}")
-    return Range(r.path, float(r.low), float(r.high))
+    return parse_range(spec, argument="vary")
 
 
 def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str, tuple[float, float]],
@@ -117,18 +68,19 @@ def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str,
     out = []
     for item in items:
         if isinstance(item, Range):
-            out.append(check_range(item))
+            out.append(check_range(item, argument="vary"))
         elif isinstance(item, str):
             out.append(parse_vary(item))
         else:
             path, lo, hi = item
-            out.append(check_range(Range(str(path), float(lo), float(hi))))
+            out.append(check_range(Range(str(path), float(lo), float(hi)), argument="vary"))
     if not out:
-        raise VaryError("--vary: expected at least one PATH=LO:HI")
+        raise ArgumentError("vary", "at least one PATH=LO:HI", "none")
     seen = [r.path for r in out]
     dup = next((p for p in seen if seen.count(p) > 1), None)
     if dup:
-        raise VaryError(f"--vary {dup}: expected each parameter once, found it {seen.count(dup)} times")
+        raise ArgumentError("vary", "each parameter once", f"it {seen.count(dup)} times", spec=dup,
+                            path=dup)
     return out
 
 
@@ -162,7 +114,7 @@ def clip_infinite(y: np.ndarray, clip: float | None = None) -> tuple[np.ndarray,
 
 def _numeric_output(output: str) -> str:
     if output not in NUMERIC_OUTPUTS:
-        raise VaryError(f"--output: expected one of {', '.join(NUMERIC_OUTPUTS)}, found {output!r}")
+        raise ArgumentError("output", f"one of {', '.join(NUMERIC_OUTPUTS)}", repr(output))
     return output
 
 
@@ -279,7 +231,7 @@ def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), 
     rs = ranges(vary)
     outputs = tuple(_numeric_output(o) for o in outputs)
     if grid < 2:
-        raise VaryError(f"--samples: expected at least 2 grid points for oat, found {grid}")
+        raise ArgumentError("grid", "at least 2 grid points per parameter", str(grid))
     paths = [r.path for r in rs]
     values = [np.linspace(r.low, r.high, grid) for r in rs]
     points = {p: np.full(grid * len(rs) + 1, scenario.values[p]) for p in paths}
@@ -382,7 +334,7 @@ def morris(scenario: Scenario, vary: Any, *, output: str = "margin", trajectorie
 
     rs, output = ranges(vary), _numeric_output(output)
     if trajectories < 2:
-        raise VaryError(f"--samples: expected at least 2 Morris trajectories, found {trajectories}")
+        raise ArgumentError("trajectories", "at least 2 Morris trajectories", str(trajectories))
     problem = _problem(rs)
     X = sample.sample(problem, trajectories, num_levels=num_levels, seed=seed)
     df, y, note = _run(scenario, rs, X, output, clip, executor, progress)
@@ -407,7 +359,7 @@ def sobol(scenario: Scenario, vary: Any, *, output: str = "margin", samples: int
 
     rs, output = ranges(vary), _numeric_output(output)
     if samples < 2 or samples & (samples - 1):
-        raise VaryError(f"--samples: expected a power of 2 for sobol (e.g. 256), found {samples}")
+        raise ArgumentError("samples", "a power of 2 for sobol (e.g. 256)", str(samples))
     problem = _problem(rs)
     X = sample.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
     df, y, note = _run(scenario, rs, X, output, clip, executor, progress)

@@ -12,12 +12,23 @@ from typing import Any
 
 from triangle.analysis.executors import atomic_replace
 from triangle.scenario.files import Scenario, load_scenario, parse_override
+from triangle.scenario.ranges import ArgumentError
 
 EXIT_BAD_INPUT = 2
 
 
 class UsageError(Exception):
     """A bad command-line value (not a scenario file problem); reported in one line, exit 2."""
+
+
+# The library's argument names and the flags that carry them.
+FLAGS = {"vary": "--vary", "samples": "--samples", "grid": "--samples",
+         "trajectories": "--samples", "output": "--output"}
+
+
+def usage_error(err: ArgumentError) -> UsageError:
+    """A library :class:`~triangle.scenario.ranges.ArgumentError` in the command line's terms."""
+    return UsageError(err.render(FLAGS.get(err.argument, err.argument)))
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
