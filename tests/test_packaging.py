@@ -37,14 +37,16 @@ def installed(tmp_path_factory):
     wheel = next((tmp / "dist").glob("strategic_triangle-*.whl"))
     env_dir = tmp / "venv"
     try:
-        venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+        venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     except (OSError, subprocess.CalledProcessError) as err:
         pytest.skip(f"cannot create a virtual environment here ({type(err).__name__}: {err})")
     py = env_dir / "bin" / "python"
     site = _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=tmp)
     ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(site.stdout.strip(), "_test_dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
-    inst = _run([py, "-m", "pip", "install", "--no-deps", "--no-index", wheel], cwd=tmp)
+    # The running pip installs into the new environment (no pip bootstrapped there).
+    inst = _run([sys.executable, "-m", "pip", "--python", py, "install", "--no-deps", "--no-index",
+                 wheel], cwd=tmp)
     assert inst.returncode == 0, inst.stdout + inst.stderr
     return env_dir / "bin", built.stdout + built.stderr
 
