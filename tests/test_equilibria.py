@@ -141,7 +141,7 @@ def test_a_method_that_raises_leaves_the_other_and_is_noted(monkeypatch):
     monkeypatch.setattr(nashpy.Game, "vertex_enumeration", broken)
     eqs = game_equilibria(A, B)
     assert len(eqs.equilibria) == 3
-    assert eqs.notes == ("nashpy vertex enumeration found 0 of 3",)
+    assert eqs.notes == ("nashpy vertex enumeration failed (ValueError: stub: degenerate input)",)
 
 
 def test_noise_free_tit_for_tat_against_grim_is_degenerate():

@@ -33,6 +33,7 @@ from triangle.scenario.files import (
     list_library,
     load_scenario,
 )
+from triangle.solvers.registry import backends
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--report", metavar="FILE.md", help="also write the text report to a file")
-    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
+    p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
     p.set_defaults(handler=cmd_run)
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from triangle.solvers.registry import backends
+
 INF_WORDS = {"existential": np.inf, "unlimited": np.inf}
 
 
@@ -175,7 +177,7 @@ SETTINGS: tuple[Setting, ...] = (
             ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")),
     Setting("solver.backend", "nashpy",
             "equilibrium solver: nashpy (reference), batched (all equilibria), admissible "
-            "(the admissible ones only; fastest)", ("nashpy", "batched", "admissible")),
+            "(the admissible ones only; fastest)", backends()),
 )
 
 SETTING_BY_PATH: dict[str, Setting] = {s.path: s for s in SETTINGS}
