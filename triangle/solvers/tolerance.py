@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 #: Tolerance of every test, in each player's payoff unit (probabilities: absolute).
-TOL = 1e-9
+TOL = 1e-11
 
 
 def payoff_unit(P: np.ndarray, unit: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
