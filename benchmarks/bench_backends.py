@@ -72,7 +72,7 @@ def compare(scenario, points, backends: tuple[str, str]) -> dict:
         ok &= agree(np.asarray(a[c], float), np.asarray(b[c], float))
     same_verdict = np.asarray(a["verdict"]) == np.asarray(b["verdict"])
     bad = np.flatnonzero(~ok | ~same_verdict)
-    return {"backends": list(backends), "points": int(len(ok)),
+    return {"backends": list(backends), "points": len(ok),
             "pv_disagree": int((~ok).sum()), "verdict_disagree": int((~same_verdict).sum()),
             "examples": [{k: float(v[i]) for k, v in points.items()} for i in bad[:3]],
             "seconds": {k: round(cols[k]["_seconds"], 2) for k in backends}}

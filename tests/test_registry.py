@@ -57,5 +57,40 @@ def test_choices_of_cli_and_scenario_come_from_the_registry():
 
 
 def test_unknown_name_names_the_choices():
-    with pytest.raises(ValueError, match="unknown solver backend 'gambit'.*'batched'"):
+    with pytest.raises(ValueError, match=r"unknown solver backend 'gambit'.*'batched'"):
         registry.get("gambit")
+
+
+# ------------------------------------------- backends agree at random points of every scenario
+
+def _points(scenario, n, rng):
+    """Points around the scenario's own values, inside every key's documented range."""
+    from triangle.scenario.parameters import BY_PATH
+
+    keys = ("time.period_years", "partnership.value.target", "partnership.value.partner",
+            "schism.cost.target", "schism.outside.target", "wedge.reward")
+    out = {}
+    for key in keys:
+        v, p = scenario.values[key], BY_PATH[key]
+        if np.isfinite(v):
+            x = rng.uniform(0.5 * v, 1.5 * v, n) if v > 0 else rng.uniform(0.0, 2.0, n)
+            out[key] = np.clip(x, p.low + (1e-6 if p.low_open else 0.0), p.high)
+    return out
+
+
+@pytest.mark.parametrize("name", ["first_term_2017", "kissinger_1971", "reverse_kissinger_2025",
+                                  "template", "wedge_optimist_2025"])
+def test_backends_select_the_same_present_values(name, rng):
+    """``batched`` (every equilibrium, then the admissible ones) and ``admissible`` (the
+    reduced games) must select the same equilibrium: the same present values and verdict at
+    every point.  benchmarks/bench_backends.py runs 3,000 points per scenario."""
+    from triangle.scenario.files import library_dir, load_scenario
+    from triangle.wedge.solve import evaluate_scenario
+
+    scenario = load_scenario(library_dir() / f"{name}.toml")
+    points = _points(scenario, 12, rng)
+    a = evaluate_scenario(scenario, points, "batched").columns
+    b = evaluate_scenario(scenario, points, "admissible").columns
+    np.testing.assert_array_equal(a["verdict"], b["verdict"])
+    for col in ("pv_target", "pv_partner", "pv_divider"):
+        np.testing.assert_allclose(a[col], b[col], rtol=1e-9, atol=1e-9)
