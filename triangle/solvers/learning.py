@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from triangle.solvers.qre import logit_response
+
 __all__ = ["fictitious_play", "replicator", "smooth_fictitious_play"]
 
 
@@ -91,8 +93,6 @@ def smooth_fictitious_play(A: np.ndarray, B: np.ndarray, x0: np.ndarray, y0: np.
     ``weight`` is the number of rounds the starting beliefs count for.  Returns beliefs
     ``(G, rounds + 1, m)`` and ``(G, rounds + 1, n)``.
     """
-    from triangle.solvers.qre import logit_response
-
     x, y = np.array(x0, float), np.array(y0, float)
     lam = np.broadcast_to(np.asarray(lam, float), (x.shape[0],))
     xs, ys = [x.copy()], [y.copy()]

@@ -33,9 +33,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from triangle.solvers.learning import fictitious_play, replicator, smooth_fictitious_play
 from triangle.solvers.qre import infinite_support, logit_branch
 from triangle.wedge.model import Model, Stage
 from triangle.wedge.subgame import expected
+from triangle.wedge.verdict import Evaluation, evaluate
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,12 @@ def quantal_branch(stage: Stage, m: np.ndarray, lambdas: Sequence[float] | np.nd
 
 
 def scenario_branch(model: Model, lambdas: Sequence[float] | np.ndarray, mode: str = "fixed"
-                    ) -> tuple[QuantalBranch, object]:
+                    ) -> tuple[QuantalBranch, Evaluation]:
     """The branch at the package and counter of the rational backward induction.
 
     Returns the branch and the :class:`~triangle.wedge.verdict.Evaluation` it starts from
     (whose ``p_schism`` column is the Nash answer the branch tends to).
     """
-    from triangle.wedge.verdict import evaluate  # same layer; verdict does not import this
-
     ev = evaluate(model, mode)
     return quantal_branch(ev.stage, ev.counter, lambdas), ev
 
@@ -174,12 +174,12 @@ def learn(stage: Stage, m: np.ndarray, dynamics: str, start: np.ndarray, years: 
     x0 = np.broadcast_to(start, (n, k)).astype(float)
     if dynamics == "replicator":
         times = np.arange(rounds + 1, dtype=float)
-        x, y = _replicator(A, B, x0, x0.copy(), times)
+        x, y = replicator(A, B, x0, x0.copy(), times, substeps=10)
     elif dynamics == "fictitious":
-        cx, cy = _fictitious(A, B, x0, x0.copy(), rounds)
+        cx, cy = fictitious_play(A, B, x0, x0.copy(), rounds)
         x, y = cx / cx.sum(2, keepdims=True), cy / cy.sum(2, keepdims=True)
     else:
-        x, y = _smooth(A, B, x0, x0.copy(), rounds, np.full(n, lam))
+        x, y = smooth_fictitious_play(A, B, x0, x0.copy(), rounds, np.full(n, lam))
     p = np.clip(expected(x, y, stage.table["p_horizon"]), 0.0, 1.0)
     outcome = classify_mix(stage, x[:, -1], y[:, -1], p[:, -1])
     moved = (0.5 * np.abs(x - x[:, -1:]).sum(2) > 0.01) | (0.5 * np.abs(y - y[:, -1:]).sum(2) > 0.01)
@@ -205,20 +205,3 @@ def classify_mix(stage: Stage, x: np.ndarray, y: np.ndarray, p_schism: np.ndarra
     brk = p_schism > stage.model["solver.schism_probability"]
     return np.where(brk, "break", np.where(hedging, "hedging", "loyalty")).astype(object)
 
-
-def _replicator(A, B, x0, y0, times):
-    from triangle.solvers.learning import replicator
-
-    return replicator(A, B, x0, y0, times, substeps=10)
-
-
-def _fictitious(A, B, cx, cy, rounds):
-    from triangle.solvers.learning import fictitious_play
-
-    return fictitious_play(A, B, cx, cy, rounds)
-
-
-def _smooth(A, B, x0, y0, rounds, lam):
-    from triangle.solvers.learning import smooth_fictitious_play
-
-    return smooth_fictitious_play(A, B, x0, y0, rounds, lam)
