@@ -96,3 +96,18 @@ def test_loyal_start_in_a_loyal_world_is_loyalty():
     names = [x.name for x in ev.model.library]
     path = learn(ev.stage, ev.counter, "replicator", parse_mix("Loyal=1", names), 5.0)
     assert path.outcome[0] == "loyalty" and path.settled[0] == 0
+
+
+def test_quantal_columns_follow_each_points_own_lambda():
+    from triangle.wedge.solve import evaluate_scenario
+
+    s = scenario("wedge_optimist_2025")
+    lam = np.array([0.0, 0.5, 3.0, 30.0, np.inf])
+    ev = evaluate_scenario(s, {"solver.rationality": lam}, backend="batched")
+    br, _ = branch_of(s, lam[:4])
+    assert np.allclose(ev.columns["qre_p_schism"][:4], br.p_schism[0], atol=1e-9)
+    assert np.allclose(ev.columns["qre_pv_target"][:4], br.V_T[0], atol=1e-7)
+    assert np.allclose(ev.columns["qre_pv_divider"][:4], br.V_D[0], atol=1e-7)
+    # "nash" repeats the selected equilibrium's answer
+    assert ev.columns["qre_p_schism"][4] == ev.columns["p_schism"][4]
+    assert ev.columns["qre_pv_partner"][4] == ev.columns["pv_partner"][4]

@@ -205,3 +205,46 @@ def classify_mix(stage: Stage, x: np.ndarray, y: np.ndarray, p_schism: np.ndarra
     brk = p_schism > stage.model["solver.schism_probability"]
     return np.where(brk, "break", np.where(hedging, "hedging", "loyalty")).astype(object)
 
+
+
+QUANTAL_COLUMNS = ("qre_p_schism", "qre_pv_target", "qre_pv_partner", "qre_pv_divider")
+
+
+def quantal_columns(ev: Evaluation) -> dict[str, np.ndarray]:
+    """The subgame under quantal response at each point's own ``solver.rationality``.
+
+    Columns ``qre_p_schism``, ``qre_pv_target``, ``qre_pv_partner``, ``qre_pv_divider``: the
+    principal-branch QRE at the point's ``lambda`` (per payoff unit), at the rational package
+    and counter.  Where ``lambda`` is ``"nash"`` they repeat the selected equilibrium's
+    ``p_schism`` and present values, so a map over ``solver.rationality`` runs smoothly into the
+    Nash answer.  Each point is traced to its own ``lambda`` by measuring payoffs in
+    ``unit / lambda`` and tracing to precision 1 (the branch depends on ``lambda / unit`` only).
+    """
+    lam = ev.model["solver.rationality"]
+    c = ev.columns
+    out = {"qre_p_schism": np.array(c["p_schism"], float),
+           "qre_pv_target": np.array(c["pv_target"], float),
+           "qre_pv_partner": np.array(c["pv_partner"], float),
+           "qre_pv_divider": np.array(c["pv_divider"], float)}
+    finite = np.isfinite(lam)
+    if not finite.any():
+        return out
+    idx = np.flatnonzero(finite)
+    stage = ev.stage.take(idx)
+    game = stage.game(ev.counter[idx])
+    scale = np.where(lam[idx] > 0, lam[idx], 1.0)
+    _, _, exact = infinite_support(game.A, game.B)
+    A = np.where(exact[:, None, None], game.A, game.A_solve)
+    B = np.where(exact[:, None, None], game.B, game.B_solve)
+    br = logit_branch(A, B, [1.0], unit=(game.unit_T / scale, game.unit_P / scale))
+    k = A.shape[1]
+    zero = (lam[idx] == 0)[:, None, None]  # lambda = 0: uniform over the whole library
+    x = np.where(zero, 1.0 / k, br.x)
+    y = np.where(zero, 1.0 / k, br.y)
+    t = stage.table
+    out["qre_p_schism"][idx] = np.clip(expected(x, y, t["p_horizon"]), 0.0, 1.0)[:, 0]
+    out["qre_pv_target"][idx] = expected(x, y, game.A)[:, 0]
+    out["qre_pv_partner"][idx] = expected(x, y, game.B)[:, 0]
+    out["qre_pv_divider"][idx] = stage.divider_value(expected(x, y, t["hit_D"]),
+                                                     expected(x, y, t["duration_D"]))[:, 0]
+    return out
