@@ -54,3 +54,26 @@ def test_bad_input_is_one_line_and_exit_2(args, needle, capsys, tmp_path, monkey
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and needle in err
     assert not list(tmp_path.iterdir())
+
+
+def test_learn_basin_over_two_parameters(tmp_path, capsys):
+    fig = tmp_path / "basin.png"
+    args = ["learn", str(ROOT / "scenarios" / "kissinger_1971.toml"), "--dynamics", "fictitious",
+            "--x", "wedge.reward=0:10:3", "--y", "partnership.hedge_gain.target=0:2:2",
+            "--years", "5", "--json", "-o", str(fig)]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out.split("\n", 1)[1])  # after "wrote ..."
+    assert len(data["points"]) == 6 and sum(data["counts"].values()) == 6
+    assert fig.exists()
+    # each point's end state is that of a single run at the point's own parameters
+    one = data["points"][-1]
+    assert main(["learn", str(ROOT / "scenarios" / "kissinger_1971.toml"), "--dynamics",
+                 "fictitious", "--years", "5", "--json",
+                 "--set", f"wedge.reward={one['wedge.reward']}",
+                 "--set", f"partnership.hedge_gain.target={one['partnership.hedge_gain.target']}"]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == one["outcome"]
+
+
+def test_learn_basin_needs_both_axes(capsys):
+    assert main(["learn", str(FAST), "--x", "wedge.reward=0:1:2"]) == 2
+    assert "--y" in capsys.readouterr().err

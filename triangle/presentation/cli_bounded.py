@@ -78,6 +78,10 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     _figure_suffix(args.output)
     scenario = scenario_from_args(args.file, args.sets)
+    if (args.x is None) != (args.y is None):
+        raise UsageError("learn: expected both --x PATH=LO:HI:N and --y PATH=LO:HI:N, or neither")
+    if args.x is not None:
+        return _basin(args, scenario)
     ev = evaluate(model_of(scenario, backend="batched"), scenario.settings["wedge.mode"])
     names = [s.name for s in ev.model.library]
     try:
@@ -113,6 +117,57 @@ def cmd_learn(args: argparse.Namespace) -> int:
     return 0
 
 
+def _basin(args: argparse.Namespace, scenario: Any) -> int:
+    """``learn --x --y``: the end state of the dynamic from the same start over a grid."""
+    from triangle.presentation.cli_maps import parse_axis
+    from triangle.scenario.files import ScenarioError
+    from triangle.wedge.bounded import learn, parse_mix
+    from triangle.wedge.solve import model_of, record
+    from triangle.wedge.verdict import evaluate
+
+    x, y = parse_axis("--x", args.x), parse_axis("--y", args.y)
+    if x[0] == y[0]:
+        raise ScenarioError("--y", y[0], "a path different from --x", "the same path")
+    if "time.period_years" in (x[0], y[0]):
+        raise UsageError("learn: time.period_years sets the learning clock; it cannot be an axis")
+    gx, gy = np.meshgrid(x[1], y[1])
+    ev = evaluate(model_of(scenario, {x[0]: gx.ravel(), y[0]: gy.ravel()}, backend="batched"),
+                  scenario.settings["wedge.mode"])
+    names = [s.name for s in ev.model.library]
+    try:
+        start = parse_mix(args.start, names)
+    except ValueError as err:
+        raise UsageError(f"--from: {err}") from None
+    years = args.years if args.years is not None else float(scenario.values["time.horizon_years"])
+    if not np.isfinite(years) or years <= 0:
+        raise UsageError(f"--years: expected a positive number, found {years:g}")
+    own = float(scenario.values["solver.rationality"])
+    lam = args.lam if args.lam is not None else (own if np.isfinite(own) else 10.0)
+    path = learn(ev.stage, ev.counter, args.dynamics, start, years, lam)
+    rec = {**record(scenario), "figure": "basin", "dynamics": args.dynamics, "from": args.start,
+           "x": x[0], "y": y[0]}
+    if args.output:
+        from triangle.presentation.plot import save_figure
+        from triangle.presentation.plot_bounded import plot_basin
+
+        own_xy = (float(scenario.values[x[0]]), float(scenario.values[y[0]]))
+        fig = plot_basin(x, y, path.outcome.reshape(gx.shape), path.settled.reshape(gx.shape),
+                         f"{scenario.name}: {args.dynamics} from {args.start}", own_xy)
+        save_figure(fig, args.output, rec)
+        print(f"wrote {args.output}")
+    counts = {k: int((path.outcome == k).sum()) for k in ("loyalty", "hedging", "break")}
+    if args.json:
+        print(json.dumps({**rec, "counts": counts, "points": [
+            {x[0]: float(a), y[0]: float(b), "outcome": o, "settled_years": float(t)}
+            for a, b, o, t in zip(gx.ravel(), gy.ravel(), path.outcome, path.settled, strict=True)]},
+            indent=1))
+        return 0
+    total = path.outcome.size
+    print(f"{scenario.name}: {args.dynamics} from {args.start}, {years:g} years, {total} points")
+    print("end states: " + ", ".join(f"{k} {100 * v / total:.1f}%" for k, v in counts.items()))
+    return 0
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("qre", help="logit quantal response branch of the partnership subgame")
     add_scenario_args(p)
@@ -130,6 +185,10 @@ def register(sub: Any) -> None:
     p.add_argument("--lambda", dest="lam", type=float,
                    help="logit precision of stochastic fictitious play (default: "
                         "solver.rationality, or 10 if it is \"nash\")")
-    p.add_argument("-o", "--output", metavar="FIG", help="draw the path (.png, .svg, .pdf)")
+    p.add_argument("--x", metavar="PATH=LO:HI:N",
+                   help="with --y: the basin of attraction over a grid of two parameters")
+    p.add_argument("--y", metavar="PATH=LO:HI:N")
+    p.add_argument("-o", "--output", metavar="FIG",
+                   help="draw the path, or the basin map with --x/--y (.png, .svg, .pdf)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_learn)

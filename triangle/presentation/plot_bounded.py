@@ -63,3 +63,33 @@ def plot_learning(path: Any, title: str = "") -> Figure:
     ax_p.set_xlabel("years")
     ax.set_title(title or f"learning: {path.dynamics}")
     return fig
+
+
+OUTCOME_COLORS = {"loyalty": "#2a9d8f", "hedging": "#e9c46a", "break": "#e76f51"}
+
+
+def plot_basin(x: Any, y: Any, outcome: np.ndarray, settled: np.ndarray, title: str = "",
+               own: tuple[float, float] | None = None) -> Figure:
+    """End state of a learning dynamic over a grid of two parameters (its basins), with the
+    years to settle as labelled contours and the scenario's own point marked."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    fig = Figure(figsize=(7.0, 5.5), layout="constrained")
+    ax = fig.subplots()
+    kinds = list(OUTCOME_COLORS)
+    codes = np.vectorize(kinds.index)(outcome).astype(float)
+    (px, xs), (py, ys) = x, y
+    ax.pcolormesh(xs, ys, codes, cmap=ListedColormap(list(OUTCOME_COLORS.values())),
+                  vmin=-0.5, vmax=2.5, shading="nearest")
+    if xs.size > 1 and ys.size > 1 and np.ptp(settled) > 0:
+        cs = ax.contour(xs, ys, settled, colors="0.2", linewidths=0.7, levels=5)
+        ax.clabel(cs, fmt="%.3g y", fontsize=7)
+    if own is not None:
+        ax.plot(*own, marker="*", color="k", ms=12, ls="none")
+    ax.legend(handles=[Patch(color=c, label=k) for k, c in OUTCOME_COLORS.items()],
+              loc="upper right", fontsize=8)
+    ax.set_xlabel(px)
+    ax.set_ylabel(py)
+    ax.set_title(title or "basins of the learning dynamic")
+    return fig
