@@ -111,3 +111,12 @@ def test_quantal_columns_follow_each_points_own_lambda():
     # "nash" repeats the selected equilibrium's answer
     assert ev.columns["qre_p_schism"][4] == ev.columns["p_schism"][4]
     assert ev.columns["qre_pv_partner"][4] == ev.columns["pv_partner"][4]
+
+
+def test_report_states_the_expected_outcome_under_quantal_response():
+    s = scenario("wedge_optimist_2025", **{"solver.rationality": 3.0})
+    out = triangle.solve(s, backend="batched")
+    br, _ = branch_of(s, [3.0])
+    assert out.qre_p_schism == pytest.approx(br.p_schism[0, 0], abs=1e-12)
+    assert "expected outcome, not an equilibrium verdict" in out.explain()
+    assert "quantal" not in triangle.solve(scenario("wedge_optimist_2025"), backend="batched").explain()

@@ -207,13 +207,15 @@ def classify_mix(stage: Stage, x: np.ndarray, y: np.ndarray, p_schism: np.ndarra
 
 
 
-QUANTAL_COLUMNS = ("qre_p_schism", "qre_pv_target", "qre_pv_partner", "qre_pv_divider")
+QUANTAL_COLUMNS = ("qre_p_schism", "qre_pv_target", "qre_pv_partner", "qre_pv_divider",
+                   "rationality")
 
 
 def quantal_columns(ev: Evaluation) -> dict[str, np.ndarray]:
     """The subgame under quantal response at each point's own ``solver.rationality``.
 
-    Columns ``qre_p_schism``, ``qre_pv_target``, ``qre_pv_partner``, ``qre_pv_divider``: the
+    Columns ``qre_p_schism``, ``qre_pv_target``, ``qre_pv_partner``, ``qre_pv_divider`` (and
+    ``rationality``, the point's ``lambda``, for the report): the
     principal-branch QRE at the point's ``lambda`` (per payoff unit), at the rational package
     and counter.  Where ``lambda`` is ``"nash"`` they repeat the selected equilibrium's
     ``p_schism`` and present values, so a map over ``solver.rationality`` runs smoothly into the
@@ -225,7 +227,7 @@ def quantal_columns(ev: Evaluation) -> dict[str, np.ndarray]:
     out = {"qre_p_schism": np.array(c["p_schism"], float),
            "qre_pv_target": np.array(c["pv_target"], float),
            "qre_pv_partner": np.array(c["pv_partner"], float),
-           "qre_pv_divider": np.array(c["pv_divider"], float)}
+           "qre_pv_divider": np.array(c["pv_divider"], float), "rationality": np.array(lam, float)}
     finite = np.isfinite(lam)
     if not finite.any():
         return out
