@@ -19,6 +19,7 @@ from typing import Any
 from triangle.analysis.executors import atomic_replace
 from triangle.common.version import __version__
 from triangle.presentation.cli_analysis import register as register_analysis
+from triangle.presentation.cli_bounded import register as register_bounded
 from triangle.presentation.cli_common import (
     EXIT_BAD_INPUT,
     UsageError,
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis]
+    return [register_maps, register_analysis, register_bounded]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

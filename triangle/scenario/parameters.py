@@ -143,6 +143,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("solver.schism_probability", "probability", 0.5,
               "an outcome counts as a schism when its probability within the horizon exceeds this",
               low=0.0, high=1.0, high_open=True),
+    Parameter("solver.rationality", "per payoff unit", np.inf,
+              "logit precision lambda of the partners' quantal responses, in the inverse of each "
+              'player\'s payoff unit; "nash" means perfectly rational (lambda = infinity)',
+              infinite_word="nash", **NONNEG),
 )
 
 BY_PATH: dict[str, Parameter] = {p.path: p for p in PARAMETERS}

@@ -125,6 +125,11 @@ class Outcome:
             f"Wedge margin M = r_max - r*(m_max) = {_num(c['r_max'])} - "
             f"{_num(c['r_star_max'])} = {_num(c['margin'])} per year"
             f" ({'the divider can outbid' if c['margin'] > 0 else 'the partner can outbid'}).")
+        if np.isfinite(c.get("rationality", np.inf)):  # quantal response (wedge/bounded.py)
+            lines.append(
+                f"Under quantal response (logit precision {_num(c['rationality'])} per payoff unit) "
+                f"at the same package and counter, the probability of schism within the horizon "
+                f"is {_num(c['qre_p_schism'])}: an expected outcome, not an equilibrium verdict.")
         return "\n".join(lines)
 
 
