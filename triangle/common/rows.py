@@ -65,8 +65,9 @@ def overlay(base: T, rows: np.ndarray, other: T) -> T:
     """``base`` with its points ``rows`` replaced by the points of ``other`` (same order).
 
     Arrays whose second axis (equilibrium slots) is narrower in one of the two are padded with
-    zeros (``False``) to the wider: padding is never a valid slot.  A per-point sequence that
-    either side lacks is left out (empty); settings are ``base``'s.
+    zeros (``False``, ``""``) to the wider: padding is never a valid slot.  An optional array or
+    a per-point sequence that either side lacks is left out (``None``, empty); settings are
+    ``base``'s.
     """
     return dataclasses.replace(base, **{  # type: ignore[type-var]
         f.name: _overlay(getattr(base, f.name), rows, getattr(other, f.name),
@@ -74,19 +75,26 @@ def overlay(base: T, rows: np.ndarray, other: T) -> T:
         for f in dataclasses.fields(base)})  # type: ignore[arg-type]
 
 
+def _pad(z: np.ndarray, width: int) -> np.ndarray:
+    """``z`` widened to ``width`` slots with zeros (``False``, ``""``) of its own type."""
+    extra = np.zeros((z.shape[0], width - z.shape[1], *z.shape[2:]), dtype=z.dtype)
+    return np.concatenate([z, extra], axis=1)
+
+
 def _merge(a: np.ndarray, rows: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.ndim >= 2 and a.shape[1] != b.shape[1]:
         width = max(a.shape[1], b.shape[1])
-        a, b = (np.pad(z, [(0, 0), (0, width - z.shape[1])] + [(0, 0)] * (z.ndim - 2))
-                for z in (a, b))
-    out = a.copy()
+        a, b = _pad(a, width), _pad(b, width)
+    out = a.astype(np.result_type(a, b))  # a copy, wide enough for b's strings
     out[rows] = b
     return out
 
 
 def _overlay(a: Any, rows: np.ndarray, b: Any, items: bool) -> Any:
-    if isinstance(a, np.ndarray):
-        return _merge(a, rows, b)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        # An optional array (None where a solver does not fill it) that one side lacks is
+        # left out of the merge.
+        return None if a is None or b is None else _merge(a, rows, b)
     if dataclasses.is_dataclass(a) and not isinstance(a, type):
         return overlay(a, rows, b)
     if isinstance(a, dict) and a and all(isinstance(v, np.ndarray) for v in a.values()):

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 from triangle.common.version import __version__
 from triangle.partnership.strategies import parse_library
 from triangle.scenario.files import Scenario
+from triangle.wedge.bounded import quantal_columns
 from triangle.wedge.counter import MAX_STEPS
 from triangle.wedge.model import Model, make_model
 from triangle.wedge.outcome import Outcome, single_outcome
@@ -69,7 +70,9 @@ def evaluate_scenario(scenario: Scenario, points: Mapping[str, ArrayLike] | None
     """Evaluate the scenario (its package mode) at one or many points; ``max_steps`` bounds
     every bisection (:func:`triangle.wedge.verdict.evaluate`)."""
     model = model_of(scenario, points, backend)
-    return evaluate(model, scenario.settings["wedge.mode"], max_steps)
+    ev = evaluate(model, scenario.settings["wedge.mode"], max_steps)
+    ev.columns.update(quantal_columns(ev))  # the subgame at solver.rationality (bounded.py)
+    return ev
 
 
 def solve(scenario: Scenario, backend: str | None = None, max_steps: int = MAX_STEPS) -> Outcome:
