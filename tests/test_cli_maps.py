@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from triangle.analysis.executors import read_metadata
+from triangle.analysis.storage import read_metadata
 from triangle.presentation.cli import main
 
 TEMPLATE = str(Path(__file__).resolve().parent.parent / "scenarios" / "template.toml")
@@ -191,12 +191,12 @@ def test_killed_sweep_resumes_to_identical_bytes(tmp_path):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if len(list(parts.glob("chunk-*.csv"))) >= 5:
+        if len(list(parts.glob("chunk-*.csv.json"))) >= 5:
             break
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    kept = len(list(parts.glob("chunk-*.csv")))
+    kept = len(list(parts.glob("chunk-*.csv.json")))  # recorded chunks; an unrecorded one is redone
     if out.exists() or kept == chunks:  # the machine outran the poll
         pytest.skip("sweep finished before it could be killed")
     assert 5 <= kept < chunks
