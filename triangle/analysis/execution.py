@@ -63,19 +63,29 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie not yet reaped counts as ended: whoever
+    started the command may be waiting for our end of its pipes before it reaps)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _watch(owner: int, parent: int) -> None:
     # Portable fallback of the above, and the guard against a pool owner that dies while the
     # forkserver lives on: poll, and leave at once (no cleanup owed to anyone).
     while True:
         time.sleep(_WATCH_SECONDS)
-        if os.getppid() != parent:
+        if os.getppid() != parent or _gone(owner):
             os._exit(1)
-        try:
-            os.kill(owner, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:
-            pass
 
 
 def _worker_init(owner: int) -> None:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # only named in annotations: the command line starts without 
     import pandas as pd
 
 __all__ = ["FORMATS", "META_KEY", "Journal", "ResumeError", "StorageError", "atomic_replace",
-           "check_target", "count_finished", "is_complete", "output_format", "read_metadata",
+           "check_target", "clean_stale", "count_finished", "is_complete", "output_format", "read_metadata",
            "sidecar", "write_table"]
 
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
@@ -187,6 +187,14 @@ def journal_dir(out: str | os.PathLike[str]) -> Path:
     return out.with_name(out.name + ".parts")
 
 
+def clean_stale(out: str | os.PathLike[str]) -> None:
+    """Remove what killed writers of ``out`` left: temporaries of the table, its sidecar and the
+    journal folder (:func:`~triangle.common.atomic.sweep_stale`)."""
+    out = Path(out)
+    for name in (out.name, sidecar(out).name, journal_dir(out).name):
+        sweep_stale(out.parent, name)
+
+
 def count_finished(out: str | os.PathLike[str]) -> int:
     """Chunks recorded in the journal of ``out`` (0 if there is none)."""
     folder = journal_dir(out)
@@ -237,8 +245,7 @@ class Journal:
         self.dir = journal_dir(self.out)
         self.manifest = json.loads(json.dumps(manifest, allow_nan=False))
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        sweep_stale(self.out.parent, self.dir.name)
-        sweep_stale(self.out.parent, self.out.name)
+        clean_stale(self.out)
         self._done: dict[int, dict[str, Any]] = {}
         if self.dir.exists() or self.dir.is_symlink():
             self._open_existing(resume, notify)

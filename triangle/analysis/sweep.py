@@ -49,7 +49,14 @@ from triangle.analysis.points import (
     Points,
     make_points,
 )
-from triangle.analysis.storage import Journal, check_target, is_complete, journal_dir, output_format
+from triangle.analysis.storage import (
+    Journal,
+    check_target,
+    clean_stale,
+    is_complete,
+    journal_dir,
+    output_format,
+)
 from triangle.common import hooks
 from triangle.partnership import closed_form as cf
 from triangle.scenario.files import Scenario, ScenarioError
@@ -266,6 +273,7 @@ def sweep_to_file(scenario: Scenario, out: str, grid: Mapping[str, ArrayLike] | 
     n_chunks = _n_chunks(points, kind, chunk_size)
     manifest = {k: metadata[k] for k in ("param_hash", "version", "seed", "kind", "backend", "points")}
     manifest.update(chunk_size=chunk_size, n_chunks=n_chunks, n_points=points.n)
+    clean_stale(out)
     if resume and not journal_dir(out).exists() and is_complete(out, metadata, points.n):
         return SweepReport(str(out), points.n, n_chunks, [], metadata)
     journal = Journal(out, manifest, resume, notify)
