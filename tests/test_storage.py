@@ -74,7 +74,7 @@ def test_reader_refuses_a_table_its_sidecar_does_not_describe(tmp_path, tamper):
         a.write_bytes(a.read_bytes()[:-4])
     else:  # another scenario's provenance beside this table
         st.sidecar(a).write_bytes(st.sidecar(b).read_bytes())
-    with pytest.raises(StorageError, match="a.csv: expected the table its sidecar describes"):
+    with pytest.raises(StorageError, match=r"a\.csv: expected the table its sidecar describes"):
         read_metadata(a)
 
 
@@ -101,7 +101,7 @@ def test_parquet_carries_its_record_in_one_file(tmp_path):
     write_table(_frame(3), path, {"scenario": "a"})
     assert read_metadata(path) == {"scenario": "a"}
     path.write_bytes(b"not parquet")
-    with pytest.raises(StorageError, match="t.parquet: expected a Parquet table"):
+    with pytest.raises(StorageError, match=r"t\.parquet: expected a Parquet table"):
         read_metadata(path)
 
 
@@ -219,7 +219,8 @@ def test_rerun_without_resume_says_it_discards_finished_chunks(scenario, tmp_pat
 
 @pytest.mark.parametrize("phase", ["journal-created", "assemble", "commit-unlinked",
                                    "commit-sidecar", "assembled", "cleanup"])
-def test_a_kill_in_any_phase_leaves_no_false_table_and_no_blocking_folder(scenario, tmp_path, monkeypatch, phase):
+def test_a_kill_in_any_phase_leaves_no_false_table_and_no_blocking_folder(scenario, tmp_path, monkeypatch,
+                                                                          phase):
     ref, out = tmp_path / "ref.csv", tmp_path / "out.csv"
     sweep_to_file(scenario, ref, grid=GRID, kind="closed_form", chunk_size=3)
     with monkeypatch.context() as m:
