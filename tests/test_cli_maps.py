@@ -211,11 +211,14 @@ def test_killed_sweep_resumes_to_identical_bytes(tmp_path):
     assert np.array_equal(pd.read_csv(out)["wedge.reward"].unique(), np.linspace(0, 20, 240))
 
 
-def test_sweep_into_a_directory_is_one_line_and_leaves_nothing(capsys, tmp_path):
+@pytest.mark.parametrize("command", ["sweep", "map"])
+def test_output_in_a_directory_or_a_missing_folder_is_one_line_and_leaves_nothing(capsys, tmp_path, command):
     (tmp_path / "d.csv").mkdir()
-    code, _, err = run(capsys, "sweep", TEMPLATE, "--kind", "closed_form", "--grid", "wedge.reward=0:1:3",
-                       "-o", tmp_path / "d.csv")
-    assert code == 2 and len(err.strip().splitlines()) == 1 and "found a directory" in err
+    spec = (["sweep", TEMPLATE, "--grid", "wedge.reward=0:1:3", "-o"] if command == "sweep" else
+            ["map", TEMPLATE, "--x", "wedge.reward=0:1:3", "--y", "schism.cost.target=0:1:2", "--data"])
+    for out, found in ((tmp_path / "d.csv", "found a directory"), (tmp_path / "no" / "r.csv", "found none")):
+        code, _, err = run(capsys, *spec, out, "--kind", "closed_form")
+        assert code == 2 and len(err.strip().splitlines()) == 1 and found in err, err
     assert [p.name for p in tmp_path.iterdir()] == ["d.csv"] and not any((tmp_path / "d.csv").iterdir())
 
 

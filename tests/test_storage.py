@@ -125,6 +125,14 @@ def test_a_directory_in_the_way_is_an_error_and_no_file_is_left(tmp_path, scenar
     assert list((tmp_path / "d.csv").iterdir()) == []
 
 
+def test_an_output_in_a_missing_folder_is_an_error_and_creates_no_folder(tmp_path, scenario):
+    with pytest.raises(FileNotFoundError, match="expected an existing folder"):
+        write_table(_frame(2), tmp_path / "typo" / "t.csv", {})
+    with pytest.raises(FileNotFoundError):
+        sweep_to_file(scenario, tmp_path / "typo" / "r.parquet", grid=GRID, kind="closed_form")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_writer_leaves_nothing(tmp_path):
     def fail(tmp):
         Path(tmp).write_text("half")

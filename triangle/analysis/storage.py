@@ -244,7 +244,6 @@ class Journal:
         self.format = output_format(out)
         self.dir = journal_dir(self.out)
         self.manifest = json.loads(json.dumps(manifest, allow_nan=False))
-        self.out.parent.mkdir(parents=True, exist_ok=True)
         clean_stale(self.out)
         self._done: dict[int, dict[str, Any]] = {}
         if self.dir.exists() or self.dir.is_symlink():

@@ -104,10 +104,14 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
 
 
 def check_target(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a :class:`Path`; ``IsADirectoryError`` if a folder is in the way."""
+    """``path`` as a :class:`Path`; ``IsADirectoryError`` if a folder is in the way,
+    ``FileNotFoundError`` if its folder does not exist (a typo must not create folders)."""
     target = Path(path)
     if target.is_dir():
         raise IsADirectoryError(21, "expected a file name, found a directory", os.fspath(target))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(2, f"expected an existing folder {os.fspath(target.parent)!r}, "
+                                "found none", os.fspath(target))
     return target
 
 
@@ -116,7 +120,6 @@ def staged(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A temporary file for ``path``, flushed to disk after the block and removed if it is
     still there when the block ends (so a failed write leaves nothing)."""
     target = check_target(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(target.parent, target.name)
     tmp = temp_name(target)
     try:

@@ -107,8 +107,14 @@ def _suffix(option: str, file: str | None, allowed: tuple[str, ...]) -> None:
 
 
 def _not_a_folder(option: str, file: str | None) -> None:
-    if file is not None and Path(file).is_dir():
+    """Refuse, before any work, an output that is a folder or lies in a missing one."""
+    if file is None:
+        return
+    if Path(file).is_dir():
         raise UsageError(f"{option} {file}: expected a file name, found a directory")
+    if not Path(file).parent.is_dir():
+        raise UsageError(f"{option} {file}: expected an existing folder {str(Path(file).parent)!r}, "
+                         "found none")
 
 
 def _workers(args: argparse.Namespace) -> int | None:
