@@ -255,7 +255,8 @@ class Journal:
     def _open_existing(self, resume: bool, notify: Callable[[str], None] | None) -> None:
         manifest_file = self.dir / "manifest.json"
         if not self.dir.is_dir() or self.dir.is_symlink():
-            raise StorageError(f"{self.dir}: expected a sweep journal folder, found a file; "
+            what = "a symbolic link" if self.dir.is_symlink() else "a file"
+            raise StorageError(f"{self.dir}: expected a sweep journal folder, found {what}; "
                                "remove it or choose another output name")
         if not manifest_file.exists():
             leftovers = [p for p in self.dir.iterdir() if not p.name.startswith(".")]
