@@ -122,21 +122,21 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
     method = {**method, "cost_target": float(ev.model["schism.cost.target"][0]),
               "equilibrium_method": sol.batch.method,
               "notes": list(game.notes) if game else []}
-    labels = _selected_labels(ev, names)
-    reasons = build_reasons(columns, {**actors, **labels}, method.get("mode", "fixed"),
-                            method["cost_target"])
+    reasons = reasons_at(ev, 0, actors, method.get("mode", "fixed"))
     return Outcome(scenario, actors, columns, equilibria, selected, game, method,
                    reasons=reasons, possible_verdicts=ev.possible(0))
 
 
-def _selected_labels(ev: Evaluation, names: list[str]) -> dict[str, str]:
-    """Strategy labels of the selected equilibrium with the offer and without it, at point 0."""
-    out = {}
+def reasons_at(ev: Evaluation, i: int, actors: dict[str, str], mode: str) -> list[dict[str, Any]]:
+    """The reasons (:mod:`triangle.wedge.reasons`) of point ``i`` of an evaluation."""
+    names = [s.name for s in ev.model.library]
+    labels = dict(actors)
     for prefix, sol in (("eq", ev.solution), ("eq0", ev.base.solution)):
-        k = int(sol.selected[0])
-        out[f"{prefix}_target"] = mixed_label(sol.batch.x[0, k], names)
-        out[f"{prefix}_partner"] = mixed_label(sol.batch.y[0, k], names)
-    return out
+        k = int(sol.selected[i])
+        labels[f"{prefix}_target"] = mixed_label(sol.batch.x[i, k], names)
+        labels[f"{prefix}_partner"] = mixed_label(sol.batch.y[i, k], names)
+    columns = {k: _scalar(v[i]) for k, v in ev.columns.items()}
+    return build_reasons(columns, labels, mode, float(ev.model["schism.cost.target"][i]))
 
 
 def _scalar(v: Any) -> Any:
