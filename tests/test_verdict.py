@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from triangle.wedge.verdict import evaluate
+from triangle.wedge.verdict import VERDICTS, evaluate
 
 from .conftest import build
 
@@ -204,3 +204,16 @@ def test_the_partners_largest_counter_is_never_negative():
     r_star0 = cf.threshold_reward(1.0, 0.5, 0.0, 0.0, 0.95, 0.9, 1.0)
     assert c["margin"][0] == pytest.approx(c["r_max"][0] - r_star0)
     assert float(cf.partner_max_counter(0.0, 1.0, 2.0, 0.9, 1.0, 5.0)) == 0.0
+
+
+@pytest.mark.parametrize("backend", ["nashpy", "batched", "admissible"])
+@pytest.mark.parametrize("mode", ["fixed", "optimize"])
+def test_a_one_strategy_library_solves_with_every_backend(backend, mode):
+    """The meta-game of a one-strategy library is a single cell, its only equilibrium."""
+    from triangle.wedge.solve import solve
+    s = _scenario(OPTIMIST, partnership__strategies=["Grim"], wedge__mode=mode)
+    out = solve(s, backend=backend)
+    assert len(out.equilibria) == 1 and out.equilibria[0]["target"] == "Grim"
+    assert out.verdict in VERDICTS and out.reasons
+    # Grim against Grim breaks only on a misreading, with or without the offer.
+    assert out.p_schism == pytest.approx(out.columns["p_schism_baseline"])

@@ -208,6 +208,10 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     """
     if selection not in SELECTIONS:
         raise ValueError(f"unknown selection {selection!r}; use one of {SELECTIONS}")
+    if game.A_solve.shape[1] == 1 and backend == "nashpy":
+        # A one-strategy library: the single cell is the only equilibrium, and nashpy's
+        # vertex enumeration cannot take a one-dimensional polytope (Qhull needs dimension > 1).
+        backend = "batched"
     batch = solve_batch(game.A_solve, game.B_solve, backend, unit=(game.unit_T, game.unit_P))
     x, y, valid = batch.x, batch.y, batch.valid
     V_T, V_P = expected(x, y, game.A), expected(x, y, game.B)
