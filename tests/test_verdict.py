@@ -154,7 +154,7 @@ def test_a_split_without_any_offer_is_not_the_wedges():
 def test_success_is_monotone_in_the_targets_schism_cost():
     """1971-like: as S_T rises the verdict goes split_anyway -> success -> no schism, never back."""
     s = _scenario("kissinger_1971.toml")
-    costs = np.array([1, 5, 10, 20, 30, 36, 40, 45, 50, 60, 80, 120.0])
+    costs = np.array([1, 5, 10, 20, 30, 36, 40, 50, 60, 80, 120.0])
     verdicts = list(_columns(s, {"schism.cost.target": costs})["verdict"])
     stage = {"split_anyway": 0, "success": 1, "pyrrhic": 1}
     ranks = [stage.get(v, 2) for v in verdicts]
