@@ -25,7 +25,7 @@ RANGES = {
     "partnership.value.target": (-1.0, 6.0), "partnership.value.partner": (-1.0, 6.0),
     "wedge.reward": (0.0, 12.0), "wedge.upfront": (0.0, 2.0), "wedge.pressure": (0.0, 3.0),
     "threat.response.target": (0.0, 2.0), "counter.budget": (0.0, 3.0),
-    "partnership.noise": (0.0, 0.1), "wedge.courting_cost": (0.0, 0.5),
+    "partnership.noise": (0.0, 1.0), "wedge.courting_cost": (0.0, 0.5),
 }
 ACTORS = {"divider": "D", "target": "T", "partner": "P"}
 
