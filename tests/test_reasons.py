@@ -109,3 +109,19 @@ def test_a_zero_offer_under_optimize_says_why():
     best = reasons["best_offer"]
     assert best["op"] == "<=" and best["holds"]
     assert best["rhs"]["value"] == pytest.approx(ev.columns["pv_divider"][0])
+
+
+def test_reasons_are_in_the_json_and_every_why_sentence_is_one():
+    import json
+
+    from triangle.presentation.report import dumps, render_text
+    from triangle.wedge.solve import solve
+    scenario = load_scenario(library_dir() / "first_term_2017.toml")
+    out = solve(scenario, backend="admissible")
+    data = json.loads(dumps(out))
+    assert [r["id"] for r in data["reasons"]] == [r["id"] for r in out.reasons]
+    assert data["verdict"] == "backfire" == verdict_from_reasons(out.reasons)
+    tighter = next(r for r in data["reasons"] if r["id"] == "tighter")
+    assert tighter["op"] == ">" and tighter["lhs"]["value"] > 0 and tighter["holds"]
+    why = render_text(out).split("## Why\n\n")[1].split("\n\n")[0].splitlines()
+    assert why == [f"- {r['text']}" for r in out.reasons]

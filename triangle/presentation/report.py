@@ -137,8 +137,10 @@ def render_text(out: Outcome) -> str:
         "",
         f"- {a['divider']}: {_n(c['pv_divider'])} (without the wedge: {_n(c['pv_divider_baseline'])})",
         f"- {a['target']}: {_n(c['pv_target'])}; {a['partner']}: {_n(c['pv_partner'])}",
-        f"- probability of schism within the horizon: {_n(c['p_schism'])}",
-        f"- cohesion (target's stay-minus-break value): before {_n(c['cohesion_before'])}, "
+        f"- probability of schism within the horizon: {_n(c['p_schism'])} with the offer, "
+        f"{_n(c['p_schism_baseline'])} without it",
+        f"- cohesion (target's whole stay-minus-break value, no offer on the table): before "
+        f"{_n(c['cohesion_before'])}, "
         f"after {_n(c['cohesion_after'])}, change {_n(c['cohesion_change'])}",
         "",
         "## Record",
