@@ -108,6 +108,7 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
             "p_schism": float(sol.p_schism[0, k]),
             "admissible": bool(sol.admissible[0, k]),
             "verdict": str(ev.verdicts[0, k]),
+            **({} if sol.batch.source is None else {"source": str(sol.batch.source[0, k])}),
         })
     selected = int(np.flatnonzero(np.flatnonzero(sol.batch.valid[0]) == sol.selected[0])[0])
     columns = {k: _scalar(v[0]) for k, v in ev.columns.items()}
@@ -117,11 +118,14 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
     elif with_game:  # the batched engine's equilibria, grouped into connected sets
         A, B = sol.game.A_solve[0], sol.game.B_solve[0]
         found = [(sol.batch.x[0, k], sol.batch.y[0, k]) for k in np.flatnonzero(sol.batch.valid[0])]
-        game = GameEquilibria(found, bool(sol.batch.degenerate[0]), connected_sets(A, B, found),
-                              sol.batch.method)
+        unit = (float(sol.game.unit_T[0]), float(sol.game.unit_P[0]))
+        game = GameEquilibria(found, bool(sol.batch.degenerate[0]),
+                              connected_sets(A, B, found, unit), sol.batch.method)
     method = {**method, "cost_target": float(ev.model["schism.cost.target"][0]),
               "equilibrium_method": sol.batch.method,
-              "notes": list(game.notes) if game else []}
+              "notes": [*(game.notes if game else ()),
+                        *(() if sol.batch.complete[0] else
+                          ("the solver cannot guarantee that every equilibrium was found",))]}
     reasons = reasons_at(ev, 0, actors, method.get("mode", "fixed"))
     return Outcome(scenario, actors, columns, equilibria, selected, game, method,
                    reasons=reasons, possible_verdicts=ev.possible(0))

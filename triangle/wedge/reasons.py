@@ -236,6 +236,15 @@ def explaining_reasons(c: Mapping[str, Any], names: Mapping[str, str], mode: str
                 + (f"exceeds r_max = {_num(r_max)}/yr, the most the split is worth to {D}."
                    if over else f"is within r_max = {_num(r_max)}/yr, the most the split is "
                                 f"worth to {D}.")))
+    if math.isfinite(float(c.get("rationality", math.inf))):  # quantal response (wedge/bounded.py)
+        q, thr = float(c["qre_p_schism"]), float(c["schism_threshold"])
+        out.append(_reason(
+            "quantal_response", "target", "explains",
+            ("P(schism within the horizon) under quantal response", q), q > thr,
+            ("schism threshold", thr),
+            f"Under quantal response (logit precision {_num(c['rationality'])} per payoff unit) "
+            f"at the same package and counter, the probability of schism within the horizon is "
+            f"{_num(q)}: an expected outcome, not an equilibrium verdict."))
     margin_pos = r_max > r_star_max if not math.isinf(r_star_max) else False
     out.append(_reason(
         "margin", "divider", "explains", ("divider's largest worthwhile reward r_max", r_max),
