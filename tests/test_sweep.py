@@ -86,9 +86,11 @@ def test_closed_form_margin_is_the_closed_form_formula_at_random_points(scenario
     dt = pts["time.period_years"]
     d = {w: pts[f"time.patience.{w}"] ** dt for w in ("target", "partner", "divider")}
     s = pts["wedge.durability"] ** dt
-    # DESIGN §4, written out (per-year flows, lump-sum costs divided by dt)
-    m_max = np.minimum(pts["counter.budget"], (1 - d["partner"]) * pts["schism.cost.partner"] / dt
-                       + pts["partnership.value.partner"] - pts["schism.outside.partner"])
+    # DESIGN §4, written out (per-year flows, lump-sum costs divided by dt); a counter is a
+    # payment, never negative
+    m_max = np.maximum(0.0, np.minimum(
+        pts["counter.budget"], (1 - d["partner"]) * pts["schism.cost.partner"] / dt
+        + pts["partnership.value.partner"] - pts["schism.outside.partner"]))
     r_star = (1 - d["target"] * s) * (pts["schism.cost.target"] / dt + (
         pts["partnership.value.target"] + m_max - pts["schism.outside.target"]) / (1 - d["target"]))
     r_max = pts["schism.value_to_divider"] * (1 - d["divider"] * s) / (

@@ -80,9 +80,11 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     The target breaks iff ``r > r*(m)``; the partner pays the least ``m`` that keeps it,
     ``counter_needed``, if that is at most ``max(m_max, 0)``, else nothing.  The verdict follows
     DESIGN §5 against the same core with no offer (dyad signs as in
-    :func:`triangle.wedge.verdict.evaluate`): ``success``/``pyrrhic`` by the divider's
+    :func:`triangle.wedge.verdict.evaluate`): ``split_anyway`` where the core splits without
+    an offer too; else ``success``/``pyrrhic`` by the divider's
     present value ``G dt / (1 - delta_D) - (1 + a)(r + u) dt / (1 - delta_D s)`` less courting
-    costs; ``backfire`` if the counter (plus the threat response) rose; ``pocketed`` if the
+    costs; ``backfire`` if cohesion rose (the counter, less the pressure's own cost, plus the
+    threat response); ``pocketed`` if the
     up-front concessions were kept; else ``failed``.  Columns: ``verdict``, ``schism``,
     ``margin``, ``r_star`` (at the counter paid), ``r_star_max``, ``m_max``, ``r_max``,
     ``counter_offer``, ``configuration`` and ``role_*`` (with ``codes=True``, these last and
@@ -116,8 +118,10 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     courting = np.where(attempt, v["wedge.courting_cost"] * dt / (1 - dD), 0.0)
     v_d = (np.where(schism, split - (1 + a) * r * dt / (1 - dD * s), 0.0)
            - (1 + a) * u * dt / (1 - dD * s) - courting)
-    change = (m - m0 + v["threat.response.target"] * pressure) * dt / (1 - dT)
-    verdict = classify(attempt, schism, v_d > np.where(schism0, split, 0.0), change > 0, u > 0)
+    # Cohesion (docs/model.md §10): the counter, the pressure's own cost and the threat response.
+    change = (m - m0 + (v["threat.response.target"] - 1.0) * pressure) * dt / (1 - dT)
+    verdict = classify(attempt, schism, v_d > np.where(schism0, split, 0.0), change > 0, u > 0,
+                       schism_anyway=schism0)
     # Dyad signs (DESIGN §5) -> one of 8 sign patterns; names looked up once per pattern.
     sign_dp = 1.0 if scenario.settings["relations.divider_partner"] == "+" else -1.0
     tp, d_t, d_p = dyad_signs(schism, u, pressure, sign_dp)

@@ -32,6 +32,7 @@ VERDICT_COLOURS = {
     "pocketed": "#E69F00",    # orange
     "failed": "#56B4E9",      # sky blue
     "no_attempt": "#999999",  # grey
+    "split_anyway": "#F0E442",  # yellow: the split came without the wedge
 }
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 
