@@ -13,8 +13,8 @@ import pytest
 
 from triangle import __version__
 from triangle.analysis import sweep as sw
-from triangle.analysis.executors import ResumeError, read_metadata
 from triangle.analysis.points import SamplePoints
+from triangle.analysis.storage import ResumeError, read_metadata
 from triangle.analysis.sweep import (
     CATEGORIES,
     equilibrium_map,
@@ -222,7 +222,7 @@ def test_sweep_workers_start_without_the_reference_solver():
 @pytest.fixture(scope="module")
 def dask_client():
     pytest.importorskip("dask.distributed")
-    from triangle.analysis.executors import local_cluster
+    from triangle.analysis.execution import local_cluster
 
     client = local_cluster(n_workers=2)
     yield client
@@ -292,7 +292,7 @@ def test_resume_computes_only_missing_chunks_and_is_byte_identical(scenario, tmp
         with pytest.raises(KeyboardInterrupt):
             sweep_to_file(scenario, out, grid=grid, chunk_size=3)
     parts = tmp_path / f"out{suffix}.parts"
-    assert not out.exists() and len(list(parts.glob("chunk-*"))) == 4
+    assert not out.exists() and len(list(parts.glob(f"chunk-*{suffix}"))) == 4
     (parts / f"chunk-000001{suffix}").unlink()  # a lost chunk is recomputed too
     rep = sweep_to_file(scenario, out, grid=grid, chunk_size=3, resume=True)
     assert rep.computed == [1, 4, 5, 6] and rep.reused == 3

@@ -15,7 +15,7 @@ Points are generated one chunk at a time (grid points by index arithmetic, sampl
 seeded sampler), so memory is bounded by ``chunk_size`` (and, for Latin hypercubes, by the
 ``n x d`` sample itself), never by the product of the grid.  Chunk ``i`` covers rows
 ``[i * chunk_size, (i + 1) * chunk_size)`` whatever executes it, so local, process-pool and
-Dask runs give identical tables (see :mod:`triangle.analysis.executors`).
+Dask runs give identical tables (see :mod:`triangle.analysis.execution`).
 
 >>> from triangle.scenario.files import parse_scenario
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
@@ -34,7 +34,7 @@ Dask runs give identical tables (see :mod:`triangle.analysis.executors`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,12 +42,20 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from triangle.analysis.executors import Journal, map_ordered, output_format, progress_bar
+from triangle.analysis.execution import map_ordered, progress_bar
 from triangle.analysis.points import (
     ArrayPoints,
     GridPoints,
     Points,
     make_points,
+)
+from triangle.analysis.storage import (
+    Journal,
+    check_target,
+    clean_stale,
+    is_complete,
+    journal_dir,
+    output_format,
 )
 from triangle.common import hooks
 from triangle.partnership import closed_form as cf
@@ -250,22 +258,29 @@ def sweep_to_file(scenario: Scenario, out: str, grid: Mapping[str, ArrayLike] | 
                   samples: Mapping[str, tuple[float, float]] | None = None, n: int | None = None,
                   design: str = "lhs", seed: int = 0, *, kind: str = "game", backend: str = "admissible",
                   chunk_size: int = 2000, executor: Any = None, progress: bool | None = None,
-                  resume: bool = False) -> SweepReport:
+                  resume: bool = False, notify: Callable[[str], None] | None = None) -> SweepReport:
     """Stream :func:`sweep`'s rows to ``out`` (``.csv`` or ``.parquet``) with a resumable journal.
 
-    Finished chunks go to ``<out>.parts/``; with ``resume=True`` the chunks of a matching journal
-    are kept and only the missing ones computed.  The final file is identical to that of an
-    uninterrupted run and records the scenario, its hash, the version and the seed.
+    Finished chunks go to ``<out>.parts/`` (:class:`triangle.analysis.storage.Journal`); with
+    ``resume=True`` the chunks of a matching journal that pass their row count and checksum are
+    kept and only the others computed, and a finished file that already holds this sweep is
+    left as it is.  Without ``resume`` an old journal is discarded (``notify`` is told).  The
+    final file is identical to that of an uninterrupted run and records the scenario, its hash,
+    the version and the seed.
     """
     output_format(out)
+    check_target(out)
     points = make_points(grid, samples, n, design, seed)
     metadata = {**record(scenario, points.seed), "kind": kind,
                 "backend": backend if kind == "game" else None, "points": points.spec(),
                 "n_points": points.n}
     n_chunks = _n_chunks(points, kind, chunk_size)
     manifest = {k: metadata[k] for k in ("param_hash", "version", "seed", "kind", "backend", "points")}
-    manifest.update(chunk_size=chunk_size, n_chunks=n_chunks)
-    journal = Journal(out, manifest, resume)
+    manifest.update(chunk_size=chunk_size, n_chunks=n_chunks, n_points=points.n)
+    clean_stale(out)
+    if resume and not journal_dir(out).exists() and is_complete(out, metadata, points.n):
+        return SweepReport(str(out), points.n, n_chunks, [], metadata)
+    journal = Journal(out, manifest, resume, notify)
     computed = []
     for i, df in iter_chunks(scenario, points, kind=kind, backend=backend, chunk_size=chunk_size,
                              executor=executor, progress=progress, skip=frozenset(journal.done())):

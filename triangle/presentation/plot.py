@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.executors import atomic_replace
+from triangle.common.atomic import atomic_replace
 from triangle.scenario.parameters import BY_PATH
 from triangle.wedge.verdict import VERDICTS
 
