@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from triangle.analysis.executors import atomic_replace
+from triangle.common.atomic import atomic_replace
 from triangle.common.version import __version__
 from triangle.presentation.cli_analysis import register as register_analysis
 from triangle.presentation.cli_bounded import register as register_bounded
 from triangle.presentation.cli_common import (
     EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
     UsageError,
     add_scenario_args,
     scenario_from_args,
@@ -34,6 +35,7 @@ from triangle.scenario.files import (
     list_library,
     load_scenario,
 )
+from triangle.solvers.registry import backends
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -91,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--report", metavar="FILE.md", help="also write the text report to a file")
-    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
+    p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
     p.set_defaults(handler=cmd_run)
 
@@ -130,8 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = getattr(err, "filename", None) or ""
         print(f"triangle: {name}: {err.strerror or err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as err:
+        if str(err):
+            print(f"triangle: {err}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

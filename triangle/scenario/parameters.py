@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from triangle.solvers.registry import backends
+
 INF_WORDS = {"existential": np.inf, "unlimited": np.inf}
 
 
@@ -105,8 +107,9 @@ PARAMETERS: tuple[Parameter, ...] = (
            "l: loss when hedged against", **NONNEG),
     *_pair("partnership.fraying", "payoff per year", 0.0,
            "f: loss when both hedge", **NONNEG),
-    Parameter("partnership.noise", "probability per period", 0.0,
-              "probability that a side misperceives the other's action", **PROB),
+    Parameter("partnership.noise", "misreadings per year", 0.0,
+              "rate at which a side misperceives the other's action (per year; the chance in a "
+              "period of dt years is 1 - exp(-noise dt))", low=0.0, high=100.0),
     Parameter("partnership.consultation", "probability", 0.0,
               "probability that treaty consultation corrects a misperception before anyone acts",
               **PROB),
@@ -179,7 +182,7 @@ SETTINGS: tuple[Setting, ...] = (
             ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")),
     Setting("solver.backend", "nashpy",
             "equilibrium solver: nashpy (reference), batched (all equilibria), admissible "
-            "(the admissible ones only; fastest)", ("nashpy", "batched", "admissible")),
+            "(the admissible ones only; fastest)", backends()),
 )
 
 SETTING_BY_PATH: dict[str, Setting] = {s.path: s for s in SETTINGS}
