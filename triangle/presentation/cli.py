@@ -26,6 +26,7 @@ from triangle.presentation.cli_common import (
     scenario_from_args,
     write_text,
 )
+from triangle.presentation.cli_compare import register as register_compare
 from triangle.presentation.cli_maps import register as register_maps
 from triangle.scenario.files import (
     ScenarioError,
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis]
+    return [register_maps, register_analysis, register_compare]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,7 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from triangle.common import hooks
+from triangle.scenario.claims import Claim, parse_claims
 from triangle.scenario.parameters import BY_PATH, PARAMETERS, SETTING_BY_PATH, SETTINGS, Parameter, Setting
 
 _ORDER = ("scenario", "actors", "time", "partnership", "schism", "wedge", "counter", "threat",
@@ -273,11 +274,14 @@ class Scenario:
         Every setting by dotted path (read-only); lists are tuples of str.
     file : str or None
         The file the scenario was read from.
+    claims : tuple of Claim
+        The file's ``[claims]`` (see :mod:`triangle.scenario.claims`); not part of the hash.
     """
 
     values: Mapping[str, float]
     settings: Mapping[str, Any]
     file: str | None = None
+    claims: tuple[Claim, ...] = ()
 
     def __post_init__(self) -> None:
         values = MappingProxyType({k: float(v) for k, v in self.values.items()})
@@ -293,7 +297,7 @@ class Scenario:
         return hash((frozenset(self.values.items()), frozenset(self.settings.items()), self.file))
 
     def __reduce__(self) -> tuple[Any, ...]:  # mapping proxies do not pickle
-        return Scenario, (dict(self.values), dict(self.settings), self.file)
+        return Scenario, (dict(self.values), dict(self.settings), self.file, self.claims)
 
     @property
     def name(self) -> str:
@@ -330,7 +334,7 @@ class Scenario:
         values = {k: given.get(k, v) for k, v in self.values.items()}
         settings = {k: given.get(k, v) for k, v in self.settings.items()}
         _cross_check(values, given, ctx)
-        return Scenario(values, settings, self.file)
+        return Scenario(values, settings, self.file, self.claims)
 
     def param_hash(self) -> str:
         """First 16 hex digits of the sha256 of a canonical JSON of values and settings."""
@@ -360,6 +364,8 @@ def parse_scenario(data: Mapping[str, Any], file: str = "<data>",
     missing required key, a bad strategy list or a violated cross-field rule.
     """
     ctx = _Context(file, _key_lines(text) if text else None)
+    claims = parse_claims(data["claims"], ctx.fail) if "claims" in data else ()
+    data = {k: v for k, v in data.items() if k != "claims"}
     given = {path: _check(path, raw, ctx, allow_inf=False)
              for path, raw in _walk(data, TREE, "", ctx)}
     for leaf in (*SETTINGS, *PARAMETERS):
@@ -368,7 +374,7 @@ def parse_scenario(data: Mapping[str, Any], file: str = "<data>",
     values = {p.path: given.get(p.path, p.default) for p in PARAMETERS}
     settings = {s.path: given.get(s.path, s.default) for s in SETTINGS}
     _cross_check(values, given, ctx)
-    return Scenario(values, settings, None if file == "<data>" else file)
+    return Scenario(values, settings, None if file == "<data>" else file, claims)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:

@@ -46,6 +46,21 @@ def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
     return out
 
 
+_CLAIMS: dict[str, Any] = {
+    "type": "object",
+    "description": "named groups of parameters, each carrying one claim of the scenario "
+                   "(see triangle.scenario.claims); a parameter belongs to one claim only",
+    "additionalProperties": False,
+    "patternProperties": {"^[A-Za-z0-9_-]+$": {
+        "type": "object", "additionalProperties": False, "required": ["keys", "says"],
+        "properties": {
+            "keys": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1},
+                     "description": "numeric parameter paths, or tables of them"},
+            "says": {"type": "string", "minLength": 1, "description": "one-line statement"},
+            "source": {"type": "string", "description": "where the claim comes from"}}}},
+}
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the TOML scenario format, generated from the registry."""
     def table(node: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -62,6 +77,7 @@ def json_schema() -> dict[str, Any]:
         return ({**out, "required": required} if required else out), bool(required)
 
     schema, _ = table(TREE)
+    schema["properties"]["claims"] = _CLAIMS
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "strategic-triangle scenario",
             "description": "TOML scenario file of strategic-triangle (see docs/scenarios.md)",
