@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from triangle.analysis.executors import atomic_replace
-from triangle.analysis.sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.analysis.sensitivity import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS, VaryError, ranges
 from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
@@ -93,6 +93,10 @@ def _index_text(res: Any) -> str:
         lines.append(f"note: {res.clip['clipped']} infinite values of {res.output} clipped to "
                      f"[-{res.clip['bound']:.6g}, {res.clip['bound']:.6g}] ({res.clip['rule']})")
     lines += [f"note: {n}" for n in res.notes]
+    if res.success:
+        p = res.success
+        lines.append(f"probability of success: {p['estimate']:.3g} ({p['conf']:.0%} Wilson interval "
+                     f"{p['ci'][0]:.3g} to {p['ci'][1]:.3g}, over {p['over']})")
     lines.append(res.table.to_string(float_format=lambda v: f"{v:.4f}"))
     return "\n".join(lines)
 
@@ -190,9 +194,11 @@ def register(sub: Any) -> None:
     p.add_argument("--method", choices=("oat", "morris", "sobol"), default="oat",
                    help="one-at-a-time with a tornado chart and flip values (default), Morris "
                         "screening, or Sobol' indices")
-    p.add_argument("--output", default="margin", choices=NUMERIC_OUTPUTS, metavar="NAME",
-                   help="numeric output to analyse: margin (default), p_schism, or one of "
-                        f"{', '.join(NUMERIC_OUTPUTS[2:])}")
+    p.add_argument("--output", default="success", choices=INDICATOR_OUTPUTS + NUMERIC_OUTPUTS,
+                   metavar="NAME",
+                   help="output to analyse: success (default: 1 where the wedge succeeds, else 0), "
+                        "verdict:NAME, margin (can the divider outbid the partner), p_schism, "
+                        f"or one of {', '.join(NUMERIC_OUTPUTS[2:])}")
     p.add_argument("--samples", type=int, metavar="N", help=SAMPLES_HELP)
     p.add_argument("--clip", type=float, metavar="C",
                    help="morris/sobol: clip infinite outputs to [-C, C] (default 2 max|finite|)")
