@@ -65,7 +65,8 @@ def latin_hypercube(rs: list[Range], n: int, seed: int | None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     strata = rng.permuted(np.tile(np.arange(n), (len(rs), 1)), axis=1).T
     u = (strata + rng.random((n, len(rs)))) / n
-    return pd.DataFrame({r.path: r.low + u[:, j] * (r.high - r.low) for j, r in enumerate(rs)})
+    return pd.DataFrame({r.path: r.values(r.low + u[:, j] * (r.high - r.low))
+                         for j, r in enumerate(rs)})
 
 
 def _fmt(x: float) -> str:

@@ -64,14 +64,32 @@ class VaryError(ValueError):
 
 @dataclass(frozen=True)
 class Range:
-    """A numeric parameter and the interval it is varied over."""
+    """A numeric parameter and the interval it is varied over.
+
+    With ``dist`` (a :class:`~triangle.scenario.distributions.Distribution` of the scenario
+    file), ``low``/``high`` are its support and a uniform draw ``x`` in it stands for the
+    quantile ``(x - low) / (high - low)``: :meth:`values` maps it through ``dist.ppf``, so
+    samples follow the distribution (Sobol' indices are then those of the distribution).
+    """
 
     path: str
     low: float
     high: float
+    dist: Any = None
 
     def __str__(self) -> str:
-        return f"{self.path}={self.low:g}:{self.high:g}"
+        return f"{self.path}~{self.dist}" if self.dist else f"{self.path}={self.low:g}:{self.high:g}"
+
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """Parameter values of uniform draws ``x`` in ``[low, high]``."""
+        if self.dist is None:
+            return x
+        return self.dist.ppf((np.asarray(x, dtype=float) - self.low) / (self.high - self.low))
+
+
+def distribution_ranges(scenario: Scenario) -> list[Range]:
+    """One :class:`Range` per parameter the scenario gives as a distribution."""
+    return [Range(path, d.lo, d.hi, d) for path, d in scenario.distributions]
 
 
 def _number(text: str, spec: str, what: str) -> float:
@@ -116,7 +134,7 @@ def check_range(r: Range, spec: str | None = None) -> Range:
         if not p.admits(end):
             raise VaryError(f"--vary {spec}: expected {p.range_text().split(' or ')[0]} for "
                             f"{p.path}, found {end:g}")
-    return Range(r.path, float(r.low), float(r.high))
+    return Range(r.path, float(r.low), float(r.high), r.dist)
 
 
 def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str, tuple[float, float]],
@@ -373,7 +391,7 @@ def _problem(rs: list[Range]) -> dict[str, Any]:
 
 def _run(scenario: Scenario, rs: list[Range], X: np.ndarray, output: str, clip: float | None,
          executor: Any, progress: Any) -> tuple[pd.DataFrame, np.ndarray, dict[str, Any]]:
-    df = evaluate_points(scenario, {r.path: X[:, j] for j, r in enumerate(rs)},
+    df = evaluate_points(scenario, {r.path: r.values(X[:, j]) for j, r in enumerate(rs)},
                          executor=executor, progress=progress)
     y, note = clip_infinite(df[output].to_numpy(float), clip)
     return df, y, note

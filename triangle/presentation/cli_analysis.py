@@ -106,10 +106,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
-    try:
-        rs = ranges(args.vary)
-    except VaryError as err:
-        raise UsageError(str(err)) from None
+    rs = _ranges(args.vary, scenario)
     _check_figure(args.output_file)
     if args.clip is not None and not (np.isfinite(args.clip) and args.clip > 0):
         raise UsageError(f"--clip: expected a positive number, found {args.clip:g}")
@@ -145,8 +142,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
+    rs = _ranges(args.vary, scenario)
     try:
-        rs = ranges(args.vary)
         require_prim()
     except VaryError as err:
         raise UsageError(str(err)) from None
@@ -173,11 +170,26 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ranges(vary: list[str] | None, scenario: Any) -> list[Any]:
+    """The ``--vary`` ranges, or else the parameters the scenario gives as distributions."""
+    from triangle.analysis.sensitivity import distribution_ranges
+
+    if not vary:
+        if not scenario.distributions:
+            raise UsageError("--vary: expected PATH=LO:HI (repeatable) or a scenario with "
+                             "parameters given as distributions, found neither")
+        return distribution_ranges(scenario)
+    try:
+        return ranges(vary)
+    except VaryError as err:
+        raise UsageError(str(err)) from None
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     add_scenario_args(p)
-    p.add_argument("--vary", action="append", required=True, metavar="PATH=LO:HI",
+    p.add_argument("--vary", action="append", metavar="PATH=LO:HI",
                    help="a parameter to vary and its range, e.g. schism.cost.target=0:40 "
-                        "(repeat for each)")
+                        "(repeat for each); default: the scenario's distributions")
     p.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     p.add_argument("-o", dest="output_file", metavar="FIGURE",
                    help="write the figure (.png, .svg, .pdf ...)")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from triangle.common import hooks
+from triangle.scenario.distributions import FAMILIES
 from triangle.scenario.files import TREE, expected_text, is_list, range_text_of
 from triangle.scenario.parameters import PARAMETERS, SETTINGS, Parameter, Setting
 
@@ -20,7 +21,8 @@ Leaf = Parameter | Setting
 
 def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
     if isinstance(leaf, Parameter):
-        num: dict[str, Any] = {"type": "number"}
+        # a number, or (object keywords apply to objects only) a distribution table
+        num: dict[str, Any] = {"type": ["number", "object"], **_DIST}
         if math.isfinite(leaf.low):
             num["exclusiveMinimum" if leaf.low_open else "minimum"] = leaf.low
         if math.isfinite(leaf.high):
@@ -45,6 +47,12 @@ def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
         out["default"] = list(leaf.default) if isinstance(leaf.default, tuple) else leaf.default
     return out
 
+
+_DIST: dict[str, Any] = {
+    "required": ["dist"], "additionalProperties": False,
+    "properties": {"dist": {"enum": list(FAMILIES)},
+                   **{k: {"type": "number"} for k in ("lo", "hi", "mode", "a", "b")}},
+}
 
 _CLAIMS: dict[str, Any] = {
     "type": "object",
