@@ -13,11 +13,11 @@ confidence ``1 - alpha`` with ``z = Phi^-1(1 - alpha / 2)``:
 
 from __future__ import annotations
 
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import norm
 
 
 def wilson(k: ArrayLike, n: int, conf: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -25,7 +25,7 @@ def wilson(k: ArrayLike, n: int, conf: float = 0.95) -> tuple[np.ndarray, np.nda
     if n < 1:
         raise ValueError("a proportion needs at least one draw")
     k = np.asarray(k, dtype=float)
-    z = float(norm.ppf(0.5 + conf / 2))
+    z = NormalDist().inv_cdf(0.5 + conf / 2)  # stdlib: keeps scipy out of worker start-up
     p = k / n
     centre = p + z * z / (2 * n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
