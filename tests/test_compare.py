@@ -196,3 +196,24 @@ def test_compare_command_json_figure_and_bad_input(tmp_path: Path,
     assert main(["compare", str(ESSAY), str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(bad) in err
+
+
+def test_probability_of_success_is_attributed_when_scenarios_hold_distributions() -> None:
+    from triangle.analysis.uncertainty import verdict_probabilities
+
+    # A: the target's schism cost uncertain on [0, 40]; B: G and durability of the optimists
+    a = core(5.0, 0.75, reward=6.0).replace(
+        {"schism.cost.target": {"dist": "uniform", "lo": 0.0, "hi": 40.0}})
+    b = core(8.0, 0.98, reward=6.0, hedge=1.0).replace(
+        {"schism.cost.target": {"dist": "uniform", "lo": 0.0, "hi": 10.0}})
+    c = compare(a, b, draws=300, seed=4)
+    assert [p.name for p in c.players] == ["split_value", "durable", "hedging",
+                                           "schism.cost.target"]
+    at = c.attribution["p_success"]
+    assert at.value.sum() == pytest.approx(c.ends["b"]["p_success"] - c.ends["a"]["p_success"])
+    assert at.value[2] == 0.0  # hedging: a dummy here too
+    # A's end is exactly the estimate of `triangle run --samples` with the same seed
+    alone = verdict_probabilities(a, 300, seed=4)
+    assert c.ends["a"]["p_success"] == alone.probabilities["success"]["estimate"]
+    lo, hi = c.ends["b"]["p_success_ci"]
+    assert lo <= c.ends["b"]["p_success"] <= hi

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triangle.analysis.probability import wilson
 from triangle.analysis.sweep import evaluate_table
 from triangle.scenario.files import Scenario
 from triangle.wedge.solve import record
@@ -144,7 +145,9 @@ class Comparison:
 def players_of(a: Scenario, b: Scenario) -> tuple[tuple[Player, ...], list[str]]:
     """The players (A's claims, else B's, restricted to differing keys; then every unclaimed
     differing parameter alone) and the differing parameter paths."""
-    differing = [p for p in a.values if _differs(a.values[p], b.values[p])]
+    da, db = dict(a.distributions), dict(b.distributions)
+    differing = [p for p in a.values
+                 if _differs(a.values[p], b.values[p]) or da.get(p) != db.get(p)]
     claims = a.claims or b.claims
     players, claimed = [], set()
     for c in claims:
@@ -291,7 +294,7 @@ def player_roles(flips: np.ndarray) -> list[str]:
 
 # --- the comparison --------------------------------------------------------------------------
 def compare(a: Scenario, b: Scenario, *, flip: str = "success", kind: str = "game",
-            backend: str = "admissible", samples: int = 400, seed: int = 0,
+            backend: str = "admissible", samples: int = 400, seed: int = 0, draws: int = 0,
             executor: Any = None, progress: bool | None = None) -> Comparison:
     """Compare scenarios ``a`` and ``b``: the ends, the differences and their attribution.
 
@@ -308,6 +311,10 @@ def compare(a: Scenario, b: Scenario, *, flip: str = "success", kind: str = "gam
         Equilibrium solver of the game kind.
     samples, seed : int
         Random orderings and their seed when there are more than 12 players.
+    draws : int
+        When A or B gives parameters as distributions: draws per hybrid for the probability of
+        success, attributed like the other measures (``p_success``; ``draws * 2^k`` points).
+        Otherwise (and with 0) the hybrids use the medians only.
     executor, progress
         As for :func:`evaluate_table`.
 
@@ -341,9 +348,19 @@ def compare(a: Scenario, b: Scenario, *, flip: str = "success", kind: str = "gam
     ends = {name: {"scenario": s.name, "verdict": verdict[i],
                    **{m: float(table[m].iloc[i]) for m in MEASURES}}
             for name, s, i in (("a", a, first), ("b", b, last))}
+    worth = {m: table[m].to_numpy(dtype=float) for m in MEASURES}
+    if draws and (a.distributions or b.distributions):
+        from triangle.analysis.uncertainty import hybrid_success
+
+        worth["p_success"] = hybrid_success(a, b, [p.keys for p in players], masks, draws, seed,
+                                            kind=kind, backend=backend, executor=executor,
+                                            progress=progress)
+        for name, i in (("a", first), ("b", last)):
+            ends[name] |= {"p_success": float(worth["p_success"][i]),
+                           "p_success_ci": [float(x) for x in wilson(
+                               round(worth["p_success"][i] * draws), draws)]}
     attribution: dict[str, Attribution] = {}
-    for m in MEASURES:
-        v = table[m].to_numpy(dtype=float)
+    for m, v in worth.items():
         if not k:
             attribution[m] = Attribution(np.zeros(0), np.zeros(0), np.zeros(0), 0.0)
         elif exact:
@@ -361,7 +378,7 @@ def compare(a: Scenario, b: Scenario, *, flip: str = "success", kind: str = "gam
     if exact and k:
         sets = [tuple(names[j] for j in range(k) if m >> j & 1) for m in minimal_sets(flips)]
         roles = dict(zip(names, player_roles(flips), strict=True))
-    rec = {"a": record(a), "b": record(b), "kind": kind, "flip": flip,
+    rec = {"a": record(a), "b": record(b), "kind": kind, "flip": flip, "draws": draws,
            "method": "exact" if exact else f"sampled ({samples} orderings, seed {seed})"}
     return Comparison(a, b, players, differences, held, ends, attribution, flip, sets, roles,
                       table, rec)

@@ -7,7 +7,7 @@ confidence ``1 - alpha`` with ``z = Phi^-1(1 - alpha / 2)``:
 ``(p + z^2 / 2n -+ z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n)``, ``p = k / n``.
 
 >>> lo, hi = wilson(0, 20)
->>> round(float(lo), 12), round(float(hi), 4)
+>>> float(lo), round(float(hi), 4)
 (0.0, 0.1611)
 """
 
@@ -30,7 +30,9 @@ def wilson(k: ArrayLike, n: int, conf: float = 0.95) -> tuple[np.ndarray, np.nda
     centre = p + z * z / (2 * n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     scale = 1 + z * z / n
-    return np.clip((centre - half) / scale, 0.0, 1.0), np.clip((centre + half) / scale, 0.0, 1.0)
+    lo, hi = np.clip((centre - half) / scale, 0.0, 1.0), np.clip((centre + half) / scale, 0.0, 1.0)
+    # at k = 0 (k = n) the lower (upper) end is exactly 0 (1); round-off would move it
+    return np.where(k <= 0, 0.0, lo), np.where(k >= n, 1.0, hi)
 
 
 def proportion(hits: ArrayLike, conf: float = 0.95, over: str = "") -> dict[str, Any]:

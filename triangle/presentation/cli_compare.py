@@ -32,6 +32,10 @@ def comparison_text(c: Any) -> str:
         lines.append(f"{side.upper()}: {e['scenario']} ({s.file or 'no file'}): verdict "
                      f"{e['verdict']}, margin {_num(e['margin'])}/yr, divider's PV "
                      f"{_num(e['pv_divider'])}")
+        if "p_success" in e:
+            lo, hi = e["p_success_ci"]
+            lines.append(f"   probability of success over {c.record['draws']} draws of its "
+                         f"distributions: {e['p_success']:.3f} (95% Wilson {lo:.3f} to {hi:.3f})")
     lines += ["", f"Parameters that differ ({len(c.differences)}):"]
     width = max([len(p) for p in c.differences["path"]] + [4])
     for r in c.differences.itertuples():
@@ -47,13 +51,17 @@ def comparison_text(c: Any) -> str:
     lines += ["", f"Shapley values of the change from A to B ({how}):"]
     width = max(len(p.name) for p in c.players)
     at_m, at_v = c.attribution["margin"], c.attribution["pv_divider"]
-    lines.append(f"  {'claim':<{width}}  {'margin':>9}  {'divider PV':>10}  role")
+    at_p = c.attribution.get("p_success")
+    p_head = f"  {'P(success)':>10}" if at_p else ""
+    lines.append(f"  {'claim':<{width}}  {'margin':>9}  {'divider PV':>10}{p_head}  role")
     for i, p in enumerate(c.players):
         role = c.roles[p.name] if c.roles else "-"
         err = "" if at_v.stderr is None else f" +-{at_v.stderr[i]:.2g}"
+        p_col = f"  {_num(at_p.value[i]):>10}" if at_p else ""
         lines.append(f"  {p.name:<{width}}  {_num(at_m.value[i]):>9}  "
-                     f"{_num(at_v.value[i]):>10}{err}  {role}")
-    lines.append(f"  {'total':<{width}}  {_num(at_m.total):>9}  {_num(at_v.total):>10}")
+                     f"{_num(at_v.value[i]):>10}{err}{p_col}  {role}")
+    p_total = f"  {_num(at_p.total):>10}" if at_p else ""
+    lines.append(f"  {'total':<{width}}  {_num(at_m.total):>9}  {_num(at_v.total):>10}{p_total}")
     if any(abs(x) > 0 for x in at_m.infinite_share):
         shares = ", ".join(f"{p.name} {at_m.infinite_share[i]:.3g}"
                            for i, p in enumerate(c.players) if at_m.infinite_share[i])
@@ -88,8 +96,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _check_figure(args.output_file)
     if args.samples < 2:
         raise UsageError(f"--samples: expected at least 2 orderings, found {args.samples}")
+    if args.draws < 0:
+        raise UsageError(f"--draws: expected a number of draws >= 0, found {args.draws}")
     c = compare(a, b, flip=args.flip, kind=args.kind, backend=args.solver, samples=args.samples,
-                seed=args.seed)
+                seed=args.seed, draws=args.draws)
     rec = record_of(c)
     if args.output_file:
         _save(c.plot(), args.output_file, rec)
@@ -118,7 +128,11 @@ def register(sub: Any) -> None:
                    help="equilibrium solver of the hybrids (default admissible)")
     p.add_argument("--samples", type=int, default=400, metavar="N",
                    help="random orderings when there are more than 12 claims (default 400)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the orderings (default 0)")
+    p.add_argument("--draws", type=int, default=0, metavar="N",
+                   help="when A or B gives distributions: N draws per hybrid for the "
+                        "probability of success and its attribution (default 0: medians only)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the orderings and the draws (default 0)")
     p.add_argument("-o", dest="output_file", metavar="FIGURE",
                    help="write the figure (.png, .svg, .pdf ...)")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 POSITIVE, NEGATIVE = "#2a9d8f", "#e76f51"
 TITLES = {"margin": "wedge margin r_max - r*(m_max), per year\n(> 0: the divider can outbid "
                     "the partner)",
-          "pv_divider": "divider's present value (payoff-years)"}
+          "pv_divider": "divider's present value (payoff-years)",
+          "p_success": "probability of success\n(over the distributions' draws)"}
 
 
 def _num(x: float) -> str:
