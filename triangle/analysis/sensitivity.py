@@ -75,7 +75,7 @@ class Range:
     path: str
     low: float
     high: float
-    dist: Any = None
+    dist: Any = field(default=None, repr=False)
 
     def __str__(self) -> str:
         return f"{self.path}~{self.dist}" if self.dist else f"{self.path}={self.low:g}:{self.high:g}"
