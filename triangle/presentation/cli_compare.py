@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from triangle.presentation.cli_common import UsageError, scenario_from_args
+from triangle.solvers.registry import backends
 
 KINDS = ("game", "closed_form")
 
@@ -124,7 +125,7 @@ def register(sub: Any) -> None:
                         "verdict becomes B's")
     p.add_argument("--kind", choices=KINDS, default="game",
                    help="full game (default) or the noise-free closed-form core")
-    p.add_argument("--solver", choices=("admissible", "batched", "nashpy"), default="admissible",
+    p.add_argument("--solver", choices=backends(), default="admissible",
                    help="equilibrium solver of the hybrids (default admissible)")
     p.add_argument("--samples", type=int, default=400, metavar="N",
                    help="random orderings when there are more than 12 claims (default 400)")
