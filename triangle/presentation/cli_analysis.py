@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.executors import atomic_replace
 from triangle.analysis.sensitivity import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.common.atomic import atomic_replace
 from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
