@@ -18,6 +18,7 @@ from typing import Any
 
 from triangle.analysis.executors import atomic_replace
 from triangle.common.version import __version__
+from triangle.presentation import cli_checks
 from triangle.presentation.cli_analysis import register as register_analysis
 from triangle.presentation.cli_common import (
     EXIT_BAD_INPUT,
@@ -40,6 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import solve
 
     scenario = scenario_from_args(args.file, args.sets)
+    cli_checks.output_path("--report", args.report)
     outcome = solve(scenario, backend=args.solver)
     text = render_text(outcome)
     if args.report:
@@ -81,7 +83,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = cli_checks.OneLineParser(
         prog="triangle", description="Game-theory simulator of a strategic triangle.")
     parser.add_argument("--version", action="version", version=f"strategic-triangle {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
