@@ -5,12 +5,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 EXTRAS := test,dask,sensitivity,parquet
 
-.PHONY: demo test lint bench docs-figures clean
+.PHONY: demo test fuzz lint bench docs-figures constraints clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package installed here, so CI on any machine gets the same versions.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -24,6 +25,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 	$(VENV)/bin/ruff check .
+
+# Property tests over thousands of random scenarios, every backend (long; not part of `test`).
+fuzz: $(STAMP)
+	TRIANGLE_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
+
+# Re-pin constraints.txt to what the venv holds (run after changing dependencies in pyproject.toml).
+constraints:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(PY) .ci/constraints.py $(EXTRAS) constraints.txt
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

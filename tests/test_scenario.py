@@ -442,3 +442,55 @@ def test_any_out_of_range_float_is_rejected(data: st.DataObject) -> None:
     with pytest.raises(ScenarioError) as info:
         base.replace({p.path: value})
     assert info.value.key == p.path and info.value.file == "--set"
+
+
+def test_only_small_regular_utf8_files_are_read(tmp_path: Path) -> None:
+    """A FIFO is refused before it is opened (reading it would wait for a writer); so are
+    directories, files over 1 MiB, NUL bytes and nesting deeper than the parser's stack."""
+    import os
+
+    from triangle.scenario.files import MAX_FILE_BYTES
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    cases = {fifo: "special file", tmp_path: "a directory"}
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    cases[big] = f"{MAX_FILE_BYTES + 1} bytes"
+    nul = tmp_path / "nul.toml"
+    nul.write_bytes(b"a = 1\x00")
+    cases[nul] = "NUL"
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000)
+    cases[deep] = "nested too deeply"
+    for path, found in cases.items():
+        with pytest.raises(ScenarioError) as info:
+            load_scenario(path)
+        assert found in str(info.value) and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(("actors", "key"), [
+    ({"target": "China", "partner": "China"}, "actors.partner"),
+    ({"divider": " russia", "target": "Russia"}, "actors.target"),
+    ({"divider": "China"}, "actors.divider"),
+])
+def test_the_three_actors_are_three(actors: dict[str, str], key: str) -> None:
+    data = {"scenario": {"name": "x", "sources": ["none"]}, "actors": actors,
+            "partnership": {"value": {"target": 1, "partner": 1}}}
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data)
+    assert info.value.key == key
+
+
+def test_bounds_reject_what_would_overflow_and_admit_their_ends(base: Scenario) -> None:
+    from triangle.scenario.parameters import MAX_MAGNITUDE
+
+    ends = {"schism.value_to_divider": -MAX_MAGNITUDE, "wedge.alliance_cost": MAX_MAGNITUDE,
+            "time.period_years": 1e-3, "time.patience.target": 0.9999}
+    assert all(base.replace({k: v})[k] == v for k, v in ends.items())
+    for path, value in [("schism.value_to_divider", 1e307), ("wedge.alliance_cost", 1e307),
+                        ("wedge.reward", 1e308), ("time.period_years", 1e-320),
+                        ("time.patience.target", 1 - 1e-16), ("partnership.value.target", 1e7)]:
+        with pytest.raises(ScenarioError) as info:
+            base.replace({path: value})
+        assert info.value.key == path

@@ -108,14 +108,14 @@ MEMORY_BUDGET = 256 * 2**20
 ARRAYS_PER_POINT = 8
 
 
-def block_size(n_states: int, budget: int = MEMORY_BUDGET) -> int:
+def block_size(n_states: int, budget: int | None = None) -> int:
     """Largest number of points whose chain of ``n_states`` joint states fits in ``budget``.
 
     >>> block_size(25), block_size(144), block_size(10_000)
     (6710, 202, 1)
     """
     per_point = ARRAYS_PER_POINT * 8 * n_states**2
-    return max(1, budget // per_point)
+    return max(1, (MEMORY_BUDGET if budget is None else budget) // per_point)
 
 
 def pair_values(
