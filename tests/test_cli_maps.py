@@ -209,3 +209,14 @@ def test_killed_sweep_resumes_to_identical_bytes(tmp_path):
     assert not parts.exists()
     assert os.stat(out).st_mode & 0o044  # readable like any other output file
     assert np.array_equal(pd.read_csv(out)["wedge.reward"].unique(), np.linspace(0, 20, 240))
+
+
+def test_map_of_a_scenario_named_in_mathtext_draws_it_literally(capsys, tmp_path):
+    """Before, ``$\\undefinedcmd$`` as the name failed when the figure was drawn, after the
+    whole computation, and left the table behind."""
+    png, csv = tmp_path / "map.png", tmp_path / "map.csv"
+    code, _, err = run(capsys, "map", TEMPLATE, "--set", LIB3, "--set", r"scenario.name=$\undefinedcmd$",
+                         "--x", "schism.cost.target=0:40:3", "--y", "wedge.reward=0:10:2", "-o", png,
+                         "--data", csv)
+    assert code == 0, err
+    assert png.stat().st_size > 0 and len(pd.read_csv(csv)) == 6

@@ -145,11 +145,13 @@ def cmd_map(args: argparse.Namespace) -> int:
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
                                executor=executor, progress=None)
+    # the figure first: should drawing fail, no table is left without its figure
+    if args.output:
+        save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
     if args.data:
         write_table(emap.to_frame(), args.data, emap.record)
         print(f"wrote {args.data} ({len(emap.table)} points)")
     if args.output:
-        save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
         print(f"wrote {args.output}")
     shares = emap.table["verdict"].value_counts(normalize=True, sort=False)
     print("verdicts: " + ", ".join(f"{v} {100 * s:.1f}%" for v, s in shares.items() if s > 0))
