@@ -20,6 +20,7 @@ from triangle.analysis.executors import atomic_replace
 from triangle.common.version import __version__
 from triangle.presentation import cli_checks
 from triangle.presentation.cli_analysis import register as register_analysis
+from triangle.presentation.cli_bounded import register as register_bounded
 from triangle.presentation.cli_common import (
     EXIT_BAD_INPUT,
     UsageError,
@@ -34,6 +35,7 @@ from triangle.scenario.files import (
     list_library,
     load_scenario,
 )
+from triangle.solvers.registry import backends
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -92,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--report", metavar="FILE.md", help="also write the text report to a file")
-    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
+    p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
     p.set_defaults(handler=cmd_run)
 
@@ -116,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis]
+    return [register_maps, register_analysis, register_bounded]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
