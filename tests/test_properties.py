@@ -153,6 +153,9 @@ EXTREMES = {
     "longest consultation": {"partnership.strategies": ["Loyal", "Hedger",
                                                         f"Consult({Consult.MAX_WARNINGS})"]},
     "one strategy": {"partnership.strategies": ["Loyal"]},
+    "subnormal rationality (found by hypothesis: unit / lambda overflowed)": {
+        "partnership.strategies": ["Loyal"], "solver.rationality": 2.2250738585e-313,
+        "partnership.value.target": 0.0, "partnership.value.partner": 0.0},
     "tiny values": {"partnership.value.target": 5e-324, "partnership.value.partner": -5e-324,
                     "schism.cost.target": 5e-324, "time.patience.target": 5e-324},
 }

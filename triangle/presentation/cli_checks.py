@@ -11,6 +11,7 @@ missing folder.  Every failure is one line, exit code 2 (see :mod:`cli_common`).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from typing import NoReturn
 
@@ -62,3 +63,24 @@ def output_path(option: str, path: str | os.PathLike[str] | None) -> None:
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{option} {file}: expected a writable folder, found {folder} read-only")
 
+
+
+#: Most cells (points x rounds x strategies) of a learning run: each dynamic keeps both
+#: sides' whole paths (about eight arrays of that many floats), so 2**24 cells stay < 1 GiB.
+MAX_LEARNING_CELLS = 2**24
+
+
+def learning_run(years: float, period_years: float, points: int, strategies: int) -> None:
+    """Fail before a learning run whose paths (one round a period) would not fit the bound."""
+    rounds = math.ceil(years / period_years) + 1
+    if points * rounds * strategies > MAX_LEARNING_CELLS:
+        most = (MAX_LEARNING_CELLS // (points * strategies) - 1) * period_years
+        raise UsageError(f"--years: expected at most {most:g} years of learning ({points} points, "
+                         f"{strategies} strategies, periods of {period_years:g} years), found "
+                         f"{years:g}")
+
+
+def grid_points(option: str, nx: int, ny: int, most: int = MAX_MAP_POINTS) -> None:
+    """Fail before a grid of more than ``most`` points is built."""
+    if nx * ny > most:
+        raise UsageError(f"{option}: expected a grid of at most {most} points, found {nx} x {ny}")
