@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 EXTRAS := test,dask,sensitivity,parquet
 
-.PHONY: demo test fuzz lint bench docs-figures constraints clean
+.PHONY: demo test lint fuzz bench docs-figures constraints clean
 
 # constraints.txt pins every package installed here, so CI on any machine gets the same versions.
 $(STAMP): pyproject.toml constraints.txt
@@ -26,10 +26,6 @@ test: $(STAMP)
 	$(PY) -m pytest
 	$(VENV)/bin/ruff check .
 
-# Property tests over thousands of random scenarios, every backend (long; not part of `test`).
-fuzz: $(STAMP)
-	TRIANGLE_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
-
 # Re-pin constraints.txt to what the venv holds (run after changing dependencies in pyproject.toml).
 constraints:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +34,12 @@ constraints:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# Long randomised runs kept out of `make test`: sweeps killed at random moments, and property
+# tests over thousands of random valid scenarios with every backend and mode.
+fuzz: $(STAMP)
+	TRIANGLE_FUZZ=1 $(PY) -m pytest -q tests/test_storage_kills.py
+	TRIANGLE_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"

@@ -29,7 +29,6 @@ finite one.  Each result says whether, where and how it clipped.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ import pandas as pd
 from triangle.analysis.sweep import evaluate_table
 from triangle.common import hooks
 from triangle.scenario.files import Scenario
-from triangle.scenario.parameters import BY_PATH
+from triangle.scenario.ranges import ArgumentError, Range, check_range, parse_range
 from triangle.wedge.solve import evaluate_scenario
 
 NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max", "counter_offer",
@@ -49,65 +48,17 @@ NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max
 CLIP_RULE = "infinite values clipped to [-C, C], C = 2 max|finite value| (1 if none is finite)"
 
 
-class VaryError(ValueError):
-    """A bad range specification; its text is one line (file-less, ``--vary ...: expected ...``)."""
-
-
-@dataclass(frozen=True)
-class Range:
-    """A numeric parameter and the interval it is varied over."""
-
-    path: str
-    low: float
-    high: float
-
-    def __str__(self) -> str:
-        return f"{self.path}={self.low:g}:{self.high:g}"
-
-
-def _number(text: str, spec: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise VaryError(f"--vary {spec}: expected a number for {what}, found {text!r}") from None
-    if not math.isfinite(value):
-        raise VaryError(f"--vary {spec}: expected a finite number for {what}, found {text!r}")
-    return value
+VaryError = ArgumentError  # the name this module's callers know
 
 
 def parse_vary(spec: str) -> Range:
-    """``"PATH=LO:HI"`` -> :class:`Range`, checked against the parameter registry.
+    """``"PATH=LO:HI"`` -> :class:`Range`, checked by the one range rule
+    (:mod:`triangle.scenario.ranges`); errors name the argument ``vary``.
 
     >>> parse_vary("schism.cost.target=0:40")
     Range(path='schism.cost.target', low=0.0, high=40.0)
     """
-    path, sep, bounds = spec.partition("=")
-    lo, colon, hi = bounds.partition(":")
-    path = path.strip()
-    if not sep or not colon or not path:
-        raise VaryError(f"--vary {spec}: expected PATH=LO:HI, e.g. schism.cost.target=0:40")
-    return check_range(Range(path, _number(lo.strip(), spec, "LO"), _number(hi.strip(), spec, "HI")),
-                       spec)
-
-
-def check_range(r: Range, spec: str | None = None) -> Range:
-    """Check that the path is a numeric parameter and ``LO < HI`` both lie in its range."""
-    spec = spec or str(r)
-    if r.path not in BY_PATH:
-        close = difflib.get_close_matches(r.path, list(BY_PATH), n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise VaryError(f"--vary {spec}: expected a numeric parameter path, "
-                        f"found unknown path {r.path!r}{hint}")
-    p = BY_PATH[r.path]
-    if not (math.isfinite(r.low) and math.isfinite(r.high)):
-        raise VaryError(f"--vary {spec}: expected finite LO and HI, found {r.low:g}:{r.high:g}")
-    if not r.low < r.high:
-        raise VaryError(f"--vary {spec}: expected LO < HI, found {r.low:g}:{r.high:g}")
-    for end in (r.low, r.high):
-        if not p.admits(end):
-            raise VaryError(f"--vary {spec}: expected {p.range_text().split(' or ')[0]} for "
-                            f"{p.path}, found {end:g}")
-    return Range(r.path, float(r.low), float(r.high))
+    return parse_range(spec, argument="vary")
 
 
 def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str, tuple[float, float]],
@@ -117,18 +68,19 @@ def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str,
     out = []
     for item in items:
         if isinstance(item, Range):
-            out.append(check_range(item))
+            out.append(check_range(item, argument="vary"))
         elif isinstance(item, str):
             out.append(parse_vary(item))
         else:
             path, lo, hi = item
-            out.append(check_range(Range(str(path), float(lo), float(hi))))
+            out.append(check_range(Range(str(path), float(lo), float(hi)), argument="vary"))
     if not out:
-        raise VaryError("--vary: expected at least one PATH=LO:HI")
+        raise ArgumentError("vary", "at least one PATH=LO:HI", "none")
     seen = [r.path for r in out]
     dup = next((p for p in seen if seen.count(p) > 1), None)
     if dup:
-        raise VaryError(f"--vary {dup}: expected each parameter once, found it {seen.count(dup)} times")
+        raise ArgumentError("vary", "each parameter once", f"it {seen.count(dup)} times", spec=dup,
+                            path=dup)
     return out
 
 
@@ -162,7 +114,7 @@ def clip_infinite(y: np.ndarray, clip: float | None = None) -> tuple[np.ndarray,
 
 def _numeric_output(output: str) -> str:
     if output not in NUMERIC_OUTPUTS:
-        raise VaryError(f"--output: expected one of {', '.join(NUMERIC_OUTPUTS)}, found {output!r}")
+        raise ArgumentError("output", f"one of {', '.join(NUMERIC_OUTPUTS)}", repr(output))
     return output
 
 
@@ -188,10 +140,11 @@ class OATResult:
     rtol: float
 
     def flips(self, path: str) -> list[dict[str, Any]]:
-        """Every verdict flip of ``path``: value, verdicts either side and the final bracket."""
+        """Every verdict flip of ``path``: value, verdicts either side, the final bracket and
+        whether the bisection converged (narrowed the bracket to ``rtol``) within its steps."""
         rows = self.flip_table[self.flip_table["parameter"] == path]
-        return [{"value": r.value, "from": r.before, "to": r.after, "bracket": [r.lo, r.hi]}
-                for r in rows.itertuples()]
+        return [{"value": r.value, "from": r.before, "to": r.after, "bracket": [r.lo, r.hi],
+                 "converged": bool(r.converged)} for r in rows.itertuples()]
 
     def to_dict(self) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -214,11 +167,13 @@ class OATResult:
 
 
 def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, str, str]],
-                  rtol: float, scale: dict[str, float]) -> pd.DataFrame:
-    """Shrink every bracket ``(path, lo, hi, v_lo, v_hi)`` to a verdict change, all at once; the
-    flip is the final bracket's midpoint, or 0 when the bracket contains 0."""
+                  rtol: float, scale: dict[str, float], max_steps: int = 300) -> pd.DataFrame:
+    """Shrink every bracket ``(path, lo, hi, v_lo, v_hi)`` to a verdict change, all at once, in at
+    most ``max_steps`` halvings; the flip is the final bracket's midpoint, or 0 when the bracket
+    contains 0, and ``converged`` says whether the bracket reached the tolerance."""
     if not brackets:
-        return pd.DataFrame(columns=["parameter", "value", "before", "after", "lo", "hi"])
+        return pd.DataFrame(columns=["parameter", "value", "before", "after", "lo", "hi",
+                                     "converged"])
     paths = [b[0] for b in brackets]
     lo = np.array([b[1] for b in brackets])
     hi = np.array([b[2] for b in brackets])
@@ -226,8 +181,12 @@ def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, st
     v_hi = np.array([b[4] for b in brackets], dtype=object)
     base = {p: np.full(len(brackets), scenario.values[p]) for p in set(paths)}
     tol = np.array([rtol * scale[p] for p in paths])
-    for _ in range(300):
-        active = (hi - lo) > np.maximum(tol, rtol * np.maximum(np.abs(lo), np.abs(hi)))
+
+    def still_open() -> np.ndarray:
+        return (hi - lo) > np.maximum(tol, rtol * np.maximum(np.abs(lo), np.abs(hi)))
+
+    for _ in range(max_steps):
+        active = still_open()
         if not active.any():
             break
         idx = np.flatnonzero(active)
@@ -242,11 +201,12 @@ def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, st
         v_hi[idx[~same]] = verdict[~same]
     value = np.where((lo <= 0) & (hi >= 0), 0.0, 0.5 * (lo + hi))  # 0 when the bracket holds it
     return pd.DataFrame({"parameter": paths, "value": value, "before": v_lo,
-                         "after": v_hi, "lo": lo, "hi": hi})
+                         "after": v_hi, "lo": lo, "hi": hi, "converged": ~still_open()})
 
 
 def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), grid: int = 21,
-        rtol: float = 1e-12, executor: Any = None, progress: Any = None) -> OATResult:
+        rtol: float = 1e-12, executor: Any = None, progress: Any = None,
+        max_steps: int = 300) -> OATResult:
     """One-at-a-time sensitivity of ``outputs`` over ``vary`` (see :func:`ranges`).
 
     Parameters
@@ -264,11 +224,14 @@ def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), 
         Each flip is bisected until its bracket is narrower than ``rtol * max(|x|, HI - LO)``.
     executor, progress
         Passed to :func:`evaluate_points` for the grid; bisection runs locally.
+    max_steps : int
+        Halvings per flip; a flip whose bracket is still wider than ``rtol`` then says
+        ``converged: False``.
     """
     rs = ranges(vary)
     outputs = tuple(_numeric_output(o) for o in outputs)
     if grid < 2:
-        raise VaryError(f"--samples: expected at least 2 grid points for oat, found {grid}")
+        raise ArgumentError("grid", "at least 2 grid points per parameter", str(grid))
     paths = [r.path for r in rs]
     values = [np.linspace(r.low, r.high, grid) for r in rs]
     points = {p: np.full(grid * len(rs) + 1, scenario.values[p]) for p in paths}
@@ -300,7 +263,7 @@ def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), 
         swing = table[f"{first}_max"] - table[f"{first}_min"]
     table["swing"] = swing.fillna(0.0)
     scale = {r.path: r.high - r.low for r in rs}
-    flips = _bisect_flips(scenario, brackets, rtol, scale)
+    flips = _bisect_flips(scenario, brackets, rtol, scale, max_steps)
     return OATResult(scenario, rs, outputs, table, pd.concat(curves, ignore_index=True),
                      baseline, flips, rtol)
 
@@ -371,7 +334,7 @@ def morris(scenario: Scenario, vary: Any, *, output: str = "margin", trajectorie
 
     rs, output = ranges(vary), _numeric_output(output)
     if trajectories < 2:
-        raise VaryError(f"--samples: expected at least 2 Morris trajectories, found {trajectories}")
+        raise ArgumentError("trajectories", "at least 2 Morris trajectories", str(trajectories))
     problem = _problem(rs)
     X = sample.sample(problem, trajectories, num_levels=num_levels, seed=seed)
     df, y, note = _run(scenario, rs, X, output, clip, executor, progress)
@@ -396,7 +359,7 @@ def sobol(scenario: Scenario, vary: Any, *, output: str = "margin", samples: int
 
     rs, output = ranges(vary), _numeric_output(output)
     if samples < 2 or samples & (samples - 1):
-        raise VaryError(f"--samples: expected a power of 2 for sobol (e.g. 256), found {samples}")
+        raise ArgumentError("samples", "a power of 2 for sobol (e.g. 256)", str(samples))
     problem = _problem(rs)
     X = sample.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
     df, y, note = _run(scenario, rs, X, output, clip, executor, progress)

@@ -15,10 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.executors import atomic_replace
 from triangle.analysis.sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.common.atomic import atomic_replace
 from triangle.presentation import cli_checks
-from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
+from triangle.presentation.cli_common import (
+    UsageError,
+    add_scenario_args,
+    dask_client,
+    scenario_from_args,
+    usage_error,
+)
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
                 "sobol: base samples, a power of 2 (default 256)")
@@ -82,7 +88,8 @@ def _oat_text(res: Any) -> str:
         for o in res.outputs:
             line += f" {_num(row[f'{o}_at_low']):>14s} {_num(row[f'{o}_at_high']):>14s}"
         flips = res.flips(r.path)
-        line += "  " + ("; ".join(f"{f['value']:.10g} ({f['from']} -> {f['to']})" for f in flips)
+        line += "  " + ("; ".join(f"{f['value']:.10g} ({f['from']} -> {f['to']}"
+                                  f"{'' if f['converged'] else ', not converged'})" for f in flips)
                         or "none")
         lines.append(line)
     return "\n".join(lines)
@@ -106,7 +113,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     try:
         rs = ranges(args.vary)
     except VaryError as err:
-        raise UsageError(str(err)) from None
+        raise usage_error(err) from None
     _check_figure(args.output_file)
     cli_checks.output_path("-o", args.output_file)
     cli_checks.seed("--seed", args.seed)
@@ -130,7 +137,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                 res = sobol(scenario, rs, output=args.output, samples=n, seed=seed,
                             clip=args.clip, executor=client)
     except VaryError as err:
-        raise UsageError(str(err)) from None
+        raise usage_error(err) from None
     rec = record(scenario, seed)
     if args.output_file:
         _save(res.plot(), args.output_file, rec)
@@ -153,7 +160,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         rs = ranges(args.vary)
         require_prim()
     except VaryError as err:
-        raise UsageError(str(err)) from None
+        raise usage_error(err) from None
     except MissingDependencyError as err:
         raise UsageError(str(err)) from None
     _check_figure(args.output_file)
@@ -166,7 +173,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
             res = discover(scenario, rs, samples=args.samples, seed=args.seed, executor=client,
                            max_boxes=args.max_boxes)
     except VaryError as err:
-        raise UsageError(str(err)) from None
+        raise usage_error(err) from None
     rec = record(scenario, args.seed)
     if args.output_file:
         _save(res.plot(), args.output_file, rec)

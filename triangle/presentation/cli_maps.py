@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,21 +21,19 @@ from typing import Any
 import numpy as np
 
 from triangle.presentation import cli_checks
-from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
+from triangle.presentation.cli_common import (
+    Interrupted,
+    UsageError,
+    add_scenario_args,
+    dask_client,
+    scenario_from_args,
+)
+from triangle.scenario import ranges
 from triangle.scenario.files import ScenarioError
+from triangle.scenario.ranges import ArgumentError
 from triangle.solvers.registry import backends
 
 CHUNK_DEFAULT = {"game": 2000, "closed_form": 200_000}
-
-
-def _number(option: str, path: str, text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ScenarioError(option, path, f"a finite number for {what}", repr(text))
-    return value
 
 
 def _count(option: str, text: str, what: str, path: str | None = None) -> int:
@@ -48,44 +47,28 @@ def _count(option: str, text: str, what: str, path: str | None = None) -> int:
     return value
 
 
-def _split(option: str, text: str, parts: int) -> tuple[str, list[str]]:
-    form = "PATH=LO:HI:N" if parts == 3 else "PATH=LO:HI"
-    path, sep, rest = text.partition("=")
-    path = path.strip()
-    fields = rest.split(":")
-    if not sep or not path or len(fields) != parts:
-        raise ScenarioError(option, path or None, f"{form}, e.g. wedge.reward=0:20" +
-                            (":41" if parts == 3 else ""), repr(text))
-    from triangle.analysis.points import check_path
-
-    check_path(path, option)
-    return path, [f.strip() for f in fields]
+def _checked(option: str, parse: Any, text: str) -> Any:
+    """A range parsed by the library's one parser, its error reported under ``option``."""
+    try:
+        return parse(text)
+    except ArgumentError as err:
+        raise ScenarioError(option, err.path, err.expected, err.found or repr(text),
+                            hint=err.hint) from None
 
 
 def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
-    """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``, checked against the range."""
-    from triangle.analysis.points import check_values
-
-    path, (lo_t, hi_t, n_t) = _split(option, text, 3)
-    lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
-    n = _count(option, n_t, "number of values N", path)
-    if lo > hi:
-        raise ScenarioError(option, path, "LO <= HI", f"{lo_t}:{hi_t}")
-    if (n == 1) != (lo == hi):
-        raise ScenarioError(option, path, "N = 1 exactly when LO = HI", f"{lo_t}:{hi_t}:{n_t}")
-    return path, check_values(path, np.linspace(lo, hi, n), option)
+    """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``
+    (:func:`triangle.scenario.ranges.parse_axis`)."""
+    r, n = _checked(option, ranges.parse_axis, text)
+    if n > cli_checks.MAX_SWEEP_POINTS:  # before the axis is allocated
+        raise ScenarioError(option, r.path, f"at most {cli_checks.MAX_SWEEP_POINTS} values N", str(n))
+    return r.path, np.linspace(r.low, r.high, n)
 
 
 def parse_range(option: str, text: str) -> tuple[str, tuple[float, float]]:
-    """``"PATH=LO:HI"`` -> ``(path, (lo, hi))``, both ends in the parameter's range."""
-    from triangle.analysis.points import check_values
-
-    path, (lo_t, hi_t) = _split(option, text, 2)
-    lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
-    if lo > hi:
-        raise ScenarioError(option, path, "LO <= HI", f"{lo_t}:{hi_t}")
-    check_values(path, [lo, hi], option)
-    return path, (lo, hi)
+    """``"PATH=LO:HI"`` -> ``(path, (lo, hi))`` (:func:`triangle.scenario.ranges.parse_range`)."""
+    r = _checked(option, ranges.parse_range, text)
+    return r.path, (r.low, r.high)
 
 
 def _unique(option: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -100,6 +83,17 @@ def _unique(option: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _suffix(option: str, file: str | None, allowed: tuple[str, ...]) -> None:
     if file is not None and Path(file).suffix.lower() not in allowed:
         raise UsageError(f"{option} {file}: expected a file name ending in {' or '.join(allowed)}")
+
+
+def _not_a_folder(option: str, file: str | None) -> None:
+    """Refuse, before any work, an output that is a folder or lies in a missing one."""
+    if file is None:
+        return
+    if Path(file).is_dir():
+        raise UsageError(f"{option} {file}: expected a file name, found a directory")
+    if not Path(file).parent.is_dir():
+        raise UsageError(f"{option} {file}: expected an existing folder {str(Path(file).parent)!r}, "
+                         "found none")
 
 
 def _workers(args: argparse.Namespace) -> int | None:
@@ -123,7 +117,7 @@ def _chunk_size(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from triangle.analysis.executors import write_table
+    from triangle.analysis.storage import write_table
     from triangle.analysis.sweep import equilibrium_map
     from triangle.presentation.plot import FIGURE_FORMATS, save_figure
 
@@ -137,8 +131,8 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise UsageError("map: expected -o FIGURE (.png, .svg, .pdf) and/or --data TABLE (.csv, .parquet)")
     _suffix("-o", args.output, FIGURE_FORMATS)
     _suffix("--data", args.data, (".csv", ".parquet"))
-    cli_checks.output_path("-o", args.output)
-    cli_checks.output_path("--data", args.data)
+    _not_a_folder("-o", args.output)
+    _not_a_folder("--data", args.data)
     if x[1].size * y[1].size > cli_checks.MAX_MAP_POINTS:
         raise ScenarioError("--y", y[0], f"a map of at most {cli_checks.MAX_MAP_POINTS} points "
                             "(use sweep for more)", f"{x[1].size} x {y[1].size} points")
@@ -146,8 +140,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
                                executor=executor, progress=None)
-    # the figure first: should drawing fail, no table is left without its figure
-    if args.output:
+    if args.output:  # the figure first: if drawing fails, no data file is left behind
         save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
     if args.data:
         write_table(emap.to_frame(), args.data, emap.record)
@@ -160,14 +153,12 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from triangle.analysis.executors import ResumeError
-    from triangle.analysis.sweep import sweep_to_file
 
     scenario = scenario_from_args(args.file, args.sets)
     if args.output is None:
         raise UsageError("sweep: expected -o RESULTS (.csv or .parquet)")
     _suffix("-o", args.output, (".csv", ".parquet"))
-    cli_checks.output_path("-o", args.output)
+    _not_a_folder("-o", args.output)
     if bool(args.grid) == (args.samples is not None):
         raise UsageError("sweep: expected either --grid PATH=LO:HI:N ... or --samples N "
                          "--vary PATH=LO:HI ...")
@@ -189,16 +180,33 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         spec = {"samples": _unique("--vary", [parse_range("--vary", v) for v in args.vary]), "n": n,
                 "design": args.design, "seed": int(args.seed)}
     chunk, workers = _chunk_size(args), _workers(args)
-    with executor_from_args(args, workers) as executor:
-        try:
-            rep = sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
-                                chunk_size=chunk, executor=executor, progress=None, resume=args.resume)
-        except ResumeError as err:
-            raise UsageError(str(err)) from None
+    rep = _run_sweep(args, scenario, spec, chunk, workers)
     meta = f"{args.output}.meta.json" if args.output.lower().endswith(".csv") else "its schema metadata"
     print(f"wrote {rep.path}: {rep.n_points} points in {rep.n_chunks} chunks "
           f"({len(rep.computed)} computed, {rep.reused} resumed); provenance in {meta}")
     return 0
+
+
+def _run_sweep(args: argparse.Namespace, scenario: Any, spec: dict[str, Any], chunk: int,
+               workers: int | None) -> Any:
+    """The sweep itself; a bad journal is a usage error, Ctrl-C says how to resume."""
+    from triangle.analysis.storage import StorageError, count_finished, journal_dir
+    from triangle.analysis.sweep import sweep_to_file
+
+    def notify(message: str) -> None:
+        print(f"triangle: {message}", file=sys.stderr)
+
+    try:
+        with executor_from_args(args, workers) as executor:
+            return sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
+                                 chunk_size=chunk, executor=executor, progress=None,
+                                 resume=args.resume, notify=notify)
+    except StorageError as err:
+        raise UsageError(str(err)) from None
+    except KeyboardInterrupt:
+        kept = count_finished(args.output)
+        raise Interrupted(f"interrupted; {kept} finished chunk(s) kept in {journal_dir(args.output)}; "
+                          "run the same command with --resume to continue") from None
 
 
 def _common(p: argparse.ArgumentParser) -> None:

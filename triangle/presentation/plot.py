@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.executors import atomic_replace
+from triangle.common.atomic import atomic_replace
 from triangle.scenario.parameters import BY_PATH
 from triangle.wedge.verdict import VERDICTS
 
@@ -32,6 +32,7 @@ VERDICT_COLOURS = {
     "pocketed": "#E69F00",    # orange
     "failed": "#56B4E9",      # sky blue
     "no_attempt": "#999999",  # grey
+    "split_anyway": "#F0E442",  # yellow: the split came without the wedge
 }
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 

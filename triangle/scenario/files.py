@@ -19,7 +19,6 @@ The schema reference is ``docs/scenarios.md``; its tables are made by
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -35,6 +34,7 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from triangle.common import hooks
+from triangle.common.suggest import did_you_mean
 from triangle.scenario.parameters import BY_PATH, PARAMETERS, SETTING_BY_PATH, SETTINGS, Parameter, Setting
 
 _ORDER = ("scenario", "actors", "time", "partnership", "schism", "wedge", "counter", "threat",
@@ -178,10 +178,7 @@ def _show(raw: Any, depth: int = 0) -> str:
 
 
 def _suggest(path: str) -> str | None:
-    last = path.rsplit(".", 1)[-1]
-    same = [p for p in _LEAF_PATHS + _TABLE_PATHS if p.rsplit(".", 1)[-1] == last and p != path]
-    close = same or difflib.get_close_matches(path, _LEAF_PATHS + _TABLE_PATHS, n=1, cutoff=0.6)
-    return f"did you mean {close[0]}?" if close else None
+    return did_you_mean(path, _LEAF_PATHS + _TABLE_PATHS)
 
 
 def expected_text(node: Any) -> str:
@@ -221,8 +218,7 @@ def _number(p: Parameter, raw: Any, ctx: _Context, allow_inf: bool) -> float:
     if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
         hint = None
         if isinstance(raw, str) and p.infinite_word:
-            if difflib.get_close_matches(raw.lower(), [p.infinite_word], n=1, cutoff=0.6):
-                hint = f'did you mean "{p.infinite_word}"?'
+            hint = did_you_mean(raw, [p.infinite_word], quote=True)
         ctx.fail(p.path, range_text_of(p), _show(raw), hint)
     value = float(raw)
     if math.isinf(value) and not (allow_inf and value > 0 and p.infinite_word):
@@ -246,8 +242,7 @@ def _setting(s: Setting, raw: Any, ctx: _Context) -> Any:
                 ctx.fail(s.path, "a list of distinct strategy names", _show(raw), str(exc))
         return tuple(raw)
     if not isinstance(raw, str) or (s.choices and raw not in s.choices):
-        close = difflib.get_close_matches(str(raw), s.choices, n=1, cutoff=0.5)
-        ctx.fail(s.path, expected, _show(raw), f'did you mean "{close[0]}"?' if close else None)
+        ctx.fail(s.path, expected, _show(raw), did_you_mean(str(raw), s.choices, quote=True))
     if (s.path == "scenario.name" or s.path.startswith("actors.")) and not raw.strip():
         ctx.fail(s.path, "a non-empty string", _show(raw))
     return raw
