@@ -30,6 +30,7 @@ from triangle.presentation.report import dumps, render_text
 from triangle.scenario.files import Scenario, parse_scenario
 from triangle.scenario.parameters import PARAMETERS, SETTING_BY_PATH
 from triangle.wedge.solve import solve
+from triangle.wedge.verdict import VERDICTS
 
 FUZZ = os.environ.get("TRIANGLE_HYPOTHESIS_PROFILE", "bounded") == "fuzz"
 #: ``TRIANGLE_FUZZ_BACKENDS=batched,admissible`` fuzzes some backends only (to look past a
@@ -118,8 +119,7 @@ def check_scenario(scenario: Scenario) -> None:
     data = json.loads(text_json, parse_constant=_reject)
     assert all(math.isfinite(x) for x in _floats(data))
     assert not re.search(r"\bnan\b", text, re.IGNORECASE), text
-    assert data["verdict"] in ("success", "pyrrhic", "backfire", "pocketed", "failed",
-                               "no_attempt")
+    assert data["verdict"] in VERDICTS
     again_json, again_text = _solve_fresh(scenario)
     assert again_json == text_json and again_text == text
 

@@ -182,7 +182,7 @@ def test_sweep_samples_table(scenario):
 @pytest.mark.parametrize("points, match", [
     ({"schism.cost.targt": [1.0]}, "did you mean schism.cost.target"),
     ({"partnership.strategies": [1.0]}, "settings cannot be swept"),
-    ({"time.patience.target": [0.5, 1.0]}, r"\(0, 1\)"),
+    ({"time.patience.target": [0.5, 1.0]}, r"\(0, 0\.9999\]"),
     ({"schism.cost.target": [-1.0]}, "found -1"),
     ({"wedge.reward": [np.nan]}, "found nan"),
     ({"wedge.reward": [1.0], "wedge.upfront": [1.0, 2.0]}, "arrays of one length"),
