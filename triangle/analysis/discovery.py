@@ -73,7 +73,9 @@ def latin_hypercube(rs: list[Range], n: int, seed: int | None) -> pd.DataFrame:
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     design = SamplePoints({r.path: (r.low, r.high) for r in rs}, n, "lhs", seed=seed)
-    return pd.DataFrame(design.chunk(0, n))
+    frame = pd.DataFrame(design.chunk(0, n))
+    # A range of a scenario's distribution maps its uniform draws through the quantile.
+    return pd.DataFrame({r.path: r.values(frame[r.path].to_numpy()) for r in rs})
 
 
 def _fmt(x: float) -> str:

@@ -11,11 +11,17 @@ Three methods, each over ranges of some numeric parameters (dotted paths) of one
   from Saltelli's scheme on a scrambled Sobol' sequence.
 
 The output is any numeric column of :func:`triangle.wedge.verdict.evaluate` (``margin`` by default,
-``p_schism`` ...).  The wedge margin is ``-inf`` wherever a schism cost is existential; a
-variance-based index has no meaning with infinite values, so the global methods **clip**
-infinite outputs to ``[-C, C]`` with ``C = 2 max |finite outputs|`` (``1`` if none is finite)
-unless told another ``clip``: an infinitely bad point then counts as twice as bad as the worst
-finite one.  Each result says whether, where and how it clipped.
+``p_schism`` ...), or an indicator of the verdict itself: ``success`` (1 where the verdict is
+success, 0 otherwise) or ``verdict:NAME`` (1 where it is NAME), which answers "does the wedge
+succeed?" directly; the margin says only whether the divider can outbid the partner.  Morris
+and Sobol' results also estimate the probability of success over the sampled box, with a
+Wilson interval (:mod:`triangle.analysis.probability`).
+
+The wedge margin is ``-inf`` wherever a schism cost is existential; a variance-based index has
+no meaning with infinite values, so the global methods **clip** infinite outputs to ``[-C, C]``
+with ``C = 2 max |finite outputs|`` (``1`` if none is finite) unless told another ``clip``: an
+infinitely bad point then counts as twice as bad as the worst finite one. Each result says
+whether, where and how it clipped.
 
 >>> from triangle.scenario.files import parse_scenario
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
@@ -37,18 +43,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triangle.analysis.probability import proportion
 from triangle.analysis.sweep import evaluate_table
 from triangle.common import hooks
 from triangle.scenario.files import Scenario
 from triangle.scenario.ranges import ArgumentError, Range, check_range, parse_range
 from triangle.wedge.solve import evaluate_scenario
+from triangle.wedge.verdict import VERDICTS
 
 NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max", "counter_offer",
                    "cohesion_change", "pv_divider", "pv_target", "pv_partner")
+INDICATOR_OUTPUTS = ("success", *(f"verdict:{v}" for v in VERDICTS))
 CLIP_RULE = "infinite values clipped to [-C, C], C = 2 max|finite value| (1 if none is finite)"
 
 
 VaryError = ArgumentError  # the name this module's callers know
+
+
+def distribution_ranges(scenario: Scenario) -> list[Range]:
+    """One :class:`Range` per parameter the scenario gives as a distribution."""
+    return [Range(path, d.lo, d.hi, d) for path, d in scenario.distributions]
 
 
 def parse_vary(spec: str) -> Range:
@@ -96,7 +110,15 @@ def evaluate_points(scenario: Scenario, points: Mapping[str, np.ndarray], *, exe
     points = {k: np.asarray(v, dtype=float) for k, v in points.items()}
     table = evaluate_table(scenario, points, kind="game", backend="admissible",
                            chunk_size=chunk_size, executor=executor, progress=progress)
-    return table.reset_index(drop=True)
+    return with_indicators(table.reset_index(drop=True))
+
+
+def with_indicators(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the 0/1 columns of :data:`INDICATOR_OUTPUTS` (``success``,
+    ``verdict:NAME``) made from its ``verdict`` column."""
+    verdict = table["verdict"].astype(str).to_numpy()
+    extra = {f"verdict:{v}": (verdict == v).astype(float) for v in VERDICTS}
+    return table.assign(success=extra["verdict:success"], **extra)
 
 
 def clip_infinite(y: np.ndarray, clip: float | None = None) -> tuple[np.ndarray, dict[str, Any]]:
@@ -113,8 +135,9 @@ def clip_infinite(y: np.ndarray, clip: float | None = None) -> tuple[np.ndarray,
 
 
 def _numeric_output(output: str) -> str:
-    if output not in NUMERIC_OUTPUTS:
-        raise ArgumentError("output", f"one of {', '.join(NUMERIC_OUTPUTS)}", repr(output))
+    if output not in NUMERIC_OUTPUTS and output not in INDICATOR_OUTPUTS:
+        raise ArgumentError("output", f"one of {', '.join(NUMERIC_OUTPUTS)}, success or "
+                            f"verdict:NAME with NAME in {', '.join(VERDICTS)}", repr(output))
     return output
 
 
@@ -288,13 +311,15 @@ class IndexResult:
     seed: int | None
     n: int
     notes: list[str] = field(default_factory=list)
+    success: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         params = {r.path: {"low": r.low, "high": r.high}
                   | {k: _clean(v) for k, v in self.table.loc[r.path].items()} for r in self.ranges}
         return {"method": self.method, "output": self.output, "samples": self.n,
                 "evaluations": len(self.samples), "seed": self.seed, "clip": self.clip,
-                "notes": self.notes, "parameters": params}
+                "notes": self.notes, "probability_of_success": self.success,
+                "parameters": params}
 
     def plot(self) -> Any:
         """Bar chart of the indices with their confidence intervals."""
@@ -316,7 +341,7 @@ def _problem(rs: list[Range]) -> dict[str, Any]:
 
 def _run(scenario: Scenario, rs: list[Range], X: np.ndarray, output: str, clip: float | None,
          executor: Any, progress: Any) -> tuple[pd.DataFrame, np.ndarray, dict[str, Any]]:
-    df = evaluate_points(scenario, {r.path: X[:, j] for j, r in enumerate(rs)},
+    df = evaluate_points(scenario, {r.path: r.values(X[:, j]) for j, r in enumerate(rs)},
                          executor=executor, progress=progress)
     y, note = clip_infinite(df[output].to_numpy(float), clip)
     return df, y, note
@@ -343,7 +368,10 @@ def morris(scenario: Scenario, vary: Any, *, output: str = "margin", trajectorie
     table = pd.DataFrame({k: np.asarray(Si[k], dtype=float)
                           for k in ("mu", "mu_star", "mu_star_conf", "sigma")},
                          index=pd.Index(problem["names"], name="parameter"))
-    return IndexResult(scenario, "morris", output, rs, table, df, note, seed, trajectories)
+    p = proportion(df["success"].to_numpy() > 0, conf_level,
+                   f"all {len(df)} Morris points ({num_levels} levels per parameter)")
+    return IndexResult(scenario, "morris", output, rs, table, df, note, seed, trajectories,
+                       success=p)
 
 
 def sobol(scenario: Scenario, vary: Any, *, output: str = "margin", samples: int = 256,
@@ -373,4 +401,6 @@ def sobol(scenario: Scenario, vary: Any, *, output: str = "margin", samples: int
         Si = analyze.analyze(problem, y, calc_second_order=False, num_resamples=num_resamples,
                              conf_level=conf_level, seed=_analysis_seed(seed))
         table = pd.DataFrame({k: np.asarray(Si[k], dtype=float) for k in keys}, index=names)
-    return IndexResult(scenario, "sobol", output, rs, table, df, note, seed, samples, notes)
+    base = df["success"].to_numpy()[:: len(rs) + 2] > 0  # the A matrix: uniform on the box
+    p = proportion(base, conf_level, f"the {samples} base points of the Sobol' sequence")
+    return IndexResult(scenario, "sobol", output, rs, table, df, note, seed, samples, notes, p)

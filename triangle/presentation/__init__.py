@@ -21,6 +21,7 @@ _FIGURES = {
     "plot.tornado": ("triangle.presentation.plot_analysis", "tornado"),
     "plot.index_bars": ("triangle.presentation.plot_analysis", "index_bars"),
     "plot.discovery": ("triangle.presentation.plot_analysis", "discovery_figure"),
+    "plot.comparison": ("triangle.presentation.plot_compare", "comparison_figure"),
     "plot.qre_branch": ("triangle.presentation.plot_bounded", "plot_branch"),
     "plot.learning": ("triangle.presentation.plot_bounded", "plot_learning"),
 }

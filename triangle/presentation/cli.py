@@ -29,6 +29,7 @@ from triangle.presentation.cli_common import (
     scenario_from_args,
     write_text,
 )
+from triangle.presentation.cli_compare import register as register_compare
 from triangle.presentation.cli_maps import register as register_maps
 from triangle.scenario.files import (
     ScenarioError,
@@ -45,6 +46,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = scenario_from_args(args.file, args.sets)
     cli_checks.output_path("--report", args.report)
+    if args.samples is not None:
+        from triangle.presentation.cli_uncertainty import run_samples
+
+        return run_samples(scenario, args)
     outcome = solve(scenario, backend=args.solver)
     text = render_text(outcome)
     if args.report:
@@ -97,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="FILE.md", help="also write the text report to a file")
     p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
+    p.add_argument("--samples", type=int, metavar="N",
+                   help="draw N points of the parameters given as distributions and report the "
+                        "probability of each verdict")
+    p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files")
@@ -119,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis, register_bounded]
+    return [register_maps, register_analysis, register_bounded, register_compare]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

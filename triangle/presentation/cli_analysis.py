@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.analysis.sensitivity import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS, VaryError, ranges
 from triangle.common.atomic import atomic_replace
 from triangle.presentation import cli_checks
 from triangle.presentation.cli_common import (
@@ -101,6 +101,10 @@ def _index_text(res: Any) -> str:
         lines.append(f"note: {res.clip['clipped']} infinite values of {res.output} clipped to "
                      f"[-{res.clip['bound']:.6g}, {res.clip['bound']:.6g}] ({res.clip['rule']})")
     lines += [f"note: {n}" for n in res.notes]
+    if res.success:
+        p = res.success
+        lines.append(f"probability of success: {p['estimate']:.3g} ({p['conf']:.0%} Wilson interval "
+                     f"{p['ci'][0]:.3g} to {p['ci'][1]:.3g}, over {p['over']})")
     lines.append(res.table.to_string(float_format=lambda v: f"{v:.4f}"))
     return "\n".join(lines)
 
@@ -110,10 +114,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
-    try:
-        rs = ranges(args.vary)
-    except VaryError as err:
-        raise usage_error(err) from None
+    rs = _ranges(args.vary, scenario)
     _check_figure(args.output_file)
     cli_checks.output_path("-o", args.output_file)
     cli_checks.seed("--seed", args.seed)
@@ -156,8 +157,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
+    rs = _ranges(args.vary, scenario)
     try:
-        rs = ranges(args.vary)
         require_prim()
     except VaryError as err:
         raise usage_error(err) from None
@@ -186,11 +187,26 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ranges(vary: list[str] | None, scenario: Any) -> list[Any]:
+    """The ``--vary`` ranges, or else the parameters the scenario gives as distributions."""
+    from triangle.analysis.sensitivity import distribution_ranges
+
+    if not vary:
+        if not scenario.distributions:
+            raise UsageError("--vary: expected PATH=LO:HI (repeatable) or a scenario with "
+                             "parameters given as distributions, found neither")
+        return distribution_ranges(scenario)
+    try:
+        return ranges(vary)
+    except VaryError as err:
+        raise usage_error(err) from None
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     add_scenario_args(p)
-    p.add_argument("--vary", action="append", required=True, metavar="PATH=LO:HI",
+    p.add_argument("--vary", action="append", metavar="PATH=LO:HI",
                    help="a parameter to vary and its range, e.g. schism.cost.target=0:40 "
-                        "(repeat for each)")
+                        "(repeat for each); default: the scenario's distributions")
     p.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     p.add_argument("-o", dest="output_file", metavar="FIGURE",
                    help="write the figure (.png, .svg, .pdf ...)")
@@ -207,9 +223,11 @@ def register(sub: Any) -> None:
     p.add_argument("--method", choices=("oat", "morris", "sobol"), default="oat",
                    help="one-at-a-time with a tornado chart and flip values (default), Morris "
                         "screening, or Sobol' indices")
-    p.add_argument("--output", default="margin", choices=NUMERIC_OUTPUTS, metavar="NAME",
-                   help="numeric output to analyse: margin (default), p_schism, or one of "
-                        f"{', '.join(NUMERIC_OUTPUTS[2:])}")
+    p.add_argument("--output", default="success", choices=INDICATOR_OUTPUTS + NUMERIC_OUTPUTS,
+                   metavar="NAME",
+                   help="output to analyse: success (default: 1 where the wedge succeeds, else 0), "
+                        "verdict:NAME, margin (can the divider outbid the partner), p_schism, "
+                        f"or one of {', '.join(NUMERIC_OUTPUTS[2:])}")
     p.add_argument("--samples", type=int, metavar="N", help=SAMPLES_HELP)
     p.add_argument("--clip", type=float, metavar="C",
                    help="morris/sobol: clip infinite outputs to [-C, C] (default 2 max|finite|)")

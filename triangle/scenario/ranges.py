@@ -28,7 +28,10 @@ vary wedge.reward=5:1: expected LO < HI, found 5:1
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from triangle.common.suggest import did_you_mean
 from triangle.scenario.parameters import BY_PATH, SETTING_BY_PATH
@@ -69,14 +72,27 @@ class ArgumentError(ValueError):
 
 @dataclass(frozen=True)
 class Range:
-    """A numeric parameter and the interval it is varied over."""
+    """A numeric parameter and the interval it is varied over.
+
+    With ``dist`` (a :class:`~triangle.scenario.distributions.Distribution` of the scenario
+    file), ``low``/``high`` are its support and a uniform draw ``x`` in it stands for the
+    quantile ``(x - low) / (high - low)``: :meth:`values` maps it through ``dist.ppf``, so
+    samples follow the distribution (Sobol' indices are then those of the distribution).
+    """
 
     path: str
     low: float
     high: float
+    dist: Any = field(default=None, repr=False)
 
     def __str__(self) -> str:
-        return f"{self.path}={self.low:g}:{self.high:g}"
+        return f"{self.path}~{self.dist}" if self.dist else f"{self.path}={self.low:g}:{self.high:g}"
+
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """Parameter values of uniform draws ``x`` in ``[low, high]``."""
+        if self.dist is None:
+            return x
+        return self.dist.ppf((np.asarray(x, dtype=float) - self.low) / (self.high - self.low))
 
 
 def check_range(r: Range, n: int | None = None, *, argument: str = "range",
@@ -104,7 +120,7 @@ def check_range(r: Range, n: int | None = None, *, argument: str = "range",
     for end in (r.low, r.high):
         if not p.admits(end):
             fail(f"{p.range_text().split(' or ')[0]} for {p.path}", f"{end:g}")
-    return Range(r.path, float(r.low), float(r.high))
+    return Range(r.path, float(r.low), float(r.high), r.dist)
 
 
 def _number(text: str, what: str, argument: str, spec: str, path: str) -> float:
