@@ -5,12 +5,13 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 EXTRAS := test,dask,sensitivity,parquet
 
-.PHONY: demo test lint fuzz bench docs-figures clean
+.PHONY: demo test lint fuzz bench docs-figures constraints clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package installed here, so CI on any machine gets the same versions.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -25,12 +26,20 @@ test: $(STAMP)
 	$(PY) -m pytest
 	$(VENV)/bin/ruff check .
 
+# Re-pin constraints.txt to what the venv holds (run after changing dependencies in pyproject.toml).
+constraints:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(PY) .ci/constraints.py $(EXTRAS) constraints.txt
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# Long randomised runs kept out of `make test`: sweeps killed at random moments.
+# Long randomised runs kept out of `make test`: sweeps killed at random moments, and property
+# tests over thousands of random valid scenarios with every backend and mode.
 fuzz: $(STAMP)
 	TRIANGLE_FUZZ=1 $(PY) -m pytest -q tests/test_storage_kills.py
+	TRIANGLE_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_properties.py
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from triangle.partnership.strategies import parse_library
 from triangle.scenario.parameters import defaults
@@ -28,6 +29,17 @@ def build(strategies=("Loyal", "Realign"), selection="payoff_dominant", backend=
     v.update({k.replace("__", "."): val for k, val in values.items()})
     return make_model(v, parse_library(list(strategies)), selection, backend, relation,
                       search_backend)
+
+
+# Hypothesis profiles, chosen by TRIANGLE_HYPOTHESIS_PROFILE: "bounded" (default, `make test`:
+# a few dozen derandomised examples, so every run of the suite draws the same ones) and
+# "fuzz" (`make fuzz`: thousands of fresh examples, failures kept in .hypothesis/).
+_SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("bounded", max_examples=25, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=_SLOW, print_blob=True)
+settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_SLOW,
+                          print_blob=True)
+settings.load_profile(os.environ.get("TRIANGLE_HYPOTHESIS_PROFILE", "bounded"))
 
 
 @pytest.fixture

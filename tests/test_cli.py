@@ -32,7 +32,7 @@ def test_run_json_has_the_contract_keys(capsys):
 
 def test_set_overrides_with_existential_writes_inf_as_string(capsys):
     args = ["run", str(FAST), "--json", *QUICK, "--set", "schism.cost.target=existential",
-            "--set", "wedge.reward=1e9"]
+            "--set", "wedge.reward=1e6"]
     assert main(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["margin"] == "-inf" and data["verdict"] == "failed"

@@ -211,6 +211,17 @@ def test_killed_sweep_resumes_to_identical_bytes(tmp_path):
     assert np.array_equal(pd.read_csv(out)["wedge.reward"].unique(), np.linspace(0, 20, 240))
 
 
+def test_map_of_a_scenario_named_in_mathtext_draws_it_literally(capsys, tmp_path):
+    """Before, ``$\\undefinedcmd$`` as the name failed when the figure was drawn, after the
+    whole computation, and left the table behind."""
+    png, csv = tmp_path / "map.png", tmp_path / "map.csv"
+    code, _, err = run(capsys, "map", TEMPLATE, "--set", LIB3, "--set", r"scenario.name=$\undefinedcmd$",
+                         "--x", "schism.cost.target=0:40:3", "--y", "wedge.reward=0:10:2", "-o", png,
+                         "--data", csv)
+    assert code == 0, err
+    assert png.stat().st_size > 0 and len(pd.read_csv(csv)) == 6
+
+
 @pytest.mark.parametrize("command", ["sweep", "map"])
 def test_output_in_a_directory_or_a_missing_folder_is_one_line_and_leaves_nothing(capsys, tmp_path, command):
     (tmp_path / "d.csv").mkdir()

@@ -154,3 +154,17 @@ def test_the_model_never_imports_the_presentation_layer():
             "'matplotlib.pyplot', 'triangle.presentation.cli')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", [r"$\undefinedcmd$", "costs in $ and $x^2$", "$", r"a\$b"])
+def test_scenario_names_are_drawn_literally_never_as_mathtext(tmp_path, name):
+    """A name is text: matplotlib would parse ``$...$`` as mathtext and fail at draw time,
+    after the whole computation."""
+    from dataclasses import replace
+
+    m = replace(synthetic([["failed", "success"], ["failed", "success"]], np.zeros((2, 2))),
+                record={**RECORD, "scenario": name})
+    fig = plot_map(m)
+    save_figure(fig, tmp_path / "m.png", m.record)
+    assert (tmp_path / "m.png").stat().st_size > 0
+    assert fig.axes[0].get_title().startswith(name.replace("$", r"\$"))

@@ -139,3 +139,32 @@ def test_points_with_equal_inputs_share_one_chain_and_agree_with_their_own():
     table["flow_T"][:] = np.nan  # what a caller does to its table never reaches the next one
     again = values_table(lib, stage_T, stage_P, delta, e, periods)
     assert np.isfinite(again["flow_T"]).all()
+
+
+def test_points_in_blocks_equal_points_at_once(monkeypatch):
+    """Blocking by the memory estimate changes no number: each point's chain is its own."""
+    from triangle.partnership import repeated
+
+    n = 301
+    rng = np.random.default_rng(11)
+    stage_T, stage_P, _, _ = _setup(n=n)
+    e = observation_error(rng.uniform(0, 0.3, n), rng.uniform(0, 1, n))
+    delta = {k: rng.uniform(0.5, 0.99, n) for k in "TPD"}
+    periods = rng.integers(1, 50, n)
+    T, P = parse_strategy("Consult(3)"), parse_strategy("GenerousTFT(0.3)")
+    whole = pair_values(T, P, stage_T, stage_P, delta, e, periods)
+    per_point = repeated.ARRAYS_PER_POINT * 8 * (5 * 2) ** 2
+    monkeypatch.setattr(repeated, "MEMORY_BUDGET", 7 * per_point)  # blocks of 7 points
+    assert repeated.block_size(10) == 7
+    blocked = pair_values(T, P, stage_T, stage_P, delta, e, periods)
+    for name in repeated.PairValues.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name))
+
+
+def test_the_largest_valid_chain_fits_the_memory_budget():
+    from triangle.partnership import repeated
+    from triangle.partnership.strategies import Consult
+
+    states = (Consult.MAX_WARNINGS + 2) ** 2
+    assert repeated.block_size(states) >= 1
+    assert repeated.ARRAYS_PER_POINT * 8 * states**2 <= repeated.MEMORY_BUDGET < 2**30

@@ -113,7 +113,7 @@ HEAD = MINIMAL  # 6 lines; the next line is line 7
 ERRORS = [
     # (name, text after HEAD, key, line, words the message must contain)
     ("negative cost", "[schism]\ncost = { target = -3 }\n", "schism.cost.target", 8,
-     ['expected a number in [0, inf) or "existential"', "found -3"]),
+     ['expected a number in [0, 1e+06] or "existential"', "found -3"]),
     ("unknown key", "[wedge]\nrewrd = 1\n", "wedge.rewrd", 8, ["did you mean wedge.reward?"]),
     ("key in wrong table", "[partnership.fraying]\nperiod_years = 0.1\n",
      "partnership.fraying.period_years", 8, ["did you mean time.period_years?"]),
@@ -126,7 +126,7 @@ ERRORS = [
      8, ['did you mean "existential"?']),
     ("out of range", "[wedge]\ndurability = 1.5\n", "wedge.durability", 8, ["[0, 1]", "1.5"]),
     ("open bound", "[time]\npatience = { target = 1.0 }\n", "time.patience.target", 8,
-     ["(0, 1)"]),
+     ["(0, 0.9999]"]),
     ("nan literal", "[wedge]\ndurability = nan\n", "wedge.durability", 8, ["nan"]),
     ("inf literal", "[schism.cost]\ntarget = inf\n", "schism.cost.target", 8,
      ['write "existential"']),
@@ -212,7 +212,7 @@ def test_parse_scenario_without_text_has_no_lines() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_scenario(data, file="mem")
     assert (info.value.file, info.value.key, info.value.line) == ("mem", "wedge.reward", None)
-    assert str(info.value) == "mem: wedge.reward: expected a number in [0, inf), found -1"
+    assert str(info.value) == "mem: wedge.reward: expected a number in [0, 1e+06], found -1"
 
 
 def test_error_pickles() -> None:
@@ -240,16 +240,16 @@ def test_to_toml_dict_round_trips(base: Scenario) -> None:
 
 
 def test_replace_validates_like_the_file(base: Scenario) -> None:
-    s = base.replace({"wedge.reward": 1e9, "schism.cost.target": "existential",
+    s = base.replace({"wedge.reward": 1e6, "schism.cost.target": "existential",
                       "partnership.strategies": ["Loyal", "Realign"], "wedge.mode": "optimize"})
-    assert s["wedge.reward"] == 1e9 and s["schism.cost.target"] == math.inf
+    assert s["wedge.reward"] == 1e6 and s["schism.cost.target"] == math.inf
     assert s["partnership.strategies"] == ("Loyal", "Realign")
     assert base["wedge.reward"] == 0.0  # the original is untouched
     assert base.replace({"schism.cost": {"target": 5}})["schism.cost.target"] == 5.0
     assert base.replace({"counter.budget": math.inf})["counter.budget"] == math.inf
     bad: list[tuple[dict[str, Any], str, str]] = [
         ({"wedge.rewrd": 1}, "wedge.rewrd", "did you mean wedge.reward?"),
-        ({"wedge.reward": -1}, "wedge.reward", "[0, inf)"),
+        ({"wedge.reward": -1}, "wedge.reward", "[0, 1e+06]"),
         ({"wedge.reward": True}, "wedge.reward", "boolean"),
         ({"wedge.reward": math.inf}, "wedge.reward", "found inf"),
         ({"wedge.durability": math.nan}, "wedge.durability", "found nan"),
@@ -377,7 +377,7 @@ def test_schema_structure() -> None:
     assert (noise["minimum"], noise["maximum"]) == (0.0, 100.0) and "per year" in noise[
         "description"]
     patience = schema["properties"]["time"]["properties"]["patience"]["properties"]["target"]
-    assert patience["exclusiveMinimum"] == 0.0 and patience["exclusiveMaximum"] == 1.0
+    assert patience["exclusiveMinimum"] == 0.0 and patience["maximum"] == 0.9999
     assert set(schema["required"]) == {"scenario", "partnership"}
 
 
@@ -442,3 +442,55 @@ def test_any_out_of_range_float_is_rejected(data: st.DataObject) -> None:
     with pytest.raises(ScenarioError) as info:
         base.replace({p.path: value})
     assert info.value.key == p.path and info.value.file == "--set"
+
+
+def test_only_small_regular_utf8_files_are_read(tmp_path: Path) -> None:
+    """A FIFO is refused before it is opened (reading it would wait for a writer); so are
+    directories, files over 1 MiB, NUL bytes and nesting deeper than the parser's stack."""
+    import os
+
+    from triangle.scenario.files import MAX_FILE_BYTES
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    cases = {fifo: "special file", tmp_path: "a directory"}
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    cases[big] = f"{MAX_FILE_BYTES + 1} bytes"
+    nul = tmp_path / "nul.toml"
+    nul.write_bytes(b"a = 1\x00")
+    cases[nul] = "NUL"
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000)
+    cases[deep] = "nested too deeply"
+    for path, found in cases.items():
+        with pytest.raises(ScenarioError) as info:
+            load_scenario(path)
+        assert found in str(info.value) and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(("actors", "key"), [
+    ({"target": "China", "partner": "China"}, "actors.partner"),
+    ({"divider": " russia", "target": "Russia"}, "actors.target"),
+    ({"divider": "China"}, "actors.divider"),
+])
+def test_the_three_actors_are_three(actors: dict[str, str], key: str) -> None:
+    data = {"scenario": {"name": "x", "sources": ["none"]}, "actors": actors,
+            "partnership": {"value": {"target": 1, "partner": 1}}}
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data)
+    assert info.value.key == key
+
+
+def test_bounds_reject_what_would_overflow_and_admit_their_ends(base: Scenario) -> None:
+    from triangle.scenario.parameters import MAX_MAGNITUDE
+
+    ends = {"schism.value_to_divider": -MAX_MAGNITUDE, "wedge.alliance_cost": MAX_MAGNITUDE,
+            "time.period_years": 1e-3, "time.patience.target": 0.9999}
+    assert all(base.replace({k: v})[k] == v for k, v in ends.items())
+    for path, value in [("schism.value_to_divider", 1e307), ("wedge.alliance_cost", 1e307),
+                        ("wedge.reward", 1e308), ("time.period_years", 1e-320),
+                        ("time.patience.target", 1 - 1e-16), ("partnership.value.target", 1e7)]:
+        with pytest.raises(ScenarioError) as info:
+            base.replace({path: value})
+        assert info.value.key == path

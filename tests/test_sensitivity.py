@@ -164,7 +164,7 @@ def test_clip_rule_on_mixed_values():
 @pytest.mark.parametrize("spec, words", [
     ("schism.cost.targt=0:4", ["unknown path", "did you mean schism.cost.target?"]),
     ("schism.cost.target=5:1", ["LO < HI", "5:1"]),
-    ("time.patience.target=0.5:1", ["(0, 1)", "found 1"]),
+    ("time.patience.target=0.5:1", ["(0, 0.9999]", "found 1"]),
     ("schism.cost.target=0:lots", ["a number for HI", "'lots'"]),
     ("schism.cost.target", ["PATH=LO:HI"]),
     ("wedge.mode=0:1", ["numeric parameter"]),

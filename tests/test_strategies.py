@@ -72,3 +72,30 @@ def test_user_strategy_can_be_registered():
         assert parse_strategy("AlternateTest").automaton().actions == ("C", "H")
     finally:
         REGISTRY.pop("AlternateTest")
+
+
+@pytest.mark.parametrize("bad", ["Consult(11)", "Consult(1000)", "Consult(1e9)", "Consult(inf)",
+                                 "Consult(nan)", "Consult(-1)", "GenerousTFT(nan)",
+                                 "GenerousTFT(inf)"])
+def test_sizes_and_probabilities_out_of_range_are_errors(bad):
+    with pytest.raises(ValueError, match=r"Consult|GenerousTFT|finite"):
+        parse_strategy(bad)
+
+
+def test_consult_range_ends_are_valid():
+    from triangle.partnership.strategies import Consult
+
+    assert parse_strategy("Consult(0)").automaton().n_states == 2
+    assert parse_strategy(f"Consult({Consult.MAX_WARNINGS})").automaton().n_states == Consult.MAX_WARNINGS + 2
+
+
+def test_library_holds_one_to_eight_strategies():
+    from triangle.partnership.strategies import MAX_LIBRARY
+
+    names = ["Loyal", "Hedger", "TitForTat", "Pavlov", "Grim", "Consult(2)", "Consult(3)",
+             "Realign", "GenerousTFT(0.1)"]
+    assert len(parse_library(names[:MAX_LIBRARY])) == MAX_LIBRARY
+    with pytest.raises(ValueError, match="at most"):
+        parse_library(names[:MAX_LIBRARY + 1])
+    with pytest.raises(ValueError, match="empty"):
+        parse_library([])

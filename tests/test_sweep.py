@@ -182,7 +182,7 @@ def test_sweep_samples_table(scenario):
 @pytest.mark.parametrize("points, match", [
     ({"schism.cost.targt": [1.0]}, "did you mean schism.cost.target"),
     ({"partnership.strategies": [1.0]}, "settings cannot be swept"),
-    ({"time.patience.target": [0.5, 1.0]}, r"\(0, 1\)"),
+    ({"time.patience.target": [0.5, 1.0]}, r"\(0, 0\.9999\]"),
     ({"schism.cost.target": [-1.0]}, "found -1"),
     ({"wedge.reward": [np.nan]}, "found nan"),
     ({"wedge.reward": [1.0], "wedge.upfront": [1.0, 2.0]}, "arrays of one length"),
@@ -375,3 +375,16 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(scenario, capsys):
     sweep(scenario, grid=grid, kind="closed_form", chunk_size=10, progress=True)
     err = capsys.readouterr().err
     assert "/50 [" in err and "pt/s" in err
+
+
+def test_point_values_admit_the_infinite_word_above_the_finite_bound():
+    from triangle.analysis.points import check_values
+    from triangle.scenario.files import ScenarioError
+
+    arr = check_values("schism.cost.target", [0.0, 1e6, np.inf], "points")
+    assert arr.tolist() == [0.0, 1e6, np.inf]
+    for bad in (1e7, -np.inf, np.nan):
+        with pytest.raises(ScenarioError):
+            check_values("schism.cost.target", [bad], "points")
+    with pytest.raises(ScenarioError):
+        check_values("wedge.reward", [np.inf], "points")  # no word: infinity is not a reward

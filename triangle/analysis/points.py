@@ -41,9 +41,10 @@ def check_values(path: str, values: ArrayLike, origin: str) -> np.ndarray:
     check_path(path, origin)
     p = BY_PATH[path]
     arr = np.asarray(values, dtype=float).reshape(-1)
-    ok = ~np.isnan(arr) & (np.isfinite(arr) | (p.infinite_word is not None) & (arr > 0))
-    ok &= (arr > p.low) if p.low_open else (arr >= p.low)
-    ok &= (arr < p.high) if p.high_open else (arr <= p.high)
+    word = (p.infinite_word is not None) & (arr == np.inf)  # +inf, above any finite bound
+    inside = (arr > p.low) if p.low_open else (arr >= p.low)
+    inside &= (arr < p.high) if p.high_open else (arr <= p.high)
+    ok = (np.isfinite(arr) & inside) | word
     if not ok.all():
         bad = arr[~ok][0]
         raise ScenarioError(origin, path, p.range_text(), f"{bad:g}")

@@ -114,7 +114,48 @@ def joint_transitions(auto_T: Automaton, auto_P: Automaton, e: np.ndarray) -> np
     return joint
 
 
+#: Bytes the chain of one pair may hold at once.  A block of ``b`` points holds about
+#: ``ARRAYS_PER_POINT`` arrays of ``S**2`` floats each (the joint law, ``Q``, ``I - delta Q``
+#: and the solver's copy, the matrix powers of the survival), so points go through in blocks
+#: that keep the working set under this bound whatever the library and the number of points.
+MEMORY_BUDGET = 256 * 2**20
+ARRAYS_PER_POINT = 8
+
+
+def block_size(n_states: int, budget: int | None = None) -> int:
+    """Largest number of points whose chain of ``n_states`` joint states fits in ``budget``.
+
+    >>> block_size(25), block_size(144), block_size(10_000)
+    (6710, 202, 1)
+    """
+    per_point = ARRAYS_PER_POINT * 8 * n_states**2
+    return max(1, (MEMORY_BUDGET if budget is None else budget) // per_point)
+
+
 def pair_values(
+    strategy_T: Strategy,
+    strategy_P: Strategy,
+    stage_T: np.ndarray,
+    stage_P: np.ndarray,
+    delta: dict[str, np.ndarray],
+    e: np.ndarray,
+    horizon_periods: np.ndarray,
+) -> PairValues:
+    """Exact chain quantities of one strategy pair at many points, in blocks of points
+    sized by :func:`block_size` (see :func:`_pair_values` for the mathematics)."""
+    n = e.shape[0]
+    step = block_size(strategy_T.automaton().n_states * strategy_P.automaton().n_states)
+    if n <= step:
+        return _pair_values(strategy_T, strategy_P, stage_T, stage_P, delta, e, horizon_periods)
+    parts = [_pair_values(strategy_T, strategy_P, stage_T[i:i + step], stage_P[i:i + step],
+                          {w: d[i:i + step] for w, d in delta.items()}, e[i:i + step],
+                          horizon_periods[i:i + step])
+             for i in range(0, n, step)]
+    return PairValues(**{name: np.concatenate([getattr(p, name) for p in parts])
+                         for name in PairValues.__dataclass_fields__})
+
+
+def _pair_values(
     strategy_T: Strategy,
     strategy_P: Strategy,
     stage_T: np.ndarray,

@@ -18,6 +18,7 @@ Users add a strategy by subclassing :class:`Strategy` and calling :func:`registe
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -174,15 +175,20 @@ class Consult(Strategy):
     Parameters
     ----------
     k : int
-        Number of warnings before breaking, ``k >= 0``.
+        Number of warnings before breaking, ``0 <= k <= MAX_WARNINGS``.  The machine has
+        ``k + 2`` states, so a pair of them makes a chain of ``(k + 2)**2`` joint states and
+        each point's linear solve costs ``O(k**6)``: the bound keeps every scenario's chain
+        small (at ``k = 10``, 144 states).
     """
 
     classifier = {"memory_depth": float("inf"), "stochastic": False, "breaks": True,
                   "forgiving": True, "source": "Friedman 1971; Treaty of 2001, art. 9"}
+    MAX_WARNINGS: ClassVar[int] = 10
 
     def __init__(self, k: int = 1) -> None:
-        if int(k) != k or k < 0:
-            raise ValueError(f"Consult needs a whole number of warnings >= 0, got {k}")
+        if not (isinstance(k, int | float) and 0 <= k <= self.MAX_WARNINGS and int(k) == k):
+            raise ValueError(f"Consult needs a whole number of warnings from 0 to "
+                             f"{self.MAX_WARNINGS}, got {k}")
         self.k = int(k)
 
     @property
@@ -275,6 +281,8 @@ def parse_strategy(spec: str) -> Strategy:
         number = float(arg)
     except ValueError:
         raise ValueError(f"strategy {spec!r}: argument {arg!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"strategy {spec!r}: argument {arg!r} is not a finite number")
     if name == "Consult":
         if number != int(number):
             raise ValueError(f"strategy {spec!r}: Consult needs a whole number")
@@ -285,8 +293,16 @@ def parse_strategy(spec: str) -> Strategy:
         raise ValueError(f"strategy {spec!r}: {name} takes no argument") from None
 
 
+#: The meta-game is ``k x k``; equilibrium enumeration grows like ``4**k`` (supports), so
+#: a library holds at most this many strategies.
+MAX_LIBRARY = 8
+
+
 def parse_library(specs: list[str] | tuple[str, ...]) -> tuple[Strategy, ...]:
-    """Parse a list of strategy names; duplicates are an error (they make games degenerate)."""
+    """Parse a list of 1 to ``MAX_LIBRARY`` strategy names; duplicates are an error (they make
+    games degenerate)."""
+    if len(specs) > MAX_LIBRARY:
+        raise ValueError(f"a library holds at most {MAX_LIBRARY} strategies, got {len(specs)}")
     library = tuple(parse_strategy(s) for s in specs)
     names = [s.name for s in library]
     if len(set(names)) != len(names):

@@ -18,6 +18,7 @@ from typing import Any
 
 from triangle.common.atomic import atomic_replace
 from triangle.common.version import __version__
+from triangle.presentation import cli_checks
 from triangle.presentation.cli_analysis import register as register_analysis
 from triangle.presentation.cli_bounded import register as register_bounded
 from triangle.presentation.cli_common import (
@@ -44,6 +45,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import solve
 
     scenario = scenario_from_args(args.file, args.sets)
+    cli_checks.output_path("--report", args.report)
     if args.samples is not None:
         from triangle.presentation.cli_uncertainty import run_samples
 
@@ -89,7 +91,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = cli_checks.OneLineParser(
         prog="triangle", description="Game-theory simulator of a strategic triangle.")
     parser.add_argument("--version", action="version", version=f"strategic-triangle {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)

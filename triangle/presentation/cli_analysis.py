@@ -17,6 +17,7 @@ import numpy as np
 
 from triangle.analysis.sensitivity import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS, VaryError, ranges
 from triangle.common.atomic import atomic_replace
+from triangle.presentation import cli_checks
 from triangle.presentation.cli_common import (
     UsageError,
     add_scenario_args,
@@ -115,9 +116,16 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario = scenario_from_args(args.file, args.sets)
     rs = _ranges(args.vary, scenario)
     _check_figure(args.output_file)
+    cli_checks.output_path("-o", args.output_file)
+    cli_checks.seed("--seed", args.seed)
     if args.clip is not None and not (np.isfinite(args.clip) and args.clip > 0):
         raise UsageError(f"--clip: expected a positive number, found {args.clip:g}")
     n = args.samples if args.samples is not None else DEFAULT_SAMPLES[args.method]
+    # evaluations per unit of --samples: oat (2 + grid per parameter), morris (d + 1), sobol (2d + 2)
+    d = len(rs)
+    per = {"oat": d, "morris": d + 1, "sobol": 2 * d + 2}[args.method]
+    cli_checks.bounded("--samples", n, 1, max(1, cli_checks.MAX_EVALUATIONS // per),
+                       f"a {args.method} sample size for {d} parameters")
     seed = None if args.method == "oat" else args.seed
     try:
         with dask_client(args.dask) as client:
@@ -157,8 +165,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
     except MissingDependencyError as err:
         raise UsageError(str(err)) from None
     _check_figure(args.output_file)
-    if args.max_boxes < 1:
-        raise UsageError(f"--max-boxes: expected at least 1, found {args.max_boxes}")
+    cli_checks.output_path("-o", args.output_file)
+    cli_checks.seed("--seed", args.seed)
+    cli_checks.bounded("--samples", args.samples, 1, cli_checks.MAX_EVALUATIONS, "a sample size")
+    cli_checks.bounded("--max-boxes", args.max_boxes, 1, 20, "a number of boxes")
     try:
         with dask_client(args.dask) as client:
             res = discover(scenario, rs, samples=args.samples, seed=args.seed, executor=client,

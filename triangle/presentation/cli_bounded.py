@@ -14,12 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from triangle.presentation import cli_checks
 from triangle.presentation.cli_common import UsageError, add_scenario_args, scenario_from_args
 
 
 def _figure_suffix(file: str | None) -> None:
     if file and not file.lower().endswith((".png", ".svg", ".pdf")):
         raise UsageError(f"-o {file}: expected a figure name ending in .png, .svg or .pdf")
+    cli_checks.output_path("-o", file)
 
 
 def _num(v: float) -> Any:
@@ -91,6 +93,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
     years = args.years if args.years is not None else float(scenario.values["time.horizon_years"])
     if not np.isfinite(years) or years <= 0:
         raise UsageError(f"--years: expected a positive number, found {years:g}")
+    cli_checks.learning_run(years, scenario.values["time.period_years"], 1,
+                            len(scenario.settings["partnership.strategies"]))
     own = float(scenario.values["solver.rationality"])
     lam = args.lam if args.lam is not None else (own if np.isfinite(own) else 10.0)
     path = learn(ev.stage, ev.counter, args.dynamics, start, years, lam)
@@ -126,6 +130,7 @@ def _basin(args: argparse.Namespace, scenario: Any) -> int:
     from triangle.wedge.verdict import evaluate
 
     x, y = parse_axis("--x", args.x), parse_axis("--y", args.y)
+    cli_checks.grid_points("--y", x[1].size, y[1].size)
     if x[0] == y[0]:
         raise ScenarioError("--y", y[0], "a path different from --x", "the same path")
     if "time.period_years" in (x[0], y[0]):
@@ -141,6 +146,8 @@ def _basin(args: argparse.Namespace, scenario: Any) -> int:
     years = args.years if args.years is not None else float(scenario.values["time.horizon_years"])
     if not np.isfinite(years) or years <= 0:
         raise UsageError(f"--years: expected a positive number, found {years:g}")
+    cli_checks.learning_run(years, scenario.values["time.period_years"], gx.size,
+                            len(scenario.settings["partnership.strategies"]))
     own = float(scenario.values["solver.rationality"])
     lam = args.lam if args.lam is not None else (own if np.isfinite(own) else 10.0)
     path = learn(ev.stage, ev.counter, args.dynamics, start, years, lam)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from triangle.presentation import cli_checks
 from triangle.presentation.cli_common import (
     Interrupted,
     UsageError,
@@ -39,8 +41,9 @@ def _count(option: str, text: str, what: str, path: str | None = None) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise ScenarioError(option, path, f"an integer {what} >= 1", repr(text))
+    if not 1 <= value <= cli_checks.MAX_SWEEP_POINTS:
+        raise ScenarioError(option, path, f"an integer {what} from 1 to "
+                            f"{cli_checks.MAX_SWEEP_POINTS}", repr(text))
     return value
 
 
@@ -57,6 +60,8 @@ def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
     """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``
     (:func:`triangle.scenario.ranges.parse_axis`)."""
     r, n = _checked(option, ranges.parse_axis, text)
+    if n > cli_checks.MAX_SWEEP_POINTS:  # before the axis is allocated
+        raise ScenarioError(option, r.path, f"at most {cli_checks.MAX_SWEEP_POINTS} values N", str(n))
     return r.path, np.linspace(r.low, r.high, n)
 
 
@@ -128,6 +133,9 @@ def cmd_map(args: argparse.Namespace) -> int:
     _suffix("--data", args.data, (".csv", ".parquet"))
     _not_a_folder("-o", args.output)
     _not_a_folder("--data", args.data)
+    if x[1].size * y[1].size > cli_checks.MAX_MAP_POINTS:
+        raise ScenarioError("--y", y[0], f"a map of at most {cli_checks.MAX_MAP_POINTS} points "
+                            "(use sweep for more)", f"{x[1].size} x {y[1].size} points")
     chunk, workers = _chunk_size(args), _workers(args)
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
@@ -158,12 +166,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.vary:
             raise UsageError("--vary: goes with --samples; use --grid PATH=LO:HI:N for a grid")
         spec: dict[str, Any] = {"grid": _unique("--grid", [parse_axis("--grid", g) for g in args.grid])}
+        size = math.prod(len(v) for v in spec["grid"].values())
+        if size > cli_checks.MAX_SWEEP_POINTS:
+            raise UsageError(f"--grid: expected at most {cli_checks.MAX_SWEEP_POINTS} points in "
+                             f"all, found {size}")
     else:
         n = _count("--samples", args.samples, "number of samples")
         if not args.vary:
             raise UsageError("--samples: expected at least one --vary PATH=LO:HI")
-        if not args.seed.isdigit():
-            raise ScenarioError("--seed", None, "an integer >= 0", repr(args.seed))
+        if not args.seed.isdigit() or int(args.seed) > cli_checks.MAX_SEED:
+            raise ScenarioError("--seed", None, f"an integer from 0 to {cli_checks.MAX_SEED}",
+                                repr(args.seed))
         spec = {"samples": _unique("--vary", [parse_range("--vary", v) for v in args.vary]), "n": n,
                 "design": args.design, "seed": int(args.seed)}
     chunk, workers = _chunk_size(args), _workers(args)

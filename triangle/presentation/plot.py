@@ -37,6 +37,16 @@ VERDICT_COLOURS = {
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 
 
+def plain(text: object) -> str:
+    r"""``text`` as matplotlib shows it literally: a ``$`` would open mathtext, where a name
+    such as ``$\undefinedcmd$`` fails only when the figure is drawn, after the computation.
+
+    >>> plain("cost in $ and $x$")
+    'cost in \\$ and \\$x\\$'
+    """
+    return str(text).replace("$", r"\$")
+
+
 def axis_label(path: str) -> str:
     """``"schism.cost.target [payoff-years (lump sum)]"``."""
     p = BY_PATH.get(path)
@@ -148,7 +158,7 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
     ax.set_xlabel(axis_label(m.x_path))
     ax.set_ylabel(axis_label(m.y_path))
     rec = m.record
-    ax.set_title(f"{rec.get('scenario')}: verdict of the wedge\n"
+    ax.set_title(f"{plain(rec.get('scenario'))}: verdict of the wedge\n"
                  f"({rec.get('kind', 'game')}, param hash {rec.get('param_hash')})", fontsize=10)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
               fontsize=8, title="verdict", title_fontsize=9, frameon=False)

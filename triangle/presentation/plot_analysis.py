@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from triangle.presentation.plot import plain
 from triangle.scenario.parameters import BY_PATH
 
 LOW_COLOR, HIGH_COLOR = "#457b9d", "#e76f51"
@@ -100,7 +101,7 @@ def tornado(result: Any, output: str) -> Figure:
                        Line2D([], [], color="0.3", lw=1, label="range over the grid")],
               loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     verdict = result.baseline.get("verdict")
-    ax.set_title(f"{result.scenario.name}: one-at-a-time sensitivity of {output}\n"
+    ax.set_title(f"{plain(result.scenario.name)}: one-at-a-time sensitivity of {output}\n"
                  f"(scenario: {output} = {_num(base)}, verdict {verdict})", fontsize=10)
     return fig
 
@@ -130,7 +131,7 @@ def index_bars(result: Any) -> Figure:
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, frameon=False)
     method = "Sobol'" if result.method == "sobol" else "Morris"
-    title = f"{result.scenario.name}: {method} sensitivity of {result.output}\n"
+    title = f"{plain(result.scenario.name)}: {method} sensitivity of {result.output}\n"
     if _label(result.output) != result.output:
         title += f"{_label(result.output)}\n"  # what the chosen output means
     title += f"(n = {result.n}, {len(result.samples)} evaluations, seed {result.seed})"
@@ -215,7 +216,7 @@ def discovery_figure(result: Any, x: str | None = None, y: str | None = None) ->
     ax_s.legend(loc="upper right", fontsize=8, markerscale=2.5, framealpha=0.9)
     rule = str(result.boxes[0]) if result.boxes else result.summary()
     ax_s.set_title(_wrap(rule), fontsize=9)
-    fig.suptitle(f"{result.scenario.name}: where does the wedge succeed? "
+    fig.suptitle(f"{plain(result.scenario.name)}: where does the wedge succeed? "
                  f"({len(s)} samples, seed {result.seed})", fontsize=11)
     return fig
 

@@ -25,6 +25,7 @@ import math
 import numbers
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -70,7 +71,9 @@ class ScenarioError(Exception):
         where = self.file + (f": {self.key}" if self.key else "")
         where += f" (line {self.line})" if self.line is not None else ""
         text = f"{where}: expected {self.expected}, found {self.found}"
-        return text + (f"; {self.hint}" if self.hint else "")
+        text += f"; {self.hint}" if self.hint else ""
+        # one line, whatever the file's keys contain: control characters are shown escaped
+        return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def _nest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
@@ -158,14 +161,19 @@ def range_text_of(p: Parameter) -> str:
     return p.range_text().replace("[-inf", "(-inf").replace("inf]", "inf)")
 
 
-def _show(raw: Any) -> str:
-    """A found value as the user wrote it, with its type where that is the problem."""
+def _show(raw: Any, depth: int = 0) -> str:
+    """A found value as the user wrote it, with its type where that is the problem (arrays
+    shortened: the message stays one short line however deep or long the array is)."""
     if isinstance(raw, bool):
         return f"{json.dumps(raw)} (a boolean)"
     if isinstance(raw, str):
-        return json.dumps(raw, ensure_ascii=False)
+        text = json.dumps(raw, ensure_ascii=False)
+        return text if len(text) <= 80 else text[:76] + '..."'
     if isinstance(raw, list | tuple):
-        return "[" + ", ".join(_show(x) for x in raw) + "] (an array)"
+        if depth >= 2:
+            return "[...]"
+        items = [_show(x, depth + 1) for x in raw[:8]] + (["..."] if len(raw) > 8 else [])
+        return "[" + ", ".join(items) + "]" + ("" if depth else " (an array)")
     if isinstance(raw, numbers.Real):
         return repr(raw) if isinstance(raw, float) else str(raw)
     return "a table" if isinstance(raw, Mapping) else f"{raw} (a {type(raw).__name__})"
@@ -249,6 +257,19 @@ def _check(path: str, raw: Any, ctx: _Context, allow_inf: bool) -> Any:
     if path in BY_PATH:
         return _number(BY_PATH[path], raw, ctx, allow_inf)
     return _setting(SETTING_BY_PATH[path], raw, ctx)
+
+
+def _check_actors(settings: Mapping[str, Any], given: Any, ctx: _Context) -> None:
+    """The three actors are three: a name used twice would make a dyad of one actor."""
+    seen: dict[str, str] = {}
+    for role in ("divider", "target", "partner"):
+        path = f"actors.{role}"
+        name = " ".join(str(settings[path]).split()).casefold()
+        if name in seen:
+            key = path if path in given else seen[name]
+            ctx.fail(key, "three different actors (divider, target, partner)",
+                     f"{json.dumps(settings[path], ensure_ascii=False)} also as {seen[name]}")
+        seen[name] = path
 
 
 def _cross_check(values: Mapping[str, float], given: Any, ctx: _Context) -> None:
@@ -339,6 +360,7 @@ class Scenario:
         values = {k: given.get(k, v) for k, v in self.values.items()}
         settings = {k: given.get(k, v) for k, v in self.settings.items()}
         _cross_check(values, given, ctx)
+        _check_actors(settings, given, ctx)
         return Scenario(values, settings, self.file, self.claims, _ordered(dists))
 
     def param_hash(self) -> str:
@@ -382,6 +404,7 @@ def parse_scenario(data: Mapping[str, Any], file: str = "<data>",
     values = {p.path: given.get(p.path, p.default) for p in PARAMETERS}
     settings = {s.path: given.get(s.path, s.default) for s in SETTINGS}
     _cross_check(values, given, ctx)
+    _check_actors(settings, given, ctx)
     return Scenario(values, settings, None if file == "<data>" else file, claims, _ordered(dists))
 
 
@@ -396,18 +419,45 @@ def _ordered(dists: Mapping[str, Distribution]) -> tuple[tuple[str, Distribution
     return tuple((p.path, dists[p.path]) for p in PARAMETERS if p.path in dists)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a TOML scenario file (data only: nothing in it is evaluated)."""
-    file = os.fspath(path)
+#: A scenario is a page of numbers; anything larger is not one (and is not read whole).
+MAX_FILE_BYTES = 1 << 20
+
+
+def _read_text(file: str) -> str:
+    """The UTF-8 text of a regular file of at most ``MAX_FILE_BYTES``; a FIFO, a device or a
+    directory is refused before it is opened (opening a FIFO would wait for a writer)."""
     try:
-        text = Path(file).read_bytes().decode("utf-8")
+        info = os.stat(file)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a special file (FIFO, device or socket)"
+            raise ScenarioError(file, None, "a regular scenario file", kind)
+        if info.st_size > MAX_FILE_BYTES:
+            raise ScenarioError(file, None, f"a scenario file of at most {MAX_FILE_BYTES} bytes",
+                                f"{info.st_size} bytes")
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         found = (exc.strerror or str(exc)).lower()
         raise ScenarioError(file, None, "a readable scenario file", found) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(file, None, f"a scenario file of at most {MAX_FILE_BYTES} bytes",
+                            "more")
+    if b"\0" in raw:
+        raise ScenarioError(file, None, "UTF-8 text", "binary data (NUL bytes)")
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(file, None, "UTF-8 text", "undecodable bytes") from None
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a TOML scenario file (data only: nothing in it is evaluated)."""
+    file = os.fspath(path)
+    text = _read_text(file)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ScenarioError(file, None, "valid TOML", "arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         at = re.search(r"at line (\d+)", msg)
@@ -431,6 +481,9 @@ def parse_override(assignment: str) -> tuple[str, Any]:
                             None, _suggest(path))
     try:
         value: Any = tomllib.loads(f"v = {text}")["v"]
+    except RecursionError:
+        raise ScenarioError("--set", path, "a value nested at most a few levels deep",
+                            "arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError:
         value = text
     setting = SETTING_BY_PATH.get(path)

@@ -58,8 +58,8 @@ class Parameter:
         """Whether ``value`` lies in the declared range (infinity only via the word)."""
         if np.isnan(value):
             return False
-        if np.isinf(value) and self.infinite_word is None:
-            return False
+        if np.isinf(value):  # +inf only through the word, above any finite bound
+            return self.infinite_word is not None and value > 0
         above = value > self.low if self.low_open else value >= self.low
         below = value < self.high if self.high_open else value <= self.high
         return bool(above and below)
@@ -87,20 +87,28 @@ def _pair(prefix: str, unit: str, default: float | None, text: str, **kw: Any) -
     ]
 
 
+#: Largest magnitude of a payoff, a cost or a rate (per year, or per unit). Bounded so that
+#: every product the model forms (rate x concession, value / (1 - delta)) stays far from
+#: overflow and no NaN can arise; "existential" and "unlimited" stand for +inf exactly.
+MAX_MAGNITUDE = 1e6
 PROB = {"low": 0.0, "high": 1.0}
-NONNEG = {"low": 0.0}
-PATIENCE = {"low": 0.0, "high": 1.0, "low_open": True, "high_open": True}
+NONNEG = {"low": 0.0, "high": MAX_MAGNITUDE}
+SIGNED = {"low": -MAX_MAGNITUDE, "high": MAX_MAGNITUDE}
+#: Patience stays below 1 - 1e-4 and a period lasts at least 1e-3 years, so the per-period
+#: discount ``beta ** dt`` keeps ``1 - delta >= 1e-7`` and ``I - delta Q`` is invertible
+#: to working precision (a patience of 1 - 1e-16 rounds to 1 and makes it singular).
+PATIENCE = {"low": 0.0, "high": 0.9999, "low_open": True}
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("time.period_years", "years", 1.0,
               "length of one period of the partnership game (frequent senior meetings make it short)",
-              low=0.0, low_open=True, high=50.0),
+              low=1e-3, high=50.0),
     *[Parameter(f"time.patience.{who}", "annual discount factor", 0.95,
                 f"annual patience of the {who}", **PATIENCE)
       for who in ("divider", "target", "partner")],
     Parameter("time.horizon_years", "years", 10.0,
               "horizon for the probability of schism", low=0.0, low_open=True, high=1000.0),
-    *_pair("partnership.value", "payoff per year", None, "R: value of the partnership"),
+    *_pair("partnership.value", "payoff per year", None, "R: value of the partnership", **SIGNED),
     *_pair("partnership.hedge_gain", "payoff per year", 0.0,
            "g: gain from hedging with the divider on the side", **NONNEG),
     *_pair("partnership.hedge_loss", "payoff per year", 0.0,
@@ -115,9 +123,9 @@ PARAMETERS: tuple[Parameter, ...] = (
               **PROB),
     *_pair("schism.cost", "payoff-years (lump sum)", 0.0,
            "S: one-off cost of a schism", infinite_word="existential", **NONNEG),
-    *_pair("schism.outside", "payoff per year", 0.0, "O: outside option after a schism"),
+    *_pair("schism.outside", "payoff per year", 0.0, "O: outside option after a schism", **SIGNED),
     Parameter("schism.value_to_divider", "payoff per year", 0.0,
-              "G: the value of the split to the divider"),
+              "G: the value of the split to the divider", **SIGNED),
     Parameter("wedge.upfront", "payoff per year", 0.0,
               "u: up-front concessions, paid whatever the target does", **NONNEG),
     Parameter("wedge.reward", "payoff per year", 0.0,

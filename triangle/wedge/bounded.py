@@ -234,13 +234,17 @@ def quantal_columns(ev: Evaluation) -> dict[str, np.ndarray]:
     idx = np.flatnonzero(finite)
     stage = ev.stage.take(idx)
     game = stage.game(ev.counter[idx])
-    scale = np.where(lam[idx] > 0, lam[idx], 1.0)
+    # A lambda so small that the payoff unit over lambda overflows (a subnormal lambda) makes
+    # every logit response uniform to working precision: such points are lambda = 0 exactly.
+    fmax = np.finfo(float).max
+    flat = (lam[idx] == 0) | (game.unit_T / fmax > lam[idx]) | (game.unit_P / fmax > lam[idx])
+    scale = np.where(flat, 1.0, lam[idx])
     _, _, exact = infinite_support(game.A, game.B)
     A = np.where(exact[:, None, None], game.A, game.A_solve)
     B = np.where(exact[:, None, None], game.B, game.B_solve)
     br = logit_branch(A, B, [1.0], unit=(game.unit_T / scale, game.unit_P / scale))
     k = A.shape[1]
-    zero = (lam[idx] == 0)[:, None, None]  # lambda = 0: uniform over the whole library
+    zero = flat[:, None, None]  # lambda = 0: uniform over the whole library
     x = np.where(zero, 1.0 / k, br.x)
     y = np.where(zero, 1.0 / k, br.y)
     t = stage.table
