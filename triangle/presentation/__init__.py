@@ -21,6 +21,7 @@ _FIGURES = {
     "plot.tornado": ("triangle.presentation.plot_analysis", "tornado"),
     "plot.index_bars": ("triangle.presentation.plot_analysis", "index_bars"),
     "plot.discovery": ("triangle.presentation.plot_analysis", "discovery_figure"),
+    "plot.path": ("triangle.presentation.plot_report", "path_figure"),
 }
 
 

@@ -24,9 +24,9 @@ from triangle.presentation.cli_common import (
     UsageError,
     add_scenario_args,
     scenario_from_args,
-    write_text,
 )
 from triangle.presentation.cli_maps import register as register_maps
+from triangle.presentation.cli_report import register as register_report
 from triangle.scenario.files import (
     ScenarioError,
     library_dir,
@@ -36,6 +36,7 @@ from triangle.scenario.files import (
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from triangle.presentation.cli_report import write_report
     from triangle.presentation.report import dumps, render_text
     from triangle.wedge.solve import solve
 
@@ -43,7 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     outcome = solve(scenario, backend=args.solver)
     text = render_text(outcome)
     if args.report:
-        write_text(args.report, text)
+        write_report(args.report, scenario, outcome)
     if args.json:
         print(dumps(outcome))
     else:
@@ -89,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="solve one scenario and report the verdict and why")
     add_scenario_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    p.add_argument("--report", metavar="FILE.md", help="also write the text report to a file")
+    p.add_argument("--report", metavar="FILE",
+                   help="also write the report to a file: HTML for .html, else Markdown")
     p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
                    help="equilibrium solver (default: the scenario's solver.backend)")
     p.set_defaults(handler=cmd_run)
@@ -114,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis]
+    return [register_maps, register_analysis, register_report]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

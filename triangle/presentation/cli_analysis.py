@@ -17,6 +17,7 @@ import numpy as np
 
 from triangle.analysis.executors import atomic_replace
 from triangle.analysis.sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.common.numbers import fmt
 from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
@@ -60,10 +61,7 @@ def _record_line(rec: dict[str, Any]) -> str:
 
 
 def _num(x: Any) -> str:
-    if x is None:
-        return "-"
-    x = float(x)
-    return ("inf" if x > 0 else "-inf") if np.isinf(x) else f"{x:.6g}"
+    return fmt(x, ".6g")
 
 
 def _oat_text(res: Any) -> str:

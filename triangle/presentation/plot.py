@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from triangle.analysis.executors import atomic_replace
+from triangle.common.numbers import fmt
 from triangle.scenario.parameters import BY_PATH
 from triangle.wedge.verdict import VERDICTS
 
@@ -155,9 +156,7 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
 
 
 def _num(x: float) -> str:
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:g}"
+    return fmt(x, "g")
 
 
 def save_figure(fig: Any, path: str | os.PathLike[str], record: dict[str, Any], dpi: int = 150) -> None:

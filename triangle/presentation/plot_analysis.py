@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from triangle.common.numbers import fmt
 from triangle.scenario.parameters import BY_PATH
 
 LOW_COLOR, HIGH_COLOR = "#457b9d", "#e76f51"
@@ -27,8 +28,7 @@ def _label(output: str) -> str:
             "p_schism": "probability of schism within the horizon"}.get(output, output)
 
 
-def _num(x: float) -> str:
-    return ("inf" if x > 0 else "-inf") if math.isinf(x) else f"{x:.4g}"
+_num = fmt
 
 
 def tornado(result: Any, output: str) -> Figure:

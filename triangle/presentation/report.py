@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common.numbers import fmt
 from triangle.wedge.outcome import Outcome
 
 
@@ -69,11 +70,7 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
 
 
 def _n(x: Any) -> str:
-    if isinstance(x, float):
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-        return f"{x:.4g}"
-    return str(x)
+    return fmt(x) if isinstance(x, float | int) and not isinstance(x, bool) else str(x)
 
 
 def render_text(out: Outcome) -> str:

@@ -14,15 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common.numbers import fmt
 from triangle.solvers.equilibria import GameEquilibria, connected_sets
-from triangle.wedge.verdict import Evaluation
+from triangle.wedge.path import TimePath, no_offer, time_path
+from triangle.wedge.verdict import Evaluation, solve_package
 
-
-def _num(x: float) -> str:
-    x = float(x)
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:.4g}"
+_num = fmt
 
 
 def mixed_label(probs: np.ndarray, names: list[str]) -> str:
@@ -64,6 +61,7 @@ class Outcome:
     game: GameEquilibria | None
     method: dict[str, Any]
     record: dict[str, Any] = field(default_factory=dict)
+    evaluation: Evaluation | None = field(default=None, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> Any:
         columns = object.__getattribute__(self, "columns")
@@ -80,6 +78,18 @@ class Outcome:
     def possible(self) -> list[str]:
         """Verdicts that hold in some admissible equilibrium."""
         return sorted({e["verdict"] for e in self.equilibria if e["admissible"]})
+
+    def path(self) -> TimePath:
+        """Probability of schism and each partner's expected payoff year by year up to the
+        horizon, with and without the wedge (:mod:`triangle.wedge.path`; exact)."""
+        ev = self.evaluation
+        if ev is None:
+            raise ValueError("this Outcome keeps no evaluation; build it with triangle.solve")
+        one = np.array([0])
+        stage = ev.stage.take(one)
+        base = solve_package(stage.model, no_offer(stage))
+        return time_path(stage, ev.counter[one], ev.solution.take(one), base, self.actors,
+                         self.record)
 
     def explain(self) -> str:
         """The deciding inequality in words, with its numbers."""
@@ -161,7 +171,7 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
     method = {**method, "cost_target": float(ev.model["schism.cost.target"][0]),
               "equilibrium_method": sol.batch.method,
               "notes": list(game.notes) if game else []}
-    return Outcome(scenario, actors, columns, equilibria, selected, game, method)
+    return Outcome(scenario, actors, columns, equilibria, selected, game, method, {}, ev)
 
 
 def _scalar(v: Any) -> Any:
