@@ -14,7 +14,7 @@ Exact, vectorised over ``n`` parameter points; the loop runs over periods, never
 >>> flows = np.zeros((1, 2, 2))
 >>> p = pair_path(Grim(), Grim(), flows, flows, np.array([0.1]), 3)
 >>> np.round(p.alive[0], 4)  # (1 - e)^(2t): Grim breaks after one misreading
-array([1.  , 0.81, 0.6561])
+array([1.    , 0.81  , 0.6561])
 """
 
 from __future__ import annotations
