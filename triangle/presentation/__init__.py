@@ -22,6 +22,8 @@ _FIGURES = {
     "plot.index_bars": ("triangle.presentation.plot_analysis", "index_bars"),
     "plot.discovery": ("triangle.presentation.plot_analysis", "discovery_figure"),
     "plot.path": ("triangle.presentation.plot_report", "path_figure"),
+    "report.markdown": ("triangle.presentation.report", "render_text"),
+    "report.html": ("triangle.presentation.report_html", "outcome_html"),
 }
 
 

@@ -42,9 +42,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = scenario_from_args(args.file, args.sets)
     outcome = solve(scenario, backend=args.solver)
-    text = render_text(outcome)
+    text = render_text(outcome, args.all_equilibria)
     if args.report:
-        write_report(args.report, scenario, outcome)
+        write_report(args.report, scenario, outcome, args.all_equilibria)
     if args.json:
         print(dumps(outcome))
     else:
@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--report", metavar="FILE",
                    help="also write the report to a file: HTML for .html, else Markdown")
+    p.add_argument("--all-equilibria", action="store_true",
+                   help="list every equilibrium, not only the admissible ones")
     p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
                    help="equilibrium solver (default: the scenario's solver.backend)")
     p.set_defaults(handler=cmd_run)

@@ -31,7 +31,7 @@ def write_report(path: str, scenario: Any, outcome: Any, all_equilibria: bool = 
     else:
         from triangle.presentation.report import render_text
 
-        write_text(path, render_text(outcome))
+        write_text(path, render_text(outcome, all_equilibria))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -39,7 +39,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     scenario = scenario_from_args(args.file, args.sets)
     outcome = solve(scenario, backend=args.solver)
-    write_report(args.output, scenario, outcome)
+    write_report(args.output, scenario, outcome, args.all_equilibria)
     print(f"wrote {args.output}")
     return 0
 
@@ -79,6 +79,8 @@ def register(sub: Any) -> None:
     add_scenario_args(p)
     p.add_argument("-o", dest="output", required=True, metavar="FILE",
                    help="report file: .html for HTML, anything else for Markdown")
+    p.add_argument("--all-equilibria", action="store_true",
+                   help="Markdown: list every equilibrium, not only the admissible ones")
     _solver(p)
     p.set_defaults(handler=cmd_report)
 

@@ -79,9 +79,13 @@ def _flips(res: Any) -> list[dict[str, str]]:
             for path in res.table.index for f in res.flips(path)]
 
 
-def context(scenario: Scenario, out: Outcome, figures: bool = True, map_grid: int = 9,
+def context(scenario: Scenario | None, out: Outcome, figures: bool = True, map_grid: int = 9,
             oat_grid: int = 7) -> dict[str, Any]:
-    """Everything the template shows, as plain strings, lists and dicts."""
+    """Everything the template shows, as plain strings, lists and dicts.
+
+    Without the scenario (a notebook's view of an :class:`Outcome`) the description, the
+    sources, the map and the tornado are left out; without ``figures``, every figure.
+    """
     from triangle.presentation.plot_report import path_figure, role_lines, roles_triangle, svg
 
     c = out.columns
@@ -89,7 +93,7 @@ def context(scenario: Scenario, out: Outcome, figures: bool = True, map_grid: in
     reasons = getattr(out, "reasons", None)
     ctx: dict[str, Any] = {
         "scenario": out.scenario,
-        "description": scenario.settings.get("scenario.description", ""),
+        "description": scenario.settings.get("scenario.description", "") if scenario else "",
         "verdict": c["verdict"],
         "verdict_meaning": VERDICT_MEANINGS[c["verdict"]],
         "robust": bool(c["robust"]),
@@ -114,7 +118,7 @@ def context(scenario: Scenario, out: Outcome, figures: bool = True, map_grid: in
         "equilibria": rows,
         "n_dominated": sum(not r["admissible"] for r in rows),
         "method": out.method,
-        "sources": list(scenario.settings.get("scenario.sources", [])),
+        "sources": list(scenario.settings.get("scenario.sources", [])) if scenario else [],
         "record": out.record,
         "figures": {},
         "flips": [],
@@ -122,20 +126,26 @@ def context(scenario: Scenario, out: Outcome, figures: bool = True, map_grid: in
     if figures:
         fig = ctx["figures"]
         fig["roles"] = svg(roles_triangle(out))
-        fig["map"] = svg(verdict_map(scenario, out, map_grid).plot())
+        if scenario is not None:
+            fig["map"] = svg(verdict_map(scenario, out, map_grid).plot())
         path = out.path()
         fig["path"] = svg(path_figure(path))
         ctx["path_end"] = {case: fmt(path.p_schism[case][-1]) for case in ("wedge", "baseline")}
         ctx["horizon"] = fmt(float(path.years[-1] + (path.years[1] - path.years[0])
                                    if len(path.years) > 1 else 0.0), ".3g")
-        res = tornado(scenario, oat_grid)
-        fig["tornado"] = svg(res.plot())
-        ctx["flips"] = _flips(res)
+        if scenario is not None:
+            res = tornado(scenario, oat_grid)
+            fig["tornado"] = svg(res.plot())
+            ctx["flips"] = _flips(res)
     return ctx
 
 
-def render_html(ctx: dict[str, Any]) -> str:
-    """Fill the package's template with ``ctx`` (autoescaped; figures are trusted SVG)."""
+def render_html(ctx: dict[str, Any], standalone: bool = True) -> str:
+    """Fill the package's template with ``ctx`` (autoescaped; figures are trusted SVG).
+
+    ``standalone``: a whole document; else one ``<article>`` with its own scoped style, for
+    a notebook cell.
+    """
     import jinja2
     from markupsafe import Markup
 
@@ -143,7 +153,12 @@ def render_html(ctx: dict[str, Any]) -> str:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     ctx = {**ctx, "figures": {k: Markup(v) for k, v in ctx["figures"].items()}}
-    return env.get_template("report.html.j2").render(**ctx)
+    return env.get_template("report.html.j2").render(**ctx, standalone=standalone)
+
+
+def outcome_html(out: Outcome) -> str:
+    """The notebook view of an :class:`Outcome`: the report without figures, as a fragment."""
+    return render_html(context(None, out, figures=False), standalone=False)
 
 
 def html_report(scenario: Scenario, out: Outcome | None = None, figures: bool = True,

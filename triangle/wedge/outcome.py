@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common import hooks
 from triangle.common.numbers import fmt
 from triangle.solvers.equilibria import GameEquilibria, connected_sets
 from triangle.wedge.path import TimePath, no_offer, time_path
@@ -78,6 +79,22 @@ class Outcome:
     def possible(self) -> list[str]:
         """Verdicts that hold in some admissible equilibrium."""
         return sorted({e["verdict"] for e in self.equilibria if e["admissible"]})
+
+    def __repr__(self) -> str:
+        c = self.columns
+        n = len(self.equilibria)
+        admissible = sum(e["admissible"] for e in self.equilibria)
+        return (f"Outcome({self.scenario!r}: verdict {c['verdict']!r}"
+                f"{'' if c['robust'] else ' (not robust)'}, p_schism {fmt(c['p_schism'])}, "
+                f"margin {fmt(c['margin'])}, {admissible} admissible of {n} equilibria)")
+
+    def _repr_markdown_(self) -> str:
+        """The Markdown report (notebooks; needs :mod:`triangle` imported)."""
+        return hooks.call("report.markdown", self)
+
+    def _repr_html_(self) -> str:
+        """The HTML report without figures (notebooks; needs :mod:`triangle` imported)."""
+        return hooks.call("report.html", self)
 
     def path(self) -> TimePath:
         """Probability of schism and each partner's expected payoff year by year up to the
