@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from triangle.presentation.cli_common import UsageError, add_scenario_args, dask
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
                 "sobol: base samples, a power of 2 (default 256)")
 DEFAULT_SAMPLES = {"oat": 21, "morris": 20, "sobol": 256}
+#: Fewer successes than this and PRIM's boxes rest on too few points (Bryant & Lempert 2010
+#: recommend tens of cases of interest); discovery still runs, with a warning.
+MIN_SUCCESSES = 30
 
 
 def _check_figure(path: str | None) -> None:
@@ -156,6 +160,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
     except VaryError as err:
         raise UsageError(str(err)) from None
     rec = record(scenario, args.seed)
+    successes = int(res.samples["success"].sum())
+    if 0 < successes < MIN_SUCCESSES:
+        print(f"triangle: warning: only {successes} of {len(res.samples)} samples succeed; boxes "
+              f"drawn from fewer than {MIN_SUCCESSES} successes are unreliable (raise --samples or "
+              "narrow the ranges)", file=sys.stderr)
     if args.output_file:
         _save(res.plot(), args.output_file, rec)
     if args.json:
@@ -188,9 +197,10 @@ def register(sub: Any) -> None:
     p.add_argument("--method", choices=("oat", "morris", "sobol"), default="oat",
                    help="one-at-a-time with a tornado chart and flip values (default), Morris "
                         "screening, or Sobol' indices")
-    p.add_argument("--output", default="margin", choices=NUMERIC_OUTPUTS, metavar="NAME",
+    p.add_argument("--measure", "--output", dest="output", default="margin", choices=NUMERIC_OUTPUTS,
+                   metavar="NAME",
                    help="numeric output to analyse: margin (default), p_schism, or one of "
-                        f"{', '.join(NUMERIC_OUTPUTS[2:])}")
+                        f"{', '.join(NUMERIC_OUTPUTS[2:])} (--output is its old name; -o is the figure)")
     p.add_argument("--samples", type=int, metavar="N", help=SAMPLES_HELP)
     p.add_argument("--clip", type=float, metavar="C",
                    help="morris/sobol: clip infinite outputs to [-C, C] (default 2 max|finite|)")
