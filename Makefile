@@ -16,10 +16,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	mkdir -p out
 	$(VENV)/bin/triangle run scenarios/reverse_kissinger_2025.toml --report out/reverse_kissinger_2025.md
+	$(VENV)/bin/triangle report scenarios/reverse_kissinger_2025.toml --solver admissible \
+		-o out/reverse_kissinger_2025.html
 	$(VENV)/bin/triangle map scenarios/reverse_kissinger_2025.toml \
-		--x schism.cost.target=0:40:41 --y wedge.reward=0:20:41 \
+		--x wedge.reward=0:50:41 --y schism.cost.target=0:100:41 \
 		-o out/reverse_kissinger_2025_map.png --data out/reverse_kissinger_2025_map.csv
-	@echo "wrote out/reverse_kissinger_2025.md, out/reverse_kissinger_2025_map.png"
+	@echo "wrote out/reverse_kissinger_2025.md, .html (open it in a browser), _map.png"
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -47,11 +47,14 @@ def _span(scenario: Scenario, path: str, fallback: float) -> tuple[float, float]
 
 
 def verdict_map(scenario: Scenario, out: Outcome, grid: int = 9) -> Any:
-    """A ``grid x grid`` map of verdicts over the reward and the target's schism cost."""
+    """A ``grid x grid`` map of verdicts over the reward and the target's schism cost, each
+    from 0 to twice the scenario's value (to 100 for an existential cost; the reward to
+    twice the divider's largest worthwhile reward where the scenario offers none)."""
     from triangle.analysis.sweep import equilibrium_map
 
-    bound = float(out.columns["bound_target"])
-    cost_hi = 2.0 * bound if math.isfinite(bound) and bound > 0 else 100.0
+    # An existential cost lies off any map; 100 payoff-years spans the costs at which a
+    # reward of the order of the partnership's value can still buy a break.
+    cost_hi = 100.0
     x_lo, x_hi = _span(scenario, MAP_AXES[0], max(20.0, 2.0 * float(out.columns["r_max"]))
                        if math.isfinite(out.columns["r_max"]) else 20.0)
     y_lo, y_hi = _span(scenario, MAP_AXES[1], cost_hi)
