@@ -209,3 +209,34 @@ def test_killed_sweep_resumes_to_identical_bytes(tmp_path):
     assert not parts.exists()
     assert os.stat(out).st_mode & 0o044  # readable like any other output file
     assert np.array_equal(pd.read_csv(out)["wedge.reward"].unique(), np.linspace(0, 20, 240))
+
+
+def test_interrupted_sweep_says_so_and_keeps_its_chunks(tmp_path):
+    """Ctrl-C (SIGINT) on a real sweep: a one-line message naming the kept chunks, exit 130;
+    a rerun without --resume refuses to throw them away; --resume finishes the job."""
+    spec = ["sweep", TEMPLATE, "--kind", "closed_form", "--grid", "schism.cost.target=0:40:250",
+            "--grid", "wedge.reward=0:20:240", "--chunk-size", "250"]
+    out = tmp_path / "out.csv"
+    parts = tmp_path / "out.csv.parts"
+    proc = subprocess.Popen([sys.executable, "-m", "triangle", *spec, "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list(parts.glob("chunk-*.csv"))) >= 5:
+            break
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if out.exists():
+        pytest.skip("sweep finished before it could be interrupted")
+    kept = len(list(parts.glob("chunk-*.csv")))
+    assert proc.returncode == 130
+    assert err.strip().splitlines() == [f"triangle: interrupted; {kept} finished chunks kept in "
+                                        f"{parts}: rerun with --resume to compute only the rest"]
+    again = subprocess.run([sys.executable, "-m", "triangle", *spec, "-o", str(out)],
+                           capture_output=True, text=True)
+    assert again.returncode == 2 and "expected --resume" in again.stderr
+    assert len(list(parts.glob("chunk-*.csv"))) == kept
+    done = subprocess.run([sys.executable, "-m", "triangle", *spec, "-o", str(out), "--resume"],
+                          capture_output=True, text=True, check=True)
+    assert f"{kept} resumed" in done.stdout

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -173,12 +174,22 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         spec = {"samples": _unique("--vary", [parse_range("--vary", v) for v in args.vary]), "n": n,
                 "design": args.design, "seed": int(args.seed)}
     chunk, workers = _chunk_size(args), _workers(args)
+    parts = Path(args.output + ".parts")
+    finished = len(list(parts.glob("chunk-*"))) if parts.is_dir() else 0
+    if finished and not args.resume:  # never throw finished work away unasked
+        raise UsageError(f"{parts}: holds {finished} finished chunks of an interrupted sweep; "
+                         "expected --resume to keep them (or remove the folder to start over)")
     with executor_from_args(args, workers) as executor:
         try:
             rep = sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
                                 chunk_size=chunk, executor=executor, progress=None, resume=args.resume)
         except ResumeError as err:
             raise UsageError(str(err)) from None
+        except KeyboardInterrupt:
+            kept = len(list(parts.glob("chunk-*"))) if parts.is_dir() else 0
+            print(f"triangle: interrupted; {kept} finished chunks kept in {parts}: rerun with "
+                  "--resume to compute only the rest", file=sys.stderr)
+            return 130
     meta = f"{args.output}.meta.json" if args.output.lower().endswith(".csv") else "its schema metadata"
     print(f"wrote {rep.path}: {rep.n_points} points in {rep.n_chunks} chunks "
           f"({len(rep.computed)} computed, {rep.reused} resumed); provenance in {meta}")
