@@ -80,17 +80,25 @@ def path_figure(path: Any, ax: Any = None) -> Figure:
     """Two panels over the years: probability of schism; each partner's expected payoff per year."""
     fig = Figure(figsize=(8.0, 6.0), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True)
-    years = path.years
+    # Each value holds for its whole period: the last step runs to the horizon.
+    step = path.years[1] - path.years[0] if len(path.years) > 1 else 1.0
+    years = np.append(path.years, path.years[-1] + step)
+
+    def held(v: np.ndarray) -> np.ndarray:
+        return np.append(v, v[-1])
+
     for case, (style, label) in CASE_STYLES.items():
-        top.step(years, path.p_schism[case], where="post", color="black", linestyle=style,
+        top.step(years, held(path.p_schism[case]), where="post", color="black", linestyle=style,
                  linewidth=1.8, label=label)
         for actor, values in (("target", path.payoff_target), ("partner", path.payoff_partner)):
-            bottom.step(years, values[case], where="post", color=ACTOR_COLOURS[actor],
+            bottom.step(years, held(values[case]), where="post", color=ACTOR_COLOURS[actor],
                         linestyle=style, linewidth=1.8, label=f"{path.actors[actor]} ({actor}), {label}")
     top.set_ylim(-0.03, 1.03)
     top.set_ylabel("probability that the\npartnership has split")
     top.legend(loc="best", fontsize=8, frameon=False)
-    top.set_title("The partnership year by year in the selected equilibrium", fontsize=10)
+    name = path.record.get("scenario")
+    top.set_title(f"{name + ': ' if name else ''}the partnership over time in the selected equilibrium",
+                  fontsize=10)
     bottom.set_ylabel("expected payoff\n[payoff units per year]")
     bottom.set_xlabel("time since the offer [years]")
     bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, fontsize=8, frameon=False)
