@@ -63,10 +63,13 @@ def test_dominated_equilibria_go_behind_a_fold():
 def test_structured_reasons_render_when_present(kissinger):
     scenario, out, _ = kissinger
     ctx = context(scenario, out, figures=False)
-    ctx["reasons"] = [{"lhs": "12", "op": ">", "rhs": "4.25", "holds": True,
-                       "text": "reward exceeds the threshold"}]
+    ctx["reasons"] = [{"lhs": 12.0, "op": ">", "rhs": 4.25, "holds": True,
+                       "text": "reward exceeds the threshold"},
+                      {"lhs": 3.0, "op": ">", "rhs": float("inf"), "holds": False,
+                       "text": "reward exceeds an existential threshold"}]
     html = render_html(ctx)
     assert "reward exceeds the threshold" in html and '<td class="holds">yes</td>' in html
+    assert '<td class="num">inf</td>' in html and '<td class="fails">no</td>' in html
 
 
 def test_text_is_escaped(kissinger):

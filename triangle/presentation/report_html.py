@@ -143,6 +143,13 @@ def context(scenario: Scenario | None, out: Outcome, figures: bool = True, map_g
     return ctx
 
 
+def _num(x: Any) -> Any:
+    """Numbers through the one formatter (infinities as words); anything else unchanged."""
+    if isinstance(x, int | float | np.number) and not isinstance(x, bool | np.bool_):
+        return fmt(x)
+    return x
+
+
 def render_html(ctx: dict[str, Any], standalone: bool = True) -> str:
     """Fill the package's template with ``ctx`` (autoescaped; figures are trusted SVG).
 
@@ -155,6 +162,7 @@ def render_html(ctx: dict[str, Any], standalone: bool = True) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("triangle.presentation", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = _num
     ctx = {**ctx, "figures": {k: Markup(v) for k, v in ctx["figures"].items()}}
     return env.get_template("report.html.j2").render(**ctx, standalone=standalone)
 
