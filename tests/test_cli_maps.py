@@ -240,3 +240,10 @@ def test_interrupted_sweep_says_so_and_keeps_its_chunks(tmp_path):
     done = subprocess.run([sys.executable, "-m", "triangle", *spec, "-o", str(out), "--resume"],
                           capture_output=True, text=True, check=True)
     assert f"{kept} resumed" in done.stdout
+    before = out.read_bytes()
+    again = subprocess.run([sys.executable, "-m", "triangle", *spec, "-o", str(out), "--resume"],
+                           capture_output=True, text=True, check=True)
+    assert "nothing to compute" in again.stdout and out.read_bytes() == before
+    other = subprocess.run([sys.executable, "-m", "triangle", *spec, "--set", "wedge.upfront=1",
+                            "-o", str(out), "--resume"], capture_output=True, text=True, check=True)
+    assert "computed" in other.stdout and "nothing to compute" not in other.stdout

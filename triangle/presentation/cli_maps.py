@@ -179,6 +179,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if finished and not args.resume:  # never throw finished work away unasked
         raise UsageError(f"{parts}: holds {finished} finished chunks of an interrupted sweep; "
                          "expected --resume to keep them (or remove the folder to start over)")
+    if args.resume and not parts.exists() and _finished(scenario, args, spec):
+        print(f"{args.output} already holds this sweep: nothing to compute")
+        return 0
     with executor_from_args(args, workers) as executor:
         try:
             rep = sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
@@ -194,6 +197,29 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(f"wrote {rep.path}: {rep.n_points} points in {rep.n_chunks} chunks "
           f"({len(rep.computed)} computed, {rep.reused} resumed); provenance in {meta}")
     return 0
+
+
+def _finished(scenario: Any, args: argparse.Namespace, spec: dict[str, Any]) -> bool:
+    """Whether ``args.output`` is the finished file of this very sweep (its provenance record
+    matches: scenario hash, version, kind, solver and points), so ``--resume`` has nothing to do."""
+    import json
+
+    from triangle.analysis.executors import read_metadata
+    from triangle.analysis.points import make_points
+    from triangle.wedge.solve import record
+
+    if not Path(args.output).exists():
+        return False
+    try:
+        old = read_metadata(args.output)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    points = make_points(**spec)
+    now = {**record(scenario, points.seed), "kind": args.kind,
+           "backend": args.solver if args.kind == "game" else None, "points": points.spec(),
+           "n_points": points.n}
+    now = json.loads(json.dumps(now, allow_nan=False))
+    return all(old.get(k) == v for k, v in now.items())
 
 
 def _common(p: argparse.ArgumentParser) -> None:
