@@ -20,6 +20,7 @@ from typing import Any
 from triangle.analysis.executors import atomic_replace
 from triangle.common.version import __version__
 from triangle.presentation.cli_analysis import register as register_analysis
+from triangle.presentation.cli_bounded import register as register_bounded
 from triangle.presentation.cli_common import (
     EXIT_BAD_INPUT,
     UsageError,
@@ -35,6 +36,7 @@ from triangle.scenario.files import (
     list_library,
     load_scenario,
 )
+from triangle.solvers.registry import backends
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -109,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the report to a file: HTML for .html, else Markdown")
     p.add_argument("--all-equilibria", action="store_true",
                    help="list every equilibrium, not only the admissible ones")
-    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
+    p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
     p.set_defaults(handler=cmd_run)
 
@@ -135,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis, register_report]
+    return [register_maps, register_analysis, register_bounded, register_report]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,6 +22,7 @@ import numpy as np
 
 from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
 from triangle.scenario.files import ScenarioError
+from triangle.solvers.registry import backends
 
 CHUNK_DEFAULT = {"game": 2000, "closed_form": 200_000}
 
@@ -226,7 +227,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     add_scenario_args(p)
     p.add_argument("--kind", choices=("game", "closed_form"), default="game",
                    help="full game (default) or the closed-form core of DESIGN §4")
-    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"), default="admissible",
+    p.add_argument("--solver", choices=backends(), default="admissible",
                    help="solver of the reported equilibria (default: admissible: the admissible "
                    "equilibria only, which decide every column but n_equilibria)")
     p.add_argument("--workers", metavar="N", help="local process pool of N workers "

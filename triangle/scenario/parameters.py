@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from triangle.common.numbers import fmt
+from triangle.solvers.registry import backends
 
 INF_WORDS = {"existential": np.inf, "unlimited": np.inf}
 
@@ -141,6 +142,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("solver.schism_probability", "probability", 0.5,
               "an outcome counts as a schism when its probability within the horizon exceeds this",
               low=0.0, high=1.0, high_open=True),
+    Parameter("solver.rationality", "per payoff unit", np.inf,
+              "logit precision lambda of the partners' quantal responses, in the inverse of each "
+              'player\'s payoff unit; "nash" means perfectly rational (lambda = infinity)',
+              infinite_word="nash", **NONNEG),
 )
 
 BY_PATH: dict[str, Parameter] = {p.path: p for p in PARAMETERS}
@@ -175,7 +180,7 @@ SETTINGS: tuple[Setting, ...] = (
             ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")),
     Setting("solver.backend", "nashpy",
             "equilibrium solver: nashpy (reference), batched (all equilibria), admissible "
-            "(the admissible ones only; fastest)", ("nashpy", "batched", "admissible")),
+            "(the admissible ones only; fastest)", backends()),
 )
 
 SETTING_BY_PATH: dict[str, Setting] = {s.path: s for s in SETTINGS}

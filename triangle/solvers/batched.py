@@ -67,7 +67,13 @@ from math import comb
 
 import numpy as np
 
-__all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
+from triangle.solvers.result import Equilibria
+from triangle.solvers.tolerance import TOL, in_units
+
+__all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria", "solve"]
+
+#: The engine's result is the one result type of every solver.
+BatchedEquilibria = Equilibria
 
 #: Candidate systems (games x index-set pairs x support size) processed per chunk.
 SYSTEM_BUDGET = 300_000
@@ -79,44 +85,17 @@ DEDUP_GRID = 1e7
 SINGULAR = 1e-11
 
 
-@dataclass(frozen=True)
-class BatchedEquilibria:
-    """Equilibria of ``N`` games of size ``m x n``, padded to ``K`` slots per game.
-
-    Attributes
-    ----------
-    x : ndarray, shape (N, K, m)
-        Row player's mixed strategies (zero in invalid slots).
-    y : ndarray, shape (N, K, n)
-        Column player's mixed strategies (zero in invalid slots).
-    valid : ndarray of bool, shape (N, K)
-        Which slots hold an equilibrium; valid slots come first, sorted by ``(x, y)``.
-    degenerate : ndarray of bool, shape (N,)
-        Game detected degenerate; its equilibria may form a continuum, of which only the
-        extreme points are listed.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    valid: np.ndarray
-    degenerate: np.ndarray
-
-    def count(self) -> np.ndarray:
-        """Number of (extreme) equilibria per game, shape ``(N,)``."""
-        return self.valid.sum(axis=1)
-
-    def of_game(self, i: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The equilibria ``[(x, y), ...]`` of game ``i``."""
-        return [(self.x[i, k], self.y[i, k]) for k in np.flatnonzero(self.valid[i])]
-
-
-def pure_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+def pure_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
+                    unit: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Mask of pure Nash equilibria, shape ``(N, m, n)``.
 
     Cell ``(i, j)`` is an equilibrium iff ``A[i, j] >= max_k A[k, j] - tol`` (row ``i`` is a best
-    response to column ``j``) and ``B[i, j] >= max_l B[i, l] - tol`` (Nash 1951).
+    response to column ``j``) and ``B[i, j] >= max_l B[i, l] - tol`` (Nash 1951), payoffs in
+    each player's unit (:mod:`triangle.solvers.tolerance`).
     """
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    ua, ub = (None, None) if unit is None else unit
+    A, B = (in_units(A, ua), in_units(B, ub)) if A.ndim == 3 else (in_units(A), in_units(B))
     return (A >= A.max(axis=-2, keepdims=True) - tol) & (B >= B.max(axis=-1, keepdims=True) - tol)
 
 
@@ -185,16 +164,16 @@ def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarra
     return out if k % 2 == 0 else np.negative(out, out=out)  # Laplace sign (-1)^(k-2+t)
 
 
-def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float,
-              span: np.ndarray) -> tuple:
+def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
+              tol: float) -> tuple:
     """Vertices of ``{z in simplex, C^T z <= w}`` from all level-``k`` systems ``(I, T)``.
 
     ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``.  By Cramer's rule
     ``z_i = c_i / s`` with ``c_i = (-1)^i det(D_T[:, I minus i])`` and ``s = sum(c)``, and for
     ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
     minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
-    by more than ``tol``) is tested on the minor tables alone.  The minors are of payoffs scaled
-    by ``1 / span`` per game (its payoff unit); systems with ``|s| <= SINGULAR`` are singular and
+    by more than ``tol``) is tested on the minor tables alone.  The minors are of payoffs in
+    the player's unit (:mod:`triangle.solvers.tolerance`); systems with ``|s| <= SINGULAR`` are singular and
     skipped (a vertex is also the solution of a nonsingular system).  Returns, for the vertices
     found, the game index, ranks of ``T`` and ``I``, ``z`` and the best-response mask.
     """
@@ -213,7 +192,6 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
         np.minimum(lo, buf, out=lo)
     if M_up is not None and lv.up_rank.shape[1]:
         up_pm = np.concatenate([M_up, -M_up])  # w_j = +-M_up[T + j]: a plain gather
-        up_pm *= span  # the minors are of payoffs scaled by 1 / span
         signed = lv.up_rank + len(M_up) * (lv.up_sign < 0)
         for r in range(signed.shape[1]):  # w_j = (payoff of j - payoff on T) * s
             np.take(up_pm, signed[:, r], axis=0, out=buf, mode="wrap")
@@ -229,7 +207,8 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
     ii, g = np.divmod(rest, ok.shape[2])
     s = s.ravel()[flat]
     c = M[it[:, None], lv.sup_minus[ii], g[:, None]] * (-1.0) ** np.arange(k)
-    zi = np.clip(c / s[:, None], 0.0, None)
+    zi = c / s[:, None]
+    zi = np.where(zi < tol, 0.0, zi)  # as :func:`~triangle.solvers.tolerance.clean` does
     zi /= zi.sum(axis=1, keepdims=True)
     rows = lv.sup[ii]
     pay = np.einsum("ki,kiq->kq", zi, C[g[:, None], rows])  # (K, q)
@@ -280,26 +259,15 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     return tuple(np.concatenate(v) for v in found)
 
 
-def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, unit_A: np.ndarray | None = None,
-                 unit_B: np.ndarray | None = None) -> tuple:
-    """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games."""
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
+    """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games in payoff units."""
     N, m, n = A.shape
     ties_a = (A >= A.max(axis=1, keepdims=True) - tol).sum(axis=1) > 1
     ties_b = (B >= B.max(axis=2, keepdims=True) - tol).sum(axis=2) > 1
     deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
     sides = [(B, m, n), (A.transpose(0, 2, 1), n, m)]  # x against B, y against A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
-    # Payoffs in each player's unit (its range, or the unit given) for the minors.  A player
-    # whose payoffs are all equal within ``tol`` is indifferent everywhere: scaling its
-    # round-off up would invent vertices, so its minors see exact zeros instead.
-    span, games_last = [], []
-    for (C, _, _), unit in zip(sides, (unit_B, unit_A), strict=True):
-        ptp = np.ptp(C.reshape(N, -1), axis=1)
-        varies = ptp > tol * (1.0 + np.abs(C).max(axis=(1, 2)))
-        scale = ptp if unit is None else np.minimum(ptp, unit)
-        span.append(np.where(varies & (scale > 0), scale, 1.0))
-        scaled = np.where(varies[:, None, None], C - C.min(axis=(1, 2), keepdims=True), 0.0)
-        games_last.append(scaled.transpose(1, 2, 0) / span[-1])
+    games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]  # games on the last axis
     verts: list[list[tuple]] = [[], []]
     matches = []
     for k in range(1, min(m, n) + 1):
@@ -308,7 +276,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, unit_A: np.ndarray | 
             lv = _level(p, q, k)
             up = None if k == q else _next_minors(games_last[s], minors[s], _level(p, q, k + 1),
                                                   k + 1)
-            g, it, ii, z, br = _vertices(C, minors[s], up, lv, tol, span[s])
+            g, it, ii, z, br = _vertices(C, minors[s], up, lv, tol)
             minors[s] = up
             zero = z <= tol
             deg[g[zero.sum(1) + br.sum(1) > p]] = True  # (c) a vertex with too many labels
@@ -341,16 +309,17 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, unit_A: np.ndarray | 
 
 def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float) -> tuple:
     """Pure best responses to ``x`` (columns) and to ``y`` (rows) in games ``A, B`` (K, m, n),
-    and the best-response check: each strategy earns within ``tol`` of the best pure response."""
+    and the best-response check: every strategy played is within ``tol`` of the best reply."""
     ay, bx = np.einsum("kij,kj->ki", A, y), np.einsum("kij,ki->kj", B, x)
-    best_a, best_b = ay.max(1, keepdims=True), bx.max(1, keepdims=True)
-    ok = (np.isfinite(x).all(1) & np.isfinite(y).all(1) & ((x * ay).sum(1) >= best_a[:, 0] - tol)
-          & ((y * bx).sum(1) >= best_b[:, 0] - tol))
-    return bx >= best_b - tol, ay >= best_a - tol, ok
+    br_a = ay >= ay.max(1, keepdims=True, initial=-np.inf) - tol
+    br_b = bx >= bx.max(1, keepdims=True, initial=-np.inf) - tol
+    ok = (np.isfinite(x).all(1) & np.isfinite(y).all(1) & np.all((x <= 0) | br_a, axis=1)
+          & np.all((y <= 0) | br_b, axis=1))
+    return br_b, br_a, ok
 
 
-def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9,
-                       unit: tuple[np.ndarray, np.ndarray] | None = None) -> BatchedEquilibria:
+def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
+                       unit: tuple[np.ndarray, np.ndarray] | None = None) -> Equilibria:
     """All Nash equilibria (all extreme equilibria if degenerate) of a stack of bimatrix games.
 
     Parameters
@@ -359,21 +328,22 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9,
         Finite payoffs of the row and the column player; a 2-D pair is one game (``N = 1``).
         ``m + n <= 62``; the work grows like ``binom(m + n, m)``, practical up to about 10 x 10.
     tol : float
-        Absolute tolerance: probabilities ``>= -tol`` are clipped to 0 and renormalised; a pure
-        strategy beating the equilibrium payoff by more than ``tol`` rejects a candidate; payoffs
-        within ``tol`` of the best count as ties (degeneracy).  Scale payoffs to order 1-100.
+        Tolerance in each player's payoff unit (:mod:`triangle.solvers.tolerance`):
+        probabilities ``< tol`` are set to 0 and renormalised; a pure strategy beating a
+        strategy played by more than ``tol`` rejects a candidate; payoffs within ``tol`` of
+        the best count as ties (degeneracy).  Any payoff scale and offset give the same sets.
     unit : (array, array), optional
-        Each player's payoff unit per game, shape ``(N,)`` each (row player first).  The
-        indifference systems are solved on payoffs divided by it, and a system counts as
-        singular when its determinant in those units is below ``SINGULAR``.  By default the
-        unit is each player's payoff range, which is right unless a few payoffs lie far off
-        the others: stand-ins for an existential cost, say, sit thousands of ordinary spreads
-        below.  Their range would shrink every ordinary minor below ``SINGULAR`` and drop
-        genuine mixed equilibria, so the model passes its ordinary spread instead.
+        Each player's payoff unit per game, shape ``(N,)`` each (row player first); by
+        default each player's payoff range.  The indifference systems are solved on payoffs
+        in these units, and a system counts as singular when its determinant in those units
+        is below ``SINGULAR``.  The range is right unless a few payoffs lie far off the
+        others: stand-ins for an existential cost, say, sit thousands of ordinary spreads
+        below, and their range would shrink every ordinary minor below ``SINGULAR`` and
+        loosen every test, so the model passes its ordinary spread instead.
 
     Returns
     -------
-    BatchedEquilibria
+    Equilibria
         For a non-degenerate game, the (finite, odd in number; Lemke & Howson 1964) set of all
         equilibria, found by support enumeration over equal-size supports.  For a degenerate game
         (``degenerate[i]``), the extreme equilibria: the set of equilibria may be a continuum
@@ -404,14 +374,15 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9,
     if not (np.isfinite(A).all() and np.isfinite(B).all()):
         raise ValueError("payoffs must be finite")
     N, m, n = A.shape
+    ua, ub = (None, None) if unit is None else unit
+    A, B = in_units(A, ua), in_units(B, ub)
     if m + n > 62:
         raise ValueError(f"games of size {m} x {n} are too large for support enumeration")
     per_game = max(comb(m, k) * comb(n, k) * k for k in range(1, min(m, n) + 1))
     chunk = max(1, SYSTEM_BUDGET // per_game)
     gs, xs, ys, degs = [], [], [], []
     for lo in range(0, N, chunk):
-        units = (None, None) if unit is None else (unit[0][lo : lo + chunk], unit[1][lo : lo + chunk])
-        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol, *units)
+        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol)
         gs.append(g + lo)
         xs.append(x)
         ys.append(y)
@@ -431,4 +402,10 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9,
     X, Y, valid = np.zeros((N, K, m)), np.zeros((N, K, n)), np.zeros((N, K), dtype=bool)
     X[g, slot], Y[g, slot], valid[g, slot] = x, y, True
     deg = np.concatenate(degs) if degs else np.zeros(0, dtype=bool)
-    return BatchedEquilibria(X, Y, valid, deg)
+    return Equilibria(X, Y, valid, deg, "batched support")
+
+
+def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | None = None
+          ) -> Equilibria:
+    """Registry entry: every extreme equilibrium of each game (:func:`batched_equilibria`)."""
+    return batched_equilibria(A, B, TOL, unit)

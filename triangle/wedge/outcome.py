@@ -152,6 +152,11 @@ class Outcome:
             f"Wedge margin M = r_max - r*(m_max) = {_num(c['r_max'])} - "
             f"{_num(c['r_star_max'])} = {_num(c['margin'])} per year"
             f" ({'the divider can outbid' if c['margin'] > 0 else 'the partner can outbid'}).")
+        if np.isfinite(c.get("rationality", np.inf)):  # quantal response (wedge/bounded.py)
+            lines.append(
+                f"Under quantal response (logit precision {_num(c['rationality'])} per payoff unit) "
+                f"at the same package and counter, the probability of schism within the horizon "
+                f"is {_num(c['qre_p_schism'])}: an expected outcome, not an equilibrium verdict.")
         return "\n".join(lines)
 
 
@@ -174,6 +179,7 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
             "p_schism": float(sol.p_schism[0, k]),
             "admissible": bool(sol.admissible[0, k]),
             "verdict": str(ev.verdicts[0, k]),
+            **({} if sol.batch.source is None else {"source": str(sol.batch.source[0, k])}),
         })
     selected = int(np.flatnonzero(np.flatnonzero(sol.batch.valid[0]) == sol.selected[0])[0])
     columns = {k: _scalar(v[0]) for k, v in ev.columns.items()}
@@ -183,11 +189,14 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
     elif with_game:  # the batched engine's equilibria, grouped into connected sets
         A, B = sol.game.A_solve[0], sol.game.B_solve[0]
         found = [(sol.batch.x[0, k], sol.batch.y[0, k]) for k in np.flatnonzero(sol.batch.valid[0])]
-        game = GameEquilibria(found, bool(sol.batch.degenerate[0]), connected_sets(A, B, found),
-                              sol.batch.method)
+        unit = (float(sol.game.unit_T[0]), float(sol.game.unit_P[0]))
+        game = GameEquilibria(found, bool(sol.batch.degenerate[0]),
+                              connected_sets(A, B, found, unit), sol.batch.method)
     method = {**method, "cost_target": float(ev.model["schism.cost.target"][0]),
               "equilibrium_method": sol.batch.method,
-              "notes": list(game.notes) if game else []}
+              "notes": [*(game.notes if game else ()),
+                        *(() if sol.batch.complete[0] else
+                          ("the solver cannot guarantee that every equilibrium was found",))]}
     return Outcome(scenario, actors, columns, equilibria, selected, game, method, {}, ev)
 
 

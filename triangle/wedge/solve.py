@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 from triangle.common.version import __version__
 from triangle.partnership.strategies import parse_library
 from triangle.scenario.files import Scenario
+from triangle.wedge.bounded import quantal_columns
 from triangle.wedge.model import Model, make_model
 from triangle.wedge.outcome import Outcome, single_outcome
 from triangle.wedge.verdict import Evaluation, evaluate
@@ -67,7 +68,9 @@ def evaluate_scenario(scenario: Scenario, points: Mapping[str, ArrayLike] | None
                       backend: str | None = None) -> Evaluation:
     """Evaluate the scenario (its package mode) at one or many points."""
     model = model_of(scenario, points, backend)
-    return evaluate(model, scenario.settings["wedge.mode"])
+    ev = evaluate(model, scenario.settings["wedge.mode"])
+    ev.columns.update(quantal_columns(ev))  # the subgame at solver.rationality (bounded.py)
+    return ev
 
 
 def solve(scenario: Scenario, backend: str | None = None) -> Outcome:

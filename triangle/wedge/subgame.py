@@ -31,7 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triangle.solvers.equilibria import EquilibriumBatch, solve_batch, uses_dominated, weakly_dominated
+from triangle.solvers.dominance import uses_dominated, weakly_dominated
+from triangle.solvers.registry import get as get_solver
+from triangle.solvers.result import Equilibria
 
 SELECTIONS = ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")
 
@@ -164,7 +166,7 @@ class SubgameSolution:
     strategies; ``selected`` is the index chosen by the rule per point.
     """
 
-    batch: EquilibriumBatch
+    batch: Equilibria
     game: MetaGame
     V_T: np.ndarray
     V_P: np.ndarray
@@ -176,8 +178,7 @@ class SubgameSolution:
 
     def take(self, idx: np.ndarray) -> SubgameSolution:
         """The solution at points ``idx`` only."""
-        b = self.batch
-        batch = EquilibriumBatch(b.x[idx], b.y[idx], b.valid[idx], b.degenerate[idx], b.method)
+        batch = self.batch.take(idx)
         game = MetaGame(*(getattr(self.game, f)[idx] for f in MetaGame.__dataclass_fields__))
         rest = {f: getattr(self, f)[idx] for f in
                 ("V_T", "V_P", "hit_D", "duration_D", "p_schism", "admissible", "selected")}
@@ -208,16 +209,18 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     """
     if selection not in SELECTIONS:
         raise ValueError(f"unknown selection {selection!r}; use one of {SELECTIONS}")
-    batch = solve_batch(game.A_solve, game.B_solve, backend, unit=(game.unit_T, game.unit_P))
+    unit = (game.unit_T, game.unit_P)
+    solver = get_solver(backend)
+    batch = solver.solve(game.A_solve, game.B_solve, unit)
     x, y, valid = batch.x, batch.y, batch.valid
     V_T, V_P = expected(x, y, game.A), expected(x, y, game.B)
     hit_D = expected(x, y, table["hit_D"])
     duration_D = expected(x, y, table["duration_D"])
     p_schism = np.clip(expected(x, y, table["p_horizon"]), 0.0, 1.0)
-    if backend == "admissible":  # it returns only admissible equilibria (all, if none is)
+    if solver.admissible_only:  # it returns only admissible equilibria (all, if none is)
         admissible = valid
     else:
-        dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve)
+        dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve, unit)
         admissible = valid & ~uses_dominated(x, y, dom_T, dom_P)
         admissible = np.where(admissible.any(axis=1, keepdims=True), admissible, valid)
     V_D = divider_value(hit_D, duration_D)
@@ -263,9 +266,12 @@ def overlay(base: SubgameSolution, rows: np.ndarray, other: SubgameSolution) -> 
         return out
 
     sb, ob = base.batch, other.batch
-    batch = EquilibriumBatch(merge(sb.x, ob.x, True), merge(sb.y, ob.y, True),
-                             merge(sb.valid, ob.valid, True),
-                             merge(sb.degenerate, ob.degenerate, False), sb.method)
+    source = None
+    if sb.source is not None and ob.source is not None:
+        source = merge(sb.source, ob.source, True)
+    batch = Equilibria(merge(sb.x, ob.x, True), merge(sb.y, ob.y, True),
+                       merge(sb.valid, ob.valid, True), merge(sb.degenerate, ob.degenerate, False),
+                       sb.method, merge(sb.complete, ob.complete, False), source)
     game = MetaGame(*(merge(getattr(base.game, f), getattr(other.game, f), False)
                       for f in MetaGame.__dataclass_fields__))
     slot_fields = ("V_T", "V_P", "hit_D", "duration_D", "p_schism", "admissible")

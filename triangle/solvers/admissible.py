@@ -1,0 +1,73 @@
+"""The admissible equilibria only, by the batched engine on games reduced by dominance.
+
+Each game is reduced by deleting its weakly dominated pure strategies
+(:func:`~triangle.solvers.dominance.weakly_dominated`).  Weak dominance by pure strategies is
+a strict partial order, so every deleted strategy is dominated by a kept one and is never a
+better reply than it: the equilibria of the reduced game are exactly the admissible
+equilibria of the whole game, continua included (the admissible part of a Nash component is
+a face of it, so its extreme points are extreme points of the whole game; van Damme 1991,
+Thm 3.2.2 for admissible = perfect in two-player games).  Far cheaper than the full
+enumeration when strategies that break at once make every game degenerate: they are
+usually dominated.
+
+>>> import numpy as np
+>>> A = np.array([[[1.0, 1.0], [1.0, 0.0]]])  # row 1 weakly dominated; columns indifferent
+>>> eq = solve(A, np.zeros_like(A))
+>>> [(x.tolist(), y.tolist()) for x, y in eq.of_game(0)]
+[([1.0, 0.0], [0.0, 1.0]), ([1.0, 0.0], [1.0, 0.0])]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triangle.solvers.batched import batched_equilibria
+from triangle.solvers.dominance import uses_dominated, weakly_dominated
+from triangle.solvers.result import Equilibria, assemble
+from triangle.solvers.tolerance import TOL, best_replies_hold, in_units, ties
+
+
+def _units_of(unit: tuple[np.ndarray, np.ndarray] | None, games: np.ndarray):
+    return None if unit is None else (np.asarray(unit[0])[games], np.asarray(unit[1])[games])
+
+
+def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | None = None,
+          tol: float = TOL) -> Equilibria:
+    """The admissible equilibria of each game ``A, B`` (``(n, k, l)``); all, where none is.
+
+    Each equilibrium of a reduced game is still checked against the whole game; where one
+    fails (it cannot, up to round-off) or none is found, the whole game is solved and its
+    admissible equilibria kept.  ``degenerate`` reports the whole game's ties at pure
+    strategies.
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    n, k, m = A.shape
+    # one unit for the reduced and the whole game, so every test reads the same numbers
+    A, B = in_units(A, None if unit is None else unit[0]), in_units(B, None if unit is None else unit[1])
+    ones = (np.ones(n), np.ones(n))
+    dom_T, dom_P = weakly_dominated(A, B, ones, tol)
+    # a strategy is never dominated by itself, so some strategy always survives; guard anyway
+    dom_T[dom_T.all(axis=1)] = False
+    dom_P[dom_P.all(axis=1)] = False
+    keys, which = np.unique(np.concatenate([dom_T, dom_P], axis=1), axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    fallback = np.zeros(n, dtype=bool)
+    for p, key in enumerate(keys):  # one reduced shape per pattern of dominated strategies
+        games = np.flatnonzero(which == p)
+        rows, cols = np.flatnonzero(~key[:k]), np.flatnonzero(~key[k:])
+        out = batched_equilibria(A[games][:, rows][:, :, cols], B[games][:, rows][:, :, cols], tol,
+                                 _units_of(ones, games))
+        x = np.zeros((*out.x.shape[:2], k))
+        y = np.zeros((*out.y.shape[:2], m))
+        x[:, :, rows], y[:, :, cols] = out.x, out.y
+        ok = out.valid & best_replies_hold(A[games], B[games], x, y, _units_of(ones, games), tol)
+        fallback[games] = (out.valid & ~ok).any(axis=1) | ~ok.any(axis=1)
+        parts.append((games, x, y, ok))
+    if fallback.any():
+        full = batched_equilibria(A[fallback], B[fallback], tol, _units_of(ones, fallback))
+        keep = full.valid & ~uses_dominated(full.x, full.y, dom_T[fallback], dom_P[fallback])
+        keep = np.where(keep.any(axis=1, keepdims=True), keep, full.valid)  # none admissible
+        parts.append((np.flatnonzero(fallback), full.x, full.y, keep))
+    degenerate = ties(A, axis=1, tol=tol) | ties(np.swapaxes(B, 1, 2), axis=1, tol=tol)
+    return assemble((n, k, m), parts, degenerate, "admissible (reduced games)")

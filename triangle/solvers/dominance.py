@@ -1,0 +1,45 @@
+"""Weak dominance by pure strategies, for the admissible (perfect) equilibria.
+
+In two-player games the perfect equilibria are exactly the equilibria in undominated
+strategies (van Damme 1991, Thm 3.2.2).  Dominance is tested by pure strategies only, a
+documented simplification: a strategy dominated only by a mixture is kept.  The test reads
+payoffs in each player's unit (:mod:`triangle.solvers.tolerance`).
+
+>>> import numpy as np
+>>> A = np.array([[[1.0, 1.0], [1.0, 0.0]]])  # row 1 weakly dominated by row 0
+>>> dom_T, dom_P = weakly_dominated(A, np.zeros((1, 2, 2)))
+>>> dom_T.tolist(), dom_P.tolist()
+([[False, True]], [[False, False]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triangle.solvers.tolerance import TOL, in_units
+
+
+def weakly_dominated(A: np.ndarray, B: np.ndarray,
+                     unit: tuple[np.ndarray, np.ndarray] | None = None,
+                     tol: float = TOL) -> tuple[np.ndarray, np.ndarray]:
+    """Pure strategies weakly dominated by another pure strategy, per game.
+
+    Row ``i`` is dominated by row ``k`` when ``A[k] >= A[i] - tol`` everywhere and
+    ``A[k] > A[i] + tol`` somewhere, in the row player's unit (and likewise for the columns
+    of ``B``).  Returns masks of shape ``(n, k)`` for the row player and ``(n, l)`` for the
+    column player.
+    """
+    ua, ub = (None, None) if unit is None else unit
+
+    def dominated(P: np.ndarray) -> np.ndarray:  # rows of P dominated by another row
+        diff = P[:, None, :, :] - P[:, :, None, :]  # [g, i, i', j] = P[i', j] - P[i, j]
+        return np.any(np.all(diff >= -tol, axis=3) & np.any(diff > tol, axis=3), axis=2)
+
+    return dominated(in_units(A, ua)), dominated(np.swapaxes(in_units(B, ub), 1, 2))
+
+
+def uses_dominated(x: np.ndarray, y: np.ndarray, dom_T: np.ndarray, dom_P: np.ndarray
+                   ) -> np.ndarray:
+    """Per game and slot: whether the equilibrium puts weight on a dominated strategy."""
+    return (np.einsum("gsi,gi->gs", x, dom_T.astype(float)) > 0) | (
+        np.einsum("gsj,gj->gs", y, dom_P.astype(float)) > 0)

@@ -1,0 +1,142 @@
+"""The nashpy reference (Knight & Campbell 2018), guarded, and the backend built on it.
+
+nashpy's support enumeration and vertex enumeration are run on each game in its payoff
+units (:mod:`triangle.solvers.tolerance`; shifted to be positive, as vertex enumeration
+needs), unioned, each candidate cleaned (probabilities in ``[-tol, 0)`` set to zero and
+renormalised: nashpy's ``>= 0`` test has no tolerance and silently drops equilibria) and
+kept only if it passes the best-reply check.  Either method may fail outright on degenerate
+or constant games (a ``TypeError`` from vertex enumeration, Qhull errors QH6023/QH6050 from
+scipy, a ``ValueError`` or a singular matrix): the failure is caught and said in ``notes``,
+never raised.  Support enumeration also misses the extreme equilibria of degenerate games
+whose supports differ in size (von Stengel 2007, sect. 3.5).
+
+The ``nashpy`` backend therefore never reports less than the batched engine: it returns
+the union of nashpy's equilibria and the engine's, each marked by source (``nashpy``,
+``batched`` or ``nashpy+batched``), and ``notes`` says what nashpy missed.
+
+>>> import numpy as np
+>>> A, B = np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[0.0, 0.0], [1.0, 2.0]])
+>>> eq = solve(A[None], B[None])
+>>> [(x.round(9).tolist(), y.round(9).tolist()) for x, y in eq.of_game(0)], eq.source[0].tolist()
+([([1.0, 0.0], [0.0, 1.0]), ([1.0, 0.0], [0.5, 0.5])], ['nashpy+batched', 'nashpy+batched'])
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from triangle.solvers.batched import batched_equilibria
+from triangle.solvers.components import connected_sets, is_degenerate
+from triangle.solvers.result import Equilibria, GameEquilibria, padded, sort_key
+from triangle.solvers.tolerance import TOL, clean, in_units, is_equilibrium
+
+METHOD = "nashpy support+vertex"
+
+
+def _add_unique(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7) -> int:
+    """Index of ``(x, y)`` in ``found``, appending it if new."""
+    for i, (fx, fy) in enumerate(found):
+        if np.allclose(fx, x, atol=atol) and np.allclose(fy, y, atol=atol):
+            return i
+    found.append((x, y))
+    return len(found) - 1
+
+
+def _unit_pair(unit: tuple[float, float] | None) -> tuple:
+    return (None, None) if unit is None else (np.array([unit[0]]), np.array([unit[1]]))
+
+
+def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
+                    unit: tuple[float, float] | None = None) -> GameEquilibria:
+    """All equilibria nashpy finds in one game: support ∪ vertex enumeration, verified.
+
+    Parameters
+    ----------
+    A, B : numpy.ndarray
+        Finite payoff matrices of the row and the column player.
+    tol : float
+        Tolerance of the cleaning and of the best-reply check, in payoff units.
+    unit : (float, float), optional
+        Each player's payoff unit (default: the payoff ranges).
+
+    Returns
+    -------
+    GameEquilibria
+        Never raises on a finite game: a method that fails or misses is named in ``notes``.
+    """
+    import nashpy  # imports scipy.optimize (0.4 s): loaded only when the reference runs
+
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    ua, ub = _unit_pair(unit)
+    # payoff units, shifted to be >= 1: vertex enumeration needs positive payoffs
+    game = nashpy.Game(in_units(A[None], ua)[0] + 1.0, in_units(B[None], ub)[0] + 1.0)
+    by_method: dict[str, list] = {"support": [], "vertex": []}
+    failed: dict[str, str] = {}
+    runs = (("support", lambda: game.support_enumeration(tol=tol)),
+            ("vertex", game.vertex_enumeration))
+    for name, run in runs:
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)  # nashpy's degeneracy notices
+                candidates = list(run())
+        except Exception as exc:  # any failure of the reference is reported
+            failed[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            continue
+        for x, y in candidates:
+            cx, cy = clean(x, tol), clean(y, tol)
+            if (cx is not None and cy is not None and cx.shape == (A.shape[0],)
+                    and cy.shape == (A.shape[1],) and is_equilibrium(A, B, cx, cy, unit, tol)):
+                _add_unique(by_method[name], cx, cy)
+    found: list = []
+    for eqs in by_method.values():
+        for x, y in eqs:
+            _add_unique(found, x, y)
+    notes = [f"nashpy {name} enumeration failed ({why})" for name, why in failed.items()]
+    notes += [f"nashpy {name} enumeration found {len(eqs)} of {len(found)}"
+              for name, eqs in by_method.items() if name not in failed and len(eqs) != len(found)]
+    found.sort(key=sort_key)
+    return GameEquilibria(found, is_degenerate(A, B, found, unit, tol),
+                          connected_sets(A, B, found, unit, tol), METHOD, tuple(notes))
+
+
+def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | None = None
+          ) -> Equilibria:
+    """Registry entry: nashpy's equilibria of each game united with the batched engine's.
+
+    Every equilibrium is marked by source; where nashpy missed some that the engine found,
+    or failed, the game's ``notes`` say so.  The union is complete (the engine's set is).
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    n, k, m = A.shape
+    engine = batched_equilibria(A, B, TOL, unit)
+    per_game, sources, games = [], [], []
+    for g in range(n):
+        u = None if unit is None else (float(unit[0][g]), float(unit[1][g]))
+        ref = game_equilibria(A[g], B[g], TOL, u)
+        union = list(ref.equilibria)
+        marks = ["nashpy"] * len(union)
+        missed = 0
+        for x, y in engine.of_game(g):
+            i = _add_unique(union, x, y)
+            if i == len(marks):
+                marks.append("batched")
+                missed += 1
+            else:
+                marks[i] = "nashpy+batched"
+        order = sorted(range(len(union)), key=lambda i: sort_key(union[i]))
+        union, marks = [union[i] for i in order], [marks[i] for i in order]
+        notes = ref.notes + ((f"nashpy missed {missed} of {len(union)} equilibria; the batched "
+                              "engine's are added, marked 'batched'",) if missed else ())
+        degenerate = ref.degenerate or bool(engine.degenerate[g])
+        games.append(GameEquilibria(union, degenerate, connected_sets(A[g], B[g], union, u),
+                                    f"{METHOD} + batched", notes, tuple(marks)))
+        per_game.append(union)
+        sources.append(marks)
+    x, y, valid = padded(per_game, k, m)
+    source = np.full(valid.shape, "", dtype=object)
+    for g, marks in enumerate(sources):
+        source[g, : len(marks)] = marks
+    degenerate = np.array([gm.degenerate for gm in games], dtype=bool)
+    return Equilibria(x, y, valid, degenerate, f"{METHOD} + batched", None, source, tuple(games))
