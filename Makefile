@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 EXTRAS := test,dask,sensitivity,parquet
 
-.PHONY: demo test lint bench docs-figures clean browser
+.PHONY: demo test lint fuzz bench docs-figures clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ browser:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# Long randomised runs kept out of `make test`: sweeps killed at random moments.
+fuzz: $(STAMP)
+	TRIANGLE_FUZZ=1 $(PY) -m pytest -q tests/test_storage_kills.py
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"

@@ -178,7 +178,7 @@ RESULT = {{'points': rep.n_points, 'chunks': rep.n_chunks, 'seconds': time.perf_
 
 
 def bench_dask(scenario, n: int) -> dict:
-    from triangle.analysis.executors import local_cluster
+    from triangle.analysis.execution import local_cluster
 
     g = square(n)
     secs_local, ref = timed(lambda: sweep(scenario, grid=g, chunk_size=max(1, n // 16)))

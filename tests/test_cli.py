@@ -50,7 +50,7 @@ def test_text_report_is_written_atomically(tmp_path, capsys):
     ("[scenario]\nname='x'\nsources=['s']\n[partnership]\nvalue={target=1, partner=1}\n"
      "[wedge]\nrewrd=3\n", "wedge.rewrd"),
     ("[scenario]\nname='x'\nsources=['s']\n[partnership]\nvalue={target=1, partner=1}\n"
-     "noise=1.5\n", "partnership.noise"),
+     "noise=-1.5\n", "partnership.noise"),
     ("[scenario]\nname='x'\nsources=['s']\n[partnership]\nvalue={target=1, partner=1}\n"
      "strategies=['Loyal','Nope']\n", "partnership.strategies"),
     ("[scenario\nname='x'\n", None),

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from triangle.analysis.executors import read_metadata
+from triangle.analysis.storage import read_metadata
 from triangle.presentation.cli import main
 
 TEMPLATE = str(Path(__file__).resolve().parent.parent / "scenarios" / "template.toml")
@@ -191,12 +191,12 @@ def test_killed_sweep_resumes_to_identical_bytes(tmp_path):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if len(list(parts.glob("chunk-*.csv"))) >= 5:
+        if len(list(parts.glob("chunk-*.csv.json"))) >= 5:
             break
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    kept = len(list(parts.glob("chunk-*.csv")))
+    kept = len(list(parts.glob("chunk-*.csv.json")))  # recorded chunks; an unrecorded one is redone
     if out.exists() or kept == chunks:  # the machine outran the poll
         pytest.skip("sweep finished before it could be killed")
     assert 5 <= kept < chunks
@@ -211,39 +211,49 @@ def test_killed_sweep_resumes_to_identical_bytes(tmp_path):
     assert np.array_equal(pd.read_csv(out)["wedge.reward"].unique(), np.linspace(0, 20, 240))
 
 
-def test_interrupted_sweep_says_so_and_keeps_its_chunks(tmp_path):
-    """Ctrl-C (SIGINT) on a real sweep: a one-line message naming the kept chunks, exit 130;
-    a rerun without --resume refuses to throw them away; --resume finishes the job."""
+@pytest.mark.parametrize("command", ["sweep", "map"])
+def test_output_in_a_directory_or_a_missing_folder_is_one_line_and_leaves_nothing(capsys, tmp_path, command):
+    (tmp_path / "d.csv").mkdir()
+    spec = (["sweep", TEMPLATE, "--grid", "wedge.reward=0:1:3", "-o"] if command == "sweep" else
+            ["map", TEMPLATE, "--x", "wedge.reward=0:1:3", "--y", "schism.cost.target=0:1:2", "--data"])
+    for out, found in ((tmp_path / "d.csv", "found a directory"), (tmp_path / "no" / "r.csv", "found none")):
+        code, _, err = run(capsys, *spec, out, "--kind", "closed_form")
+        assert code == 2 and len(err.strip().splitlines()) == 1 and found in err, err
+    assert [p.name for p in tmp_path.iterdir()] == ["d.csv"] and not any((tmp_path / "d.csv").iterdir())
+
+
+def test_corrupt_manifest_and_discarded_journal_are_said_in_one_line(capsys, tmp_path):
+    out = tmp_path / "r.csv"
+    spec = ["sweep", TEMPLATE, "--kind", "closed_form", "--grid", "wedge.reward=0:1:3", "-o", out]
+    parts = tmp_path / "r.csv.parts"
+    parts.mkdir()
+    (parts / "manifest.json").write_bytes(b"\x00\xffgarbage")
+    code, _, err = run(capsys, *spec, "--resume")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"{parts / 'manifest.json'}: expected a sweep manifest" in err and not out.exists()
+    (parts / "chunk-000000.csv.json").write_text("{}")
+    code, _, err = run(capsys, *spec)
+    assert code == 0 and "discarding 1 finished chunk(s)" in err and "--resume" in err
+    assert not parts.exists() and len(pd.read_csv(out)) == 3
+
+
+def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     spec = ["sweep", TEMPLATE, "--kind", "closed_form", "--grid", "schism.cost.target=0:40:250",
             "--grid", "wedge.reward=0:20:240", "--chunk-size", "250"]
     out = tmp_path / "out.csv"
-    parts = tmp_path / "out.csv.parts"
     proc = subprocess.Popen([sys.executable, "-m", "triangle", *spec, "-o", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parts = tmp_path / "out.csv.parts"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if len(list(parts.glob("chunk-*.csv"))) >= 5:
+        if len(list(parts.glob("chunk-*.csv.json"))) >= 2:
             break
         time.sleep(0.005)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    if out.exists():
-        pytest.skip("sweep finished before it could be interrupted")
-    kept = len(list(parts.glob("chunk-*.csv")))
-    assert proc.returncode == 130
-    assert err.strip().splitlines() == [f"triangle: interrupted; {kept} finished chunks kept in "
-                                        f"{parts}: rerun with --resume to compute only the rest"]
-    again = subprocess.run([sys.executable, "-m", "triangle", *spec, "-o", str(out)],
-                           capture_output=True, text=True)
-    assert again.returncode == 2 and "expected --resume" in again.stderr
-    assert len(list(parts.glob("chunk-*.csv"))) == kept
-    done = subprocess.run([sys.executable, "-m", "triangle", *spec, "-o", str(out), "--resume"],
-                          capture_output=True, text=True, check=True)
-    assert f"{kept} resumed" in done.stdout
-    before = out.read_bytes()
-    again = subprocess.run([sys.executable, "-m", "triangle", *spec, "-o", str(out), "--resume"],
-                           capture_output=True, text=True, check=True)
-    assert "nothing to compute" in again.stdout and out.read_bytes() == before
-    other = subprocess.run([sys.executable, "-m", "triangle", *spec, "--set", "wedge.upfront=1",
-                            "-o", str(out), "--resume"], capture_output=True, text=True, check=True)
-    assert "computed" in other.stdout and "nothing to compute" not in other.stdout
+    _, err = proc.communicate()
+    if proc.returncode == 0:
+        pytest.skip("sweep finished before Ctrl-C")
+    assert proc.returncode == 130 and len(err.strip().splitlines()) == 1, err
+    kept = len(list(parts.glob("chunk-*.csv.json")))
+    assert f"interrupted; {kept} finished chunk(s) kept in {parts}" in err and "--resume" in err
+    assert kept >= 2 and not out.exists()

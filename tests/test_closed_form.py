@@ -86,7 +86,8 @@ def test_grim_threshold_matches_meta_game(noise):
     betas = betas[np.abs(betas - d_star) > 1e-6]
     model = build(("Grim", "Hedger"), partnership__value__target=R,
                   partnership__hedge_gain__target=g, schism__cost__target=S,
-                  schism__outside__target=O, wedge__reward=r, partnership__noise=noise,
+                  schism__outside__target=O, wedge__reward=r,
+                  partnership__noise=-np.log1p(-noise),  # yearly rate: chance `noise` per 1-yr period
                   time__patience__target=betas, time__patience__partner=0.99,
                   partnership__value__partner=R, schism__cost__partner=S)
     stage = build_stage(model, Package(np.zeros(betas.size), np.full(betas.size, r),

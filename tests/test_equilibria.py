@@ -264,12 +264,14 @@ def test_admissible_equilibria_are_among_all_equilibria_of_the_model(rng):
     n = 150
     points = {"schism.cost.target": rng.uniform(0, 40, n), "wedge.reward": rng.uniform(0, 20, n),
               "schism.cost.partner": np.where(rng.random(n) < 0.5, np.inf, rng.uniform(0, 40, n)),
-              "partnership.noise": rng.choice([0.0, 0.02, 0.1], n)}
+              # yearly rates giving a chance of 0, 0.02 or 0.1 per period of 0.1 years
+              "partnership.noise": -np.log1p(-rng.choice([0.0, 0.02, 0.1], n)) / 0.1}
     # the point where it was lost (at some points a pure equilibrium is a best reply only
     # within the relative tolerance of the admissibility check, not the engine's absolute
     # one; such near-ties, 6e-8 apart at payoffs of 84, are left out)
     points["schism.cost.target"][0], points["wedge.reward"][0] = 16.7501206925616, 18.604847981500317
-    points["schism.cost.partner"][0], points["partnership.noise"][0] = 22.930565024595516, 0.02
+    points["schism.cost.partner"][0] = 22.930565024595516
+    points["partnership.noise"][0] = -np.log1p(-0.02) / 0.1
     model = model_of(scenario, points, "batched")
     game = build_stage(model, fixed_package(model)).game(np.zeros(n))
     unit = (game.unit_T, game.unit_P)

@@ -12,7 +12,9 @@ CASES = {
                                "backfire"),
     "first_term_2017": ("backfire", {"threat.response.target": 0.0}, "pocketed"),
     "wedge_optimist_2025": ("success", {"schism.cost.target": "existential"}, "failed"),
-    "kissinger_1971": ("success", {"schism.value_to_divider": 1.0}, "pyrrhic"),
+    # Misread signals and no consultation split the hollow 1950 alliance within the decade
+    # without any offer; a working consultation mechanism leaves the split to the wedge.
+    "kissinger_1971": ("split_anyway", {"partnership.consultation": 0.5}, "success"),
 }
 
 

@@ -63,13 +63,22 @@ def test_dominated_equilibria_go_behind_a_fold():
 def test_structured_reasons_render_when_present(kissinger):
     scenario, out, _ = kissinger
     ctx = context(scenario, out, figures=False)
-    ctx["reasons"] = [{"lhs": 12.0, "op": ">", "rhs": 4.25, "holds": True,
+    ctx["reasons"] = [{"lhs": {"label": "r", "value": 12.0}, "op": ">",
+                       "rhs": {"label": "r*(m)", "value": 4.25}, "holds": True,
                        "text": "reward exceeds the threshold"},
                       {"lhs": 3.0, "op": ">", "rhs": float("inf"), "holds": False,
                        "text": "reward exceeds an existential threshold"}]
     html = render_html(ctx)
     assert "reward exceeds the threshold" in html and '<td class="holds">yes</td>' in html
     assert '<td class="num">inf</td>' in html and '<td class="fails">no</td>' in html
+    assert '<td class="num">r*(m) = 4.25</td>' in html
+
+
+def test_the_models_reasons_are_in_the_report(kissinger):
+    _, out, html = kissinger
+    assert out.reasons  # the outcome carries its reasons
+    for r in out.reasons:
+        assert r["text"].replace("'", "&#39;") in html
 
 
 def test_text_is_escaped(kissinger):

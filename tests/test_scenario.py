@@ -163,7 +163,7 @@ def test_errors_name_key_and_line(tmp_path: Path, name: str, tail: str, key: str
 
 def test_partnership_table_errors_have_lines(tmp_path: Path) -> None:
     # keys added to the existing [partnership] table (a second [partnership] is a TOML error)
-    err = error_of(tmp_path, MINIMAL + "noise = 1.5\n")
+    err = error_of(tmp_path, MINIMAL + "noise = -0.5\n")
     assert (err.key, err.line) == ("partnership.noise", 7)
     err = error_of(tmp_path, MINIMAL + 'strategies = [\n  "Loyal",\n  "Loyl",\n]\n')
     assert (err.key, err.line) == ("partnership.strategies", 7)
@@ -374,7 +374,7 @@ def test_schema_structure() -> None:
         "oneOf"][1] == {"const": "existential"}
     assert schema["properties"]["wedge"]["properties"]["mode"]["enum"] == ["fixed", "optimize"]
     noise = schema["properties"]["partnership"]["properties"]["noise"]
-    assert (noise["minimum"], noise["maximum"]) == (0.0, 1.0) and "probability" in noise[
+    assert (noise["minimum"], noise["maximum"]) == (0.0, 100.0) and "per year" in noise[
         "description"]
     patience = schema["properties"]["time"]["properties"]["patience"]["properties"]["target"]
     assert patience["exclusiveMinimum"] == 0.0 and patience["exclusiveMaximum"] == 1.0

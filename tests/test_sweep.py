@@ -13,8 +13,8 @@ import pytest
 
 from triangle import __version__
 from triangle.analysis import sweep as sw
-from triangle.analysis.executors import ResumeError, read_metadata
 from triangle.analysis.points import SamplePoints
+from triangle.analysis.storage import ResumeError, read_metadata
 from triangle.analysis.sweep import (
     CATEGORIES,
     equilibrium_map,
@@ -88,9 +88,11 @@ def test_closed_form_margin_is_the_closed_form_formula_at_random_points(scenario
     dt = pts["time.period_years"]
     d = {w: pts[f"time.patience.{w}"] ** dt for w in ("target", "partner", "divider")}
     s = pts["wedge.durability"] ** dt
-    # DESIGN §4, written out (per-year flows, lump-sum costs divided by dt)
-    m_max = np.minimum(pts["counter.budget"], (1 - d["partner"]) * pts["schism.cost.partner"] / dt
-                       + pts["partnership.value.partner"] - pts["schism.outside.partner"])
+    # DESIGN §4, written out (per-year flows, lump-sum costs divided by dt); a counter is a
+    # payment, never negative
+    m_max = np.maximum(0.0, np.minimum(
+        pts["counter.budget"], (1 - d["partner"]) * pts["schism.cost.partner"] / dt
+        + pts["partnership.value.partner"] - pts["schism.outside.partner"]))
     r_star = (1 - d["target"] * s) * (pts["schism.cost.target"] / dt + (
         pts["partnership.value.target"] + m_max - pts["schism.outside.target"]) / (1 - d["target"]))
     r_max = pts["schism.value_to_divider"] * (1 - d["divider"] * s) / (
@@ -222,7 +224,7 @@ def test_sweep_workers_start_without_the_reference_solver():
 @pytest.fixture(scope="module")
 def dask_client():
     pytest.importorskip("dask.distributed")
-    from triangle.analysis.executors import local_cluster
+    from triangle.analysis.execution import local_cluster
 
     client = local_cluster(n_workers=2)
     yield client
@@ -292,7 +294,7 @@ def test_resume_computes_only_missing_chunks_and_is_byte_identical(scenario, tmp
         with pytest.raises(KeyboardInterrupt):
             sweep_to_file(scenario, out, grid=grid, chunk_size=3)
     parts = tmp_path / f"out{suffix}.parts"
-    assert not out.exists() and len(list(parts.glob("chunk-*"))) == 4
+    assert not out.exists() and len(list(parts.glob(f"chunk-*{suffix}"))) == 4
     (parts / f"chunk-000001{suffix}").unlink()  # a lost chunk is recomputed too
     rep = sweep_to_file(scenario, out, grid=grid, chunk_size=3, resume=True)
     assert rep.computed == [1, 4, 5, 6] and rep.reused == 3

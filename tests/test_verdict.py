@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from triangle.wedge.verdict import evaluate
+from triangle.wedge.verdict import VERDICTS, evaluate
 
 from .conftest import build
 
@@ -108,3 +108,112 @@ def test_positional_payoffs_follow_wu_ranking(ties, opposite):
     outcast = positional_payoff(1, -1, -1, a, b)["divider"]
     foe = positional_payoff(-1, -1, -1, a, b)["target"]
     assert pivot > friend > partner > wing > foe > outcast
+
+
+# --- issue 10: verdicts credit the wedge only with what the offer changed -------------------
+OPTIMIST = "wedge_optimist_2025.toml"
+
+
+def _scenario(stem, **overrides):
+    from triangle.scenario.files import library_dir, load_scenario
+    return load_scenario(library_dir() / stem).replace(
+        {k.replace("__", "."): v for k, v in overrides.items()})
+
+
+def _columns(scenario, points=None, backend="admissible"):
+    from triangle.wedge.solve import evaluate_scenario
+    return evaluate_scenario(scenario, points, backend=backend).columns
+
+
+def test_cohesion_counts_the_pressures_own_cost():
+    """Pressure with a weak threat response pushes the target towards breaking (r* falls), so
+    it is no backfire: cohesion is the whole stay-minus-break value, and it must fall with r*."""
+    s = _scenario(OPTIMIST, threat__response__target=0.5, wedge__reward=1.0)
+    c = _columns(s, {"wedge.pressure": np.array([1.0, 2.5])})
+    assert c["verdict"][0] != "backfire" and c["cohesion_change"][0] < 0
+    assert c["verdict"][1] == "success" and c["cohesion_change"][1] < 0
+    # The change is exactly the closed form: (m - m0 + (theta_T - 1) pressure) dt / (1 - delta_T).
+    dt, dT = 0.1, 0.95 ** 0.1  # the optimists' period and the target's patience
+    for k, pressure in enumerate((1.0, 2.5)):
+        m, m0 = c["counter_offer"][k], c["counter_offer_baseline"][k]
+        expected = (m - m0 + (0.5 - 1.0) * pressure) * dt / (1 - dT)
+        assert c["cohesion_change"][k] == pytest.approx(expected, rel=1e-12)
+        assert c["cohesion_after"][k] - c["cohesion_before"][k] == pytest.approx(expected)
+
+
+def test_a_split_without_any_offer_is_not_the_wedges():
+    """Values below the outside options and tiny schism costs: the partnership splits with no
+    offer on the table, and the reward paid for it earns its own verdict, not 'pyrrhic'."""
+    model = build(FULL, partnership__value__target=0.5, schism__outside__target=2.0,
+                  schism__cost__target=0.1, wedge__reward=1.5, counter__budget=0.0)
+    c = evaluate(model).columns
+    assert c["schism_baseline"][0] and c["schism"][0]
+    assert c["verdict"][0] == "split_anyway"
+
+
+def test_success_is_monotone_in_the_targets_schism_cost():
+    """1971-like: as S_T rises the verdict goes split_anyway -> success -> no schism, never back."""
+    s = _scenario("kissinger_1971.toml")
+    costs = np.array([1, 5, 10, 20, 30, 36, 40, 50, 60, 80, 120.0])
+    verdicts = list(_columns(s, {"schism.cost.target": costs})["verdict"])
+    stage = {"split_anyway": 0, "success": 1, "pyrrhic": 1}
+    ranks = [stage.get(v, 2) for v in verdicts]
+    assert ranks == sorted(ranks), verdicts
+    assert "success" in verdicts and "pyrrhic" not in verdicts, verdicts
+
+
+def test_the_horizon_alone_does_not_make_a_misreading_the_wedges():
+    """Grim and Hedger only: a schism that misreadings bring with or without the offer is not
+    the wedge's, so horizons 0.9 and 1.0 (same present values) give the same verdict."""
+    s = _scenario(OPTIMIST, partnership__strategies=["Grim", "Hedger"], wedge__reward=0.5,
+                  solver__selection="best_for_divider")
+    c = _columns(s, {"time.horizon_years": np.array([0.9, 1.0])})
+    assert c["verdict"][0] == c["verdict"][1]
+    assert not {"success", "pyrrhic"} & set(c["verdict"])
+    np.testing.assert_allclose(c["pv_divider"][0], c["pv_divider"][1])
+
+
+@pytest.mark.parametrize("overrides", [
+    dict(partnership__strategies=["Grim", "Hedger"], wedge__reward=0.5),
+    dict(partnership__strategies=["Grim", "Hedger"], wedge__reward=3.0),
+    dict(schism__cost__target=55.0),
+])
+def test_every_rules_verdict_is_possible_under_all(overrides):
+    """robust/possible range over pairs (equilibrium with the offer, without it): the verdict
+    under any selection rule is one of those possible under `all`."""
+    from triangle.wedge.solve import evaluate_scenario
+    s = _scenario(OPTIMIST, **overrides)
+    everything = evaluate_scenario(s.replace({"solver.selection": "all"}), backend="admissible")
+    possible = everything.possible(0)
+    for rule in ("payoff_dominant", "best_for_divider", "worst_for_divider"):
+        ev = evaluate_scenario(s.replace({"solver.selection": rule}), backend="admissible")
+        assert ev.columns["verdict"][0] in possible, (rule, possible)
+        assert set(ev.possible(0)) <= set(possible)
+        assert ev.columns["robust"][0] == (len(ev.possible(0)) == 1)
+    assert everything.columns["robust"][0] == (len(possible) == 1)
+
+
+def test_the_partners_largest_counter_is_never_negative():
+    """1971-like with a budget: the Soviet Union would rather see the schism than keep China
+    for free, so its largest worthwhile counter is 0 (not -0.93) and the margin not inflated."""
+    from triangle.partnership import closed_form as cf
+    s = _scenario("kissinger_1971.toml", counter__budget=5.0, schism__cost__partner=0.7,
+                  schism__outside__partner=2.0)
+    c = _columns(s)
+    assert c["m_max"][0] == 0.0
+    r_star0 = cf.threshold_reward(1.0, 0.5, 0.0, 0.0, 0.95, 0.9, 1.0)
+    assert c["margin"][0] == pytest.approx(c["r_max"][0] - r_star0)
+    assert float(cf.partner_max_counter(0.0, 1.0, 2.0, 0.9, 1.0, 5.0)) == 0.0
+
+
+@pytest.mark.parametrize("backend", ["nashpy", "batched", "admissible"])
+@pytest.mark.parametrize("mode", ["fixed", "optimize"])
+def test_a_one_strategy_library_solves_with_every_backend(backend, mode):
+    """The meta-game of a one-strategy library is a single cell, its only equilibrium."""
+    from triangle.wedge.solve import solve
+    s = _scenario(OPTIMIST, partnership__strategies=["Grim"], wedge__mode=mode)
+    out = solve(s, backend=backend)
+    assert len(out.equilibria) == 1 and out.equilibria[0]["target"] == "Grim"
+    assert out.verdict in VERDICTS and out.reasons
+    # Grim against Grim breaks only on a misreading, with or without the offer.
+    assert out.p_schism == pytest.approx(out.columns["p_schism_baseline"])

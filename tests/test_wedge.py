@@ -55,3 +55,24 @@ def test_no_nan_anywhere_with_infinite_inputs():
     for key, value in ev.columns.items():
         if value.dtype.kind == "f":
             assert not np.isnan(value).any(), key
+
+
+def test_noise_is_a_yearly_rate_so_values_converge_as_the_period_shrinks():
+    """Grim against Grim: the schism probability within 4 years tends to 1 - exp(-2 rate 4)
+    (either side's misreading, a Poisson process of the yearly rate, ends it), whatever the
+    period; with a per-period noise it would grow towards 1 as meetings grow denser."""
+    from triangle.wedge.model import Package, build_stage
+    rate, horizon = 0.05, 4.0
+    dts = np.array([0.1, 0.05, 0.02, 0.01])
+    model = build(("Grim", "Loyal"), partnership__noise=rate, time__period_years=dts,
+                  time__horizon_years=horizon)
+    z = np.zeros(len(dts))
+    table = build_stage(model, Package(z, z, z)).table
+    p = table["p_horizon"][:, 0, 0]
+    limit = 1 - np.exp(-2 * rate * horizon)
+    err = np.abs(p - limit)
+    assert np.all(err <= 0.1 * dts) and np.all(np.diff(err) < 0), (p, limit)  # first order in dt
+    # Present values converge too (first-order in dt): successive gaps shrink with the period.
+    v = table["flow_T"][:, 0, 0]
+    gaps = np.abs(np.diff(v)) / -np.diff(dts)
+    assert np.all(np.isfinite(v)) and gaps.max() < 10 * gaps.min() + 1e-9, (v, gaps)

@@ -2,8 +2,9 @@
 
 Owns: grids and samples (:mod:`~triangle.analysis.points`), tables, sweeps and equilibrium
 maps (:mod:`~triangle.analysis.sweep`), sensitivity (:mod:`~triangle.analysis.sensitivity`),
-scenario discovery (:mod:`~triangle.analysis.discovery`), and where chunks run and how they
-reach the disk (:mod:`~triangle.analysis.executors`).
+scenario discovery (:mod:`~triangle.analysis.discovery`), where chunks run
+(:mod:`~triangle.analysis.execution`) and how results reach the disk
+(:mod:`~triangle.analysis.storage`).
 May import: :mod:`triangle.wedge` and everything below it; never the presentation (result
 objects draw themselves through :mod:`triangle.common.hooks`).
 """

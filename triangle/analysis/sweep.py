@@ -15,7 +15,7 @@ Points are generated one chunk at a time (grid points by index arithmetic, sampl
 seeded sampler), so memory is bounded by ``chunk_size`` (and, for Latin hypercubes, by the
 ``n x d`` sample itself), never by the product of the grid.  Chunk ``i`` covers rows
 ``[i * chunk_size, (i + 1) * chunk_size)`` whatever executes it, so local, process-pool and
-Dask runs give identical tables (see :mod:`triangle.analysis.executors`).
+Dask runs give identical tables (see :mod:`triangle.analysis.execution`).
 
 >>> from triangle.scenario.files import parse_scenario
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
@@ -34,7 +34,7 @@ Dask runs give identical tables (see :mod:`triangle.analysis.executors`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,12 +42,20 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from triangle.analysis.executors import Journal, map_ordered, output_format, progress_bar
+from triangle.analysis.execution import map_ordered, progress_bar
 from triangle.analysis.points import (
     ArrayPoints,
     GridPoints,
     Points,
     make_points,
+)
+from triangle.analysis.storage import (
+    Journal,
+    check_target,
+    clean_stale,
+    is_complete,
+    journal_dir,
+    output_format,
 )
 from triangle.common import hooks
 from triangle.partnership import closed_form as cf
@@ -72,9 +80,11 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     The target breaks iff ``r > r*(m)``; the partner pays the least ``m`` that keeps it,
     ``counter_needed``, if that is at most ``max(m_max, 0)``, else nothing.  The verdict follows
     DESIGN §5 against the same core with no offer (dyad signs as in
-    :func:`triangle.wedge.verdict.evaluate`): ``success``/``pyrrhic`` by the divider's
+    :func:`triangle.wedge.verdict.evaluate`): ``split_anyway`` where the core splits without
+    an offer too; else ``success``/``pyrrhic`` by the divider's
     present value ``G dt / (1 - delta_D) - (1 + a)(r + u) dt / (1 - delta_D s)`` less courting
-    costs; ``backfire`` if the counter (plus the threat response) rose; ``pocketed`` if the
+    costs; ``backfire`` if cohesion rose (the counter, less the pressure's own cost, plus the
+    threat response); ``pocketed`` if the
     up-front concessions were kept; else ``failed``.  Columns: ``verdict``, ``schism``,
     ``margin``, ``r_star`` (at the counter paid), ``r_star_max``, ``m_max``, ``r_max``,
     ``counter_offer``, ``configuration`` and ``role_*`` (with ``codes=True``, these last and
@@ -108,8 +118,10 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     courting = np.where(attempt, v["wedge.courting_cost"] * dt / (1 - dD), 0.0)
     v_d = (np.where(schism, split - (1 + a) * r * dt / (1 - dD * s), 0.0)
            - (1 + a) * u * dt / (1 - dD * s) - courting)
-    change = (m - m0 + v["threat.response.target"] * pressure) * dt / (1 - dT)
-    verdict = classify(attempt, schism, v_d > np.where(schism0, split, 0.0), change > 0, u > 0)
+    # Cohesion (docs/model.md §10): the counter, the pressure's own cost and the threat response.
+    change = (m - m0 + (v["threat.response.target"] - 1.0) * pressure) * dt / (1 - dT)
+    verdict = classify(attempt, schism, v_d > np.where(schism0, split, 0.0), change > 0, u > 0,
+                       schism_anyway=schism0)
     # Dyad signs (DESIGN §5) -> one of 8 sign patterns; names looked up once per pattern.
     sign_dp = 1.0 if scenario.settings["relations.divider_partner"] == "+" else -1.0
     tp, d_t, d_p = dyad_signs(schism, u, pressure, sign_dp)
@@ -254,22 +266,29 @@ def sweep_to_file(scenario: Scenario, out: str, grid: Mapping[str, ArrayLike] | 
                   samples: Mapping[str, tuple[float, float]] | None = None, n: int | None = None,
                   design: str = "lhs", seed: int = 0, *, kind: str = "game", backend: str = "admissible",
                   chunk_size: int = 2000, executor: Any = None, progress: bool | None = None,
-                  resume: bool = False) -> SweepReport:
+                  resume: bool = False, notify: Callable[[str], None] | None = None) -> SweepReport:
     """Stream :func:`sweep`'s rows to ``out`` (``.csv`` or ``.parquet``) with a resumable journal.
 
-    Finished chunks go to ``<out>.parts/``; with ``resume=True`` the chunks of a matching journal
-    are kept and only the missing ones computed.  The final file is identical to that of an
-    uninterrupted run and records the scenario, its hash, the version and the seed.
+    Finished chunks go to ``<out>.parts/`` (:class:`triangle.analysis.storage.Journal`); with
+    ``resume=True`` the chunks of a matching journal that pass their row count and checksum are
+    kept and only the others computed, and a finished file that already holds this sweep is
+    left as it is.  Without ``resume`` an old journal is discarded (``notify`` is told).  The
+    final file is identical to that of an uninterrupted run and records the scenario, its hash,
+    the version and the seed.
     """
     output_format(out)
+    check_target(out)
     points = make_points(grid, samples, n, design, seed)
     metadata = {**record(scenario, points.seed), "kind": kind,
                 "backend": backend if kind == "game" else None, "points": points.spec(),
                 "n_points": points.n}
     n_chunks = _n_chunks(points, kind, chunk_size)
     manifest = {k: metadata[k] for k in ("param_hash", "version", "seed", "kind", "backend", "points")}
-    manifest.update(chunk_size=chunk_size, n_chunks=n_chunks)
-    journal = Journal(out, manifest, resume)
+    manifest.update(chunk_size=chunk_size, n_chunks=n_chunks, n_points=points.n)
+    clean_stale(out)
+    if resume and not journal_dir(out).exists() and is_complete(out, metadata, points.n):
+        return SweepReport(str(out), points.n, n_chunks, [], metadata)
+    journal = Journal(out, manifest, resume, notify)
     computed = []
     for i, df in iter_chunks(scenario, points, kind=kind, backend=backend, chunk_size=chunk_size,
                              executor=executor, progress=progress, skip=frozenset(journal.done())):

@@ -8,7 +8,8 @@ only choice is to stay or to break.  With per-period flows (per-year flows times
   the smallest such reward per year is
   ``r*(m) = (1 - delta_T s) [S_T / dt + (R_T + m - O_T) / (1 - delta_T)]`` (at equality T stays);
 * the partner's largest worthwhile counter per year is
-  ``m_max = min(budget, (1 - delta_P) S_P / dt + R_P - O_P)``;
+  ``m_max = max(0, min(budget, (1 - delta_P) S_P / dt + R_P - O_P))`` (a partner that would
+  rather see the schism than keep the partnership for free offers nothing, not a negative sum);
 * the divider's largest worthwhile reward per year is
   ``r_max = G (1 - delta_D s) / ((1 - delta_D)(1 + alliance_cost))``;
 * the wedge margin is ``M = r_max - r*(m_max)``, positive where the divider can outbid.
@@ -68,15 +69,19 @@ def partner_max_counter(
     S_P: ArrayLike, R_P: ArrayLike, O_P: ArrayLike, delta_P: ArrayLike,
     dt: ArrayLike, budget: ArrayLike,
 ) -> np.ndarray:
-    """Partner's largest worthwhile counter per year, ``min(budget, (1 - delta_P) S_P / dt + R_P - O_P)``.
+    """Partner's largest worthwhile counter per year (non-negative).
+
+    ``m_max = max(0, min(budget, (1 - delta_P) S_P / dt + R_P - O_P))``.
 
     Paying ``m`` for ever is worth it while ``(R_P - m) dt / (1 - delta_P)`` is at least the
-    schism value ``-S_P + O_P dt / (1 - delta_P)``.  ``inf`` when ``S_P`` and the budget are.
+    schism value ``-S_P + O_P dt / (1 - delta_P)``.  A counter is a payment, so it is never
+    negative: where even the free partnership is worth less to the partner than the schism,
+    the largest worthwhile counter is 0.  ``inf`` when ``S_P`` and the budget are.
     """
     S_P, R_P, O_P, delta_P, dt, budget = map(_f, (S_P, R_P, O_P, delta_P, dt, budget))
     worth = np.where(np.isinf(S_P), np.inf, (1.0 - delta_P) * np.where(
         np.isinf(S_P), 0.0, S_P) / dt + R_P - O_P)
-    return np.minimum(budget, worth)
+    return np.maximum(np.minimum(budget, worth), 0.0)
 
 
 def divider_max_reward(

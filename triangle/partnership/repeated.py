@@ -1,7 +1,8 @@
 """Exact values of the repeated partnership game from its absorbing Markov chain.
 
 Two automata (``strategies``) play the partnership stage game once a period.  Each
-side observes the other's action, wrongly with probability ``noise``; the treaty's
+side observes the other's action, wrongly with probability ``noise`` per period (the
+scenario's yearly rate converted by :func:`misreading_probability`); the treaty's
 consultation corrects a misreading before anyone acts on it with probability
 ``consultation``, so an uncorrected misreading occurs with probability
 ``e = noise * (1 - consultation)``, independently for each side.  When either state
@@ -62,6 +63,19 @@ class PairValues:
     hit_P: np.ndarray
     hit_D: np.ndarray
     p_horizon: np.ndarray
+
+
+def misreading_probability(rate: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """Probability of a misreading in one period of ``dt`` years at ``rate`` misreadings a year.
+
+    Misreadings arrive as a Poisson process of the given yearly rate, so a period sees at least
+    one with probability ``1 - exp(-rate dt)``: the period's length sets how often the
+    partners meet and react, not how often they err, and values converge as ``dt`` shrinks.
+
+    >>> round(float(misreading_probability(0.1, 1.0)), 6)
+    0.095163
+    """
+    return -np.expm1(-np.asarray(rate, dtype=float) * np.asarray(dt, dtype=float))
 
 
 def observation_error(noise: np.ndarray, consultation: np.ndarray) -> np.ndarray:

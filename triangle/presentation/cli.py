@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from triangle.analysis.executors import atomic_replace
+from triangle.common.atomic import atomic_replace
 from triangle.common.version import __version__
 from triangle.presentation.cli_analysis import register as register_analysis
 from triangle.presentation.cli_bounded import register as register_bounded
 from triangle.presentation.cli_common import (
     EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
     UsageError,
     add_scenario_args,
     resolve_scenario,
@@ -157,9 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = getattr(err, "filename", None) or ""
         print(f"triangle: {name}: {err.strerror or err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("triangle: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        if str(err):
+            print(f"triangle: {err}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.executors import atomic_replace
 from triangle.analysis.sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.common.atomic import atomic_replace
 from triangle.common.numbers import fmt
 from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
 

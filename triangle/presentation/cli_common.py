@@ -10,14 +10,19 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from triangle.analysis.executors import atomic_replace
+from triangle.common.atomic import atomic_replace
 from triangle.scenario.files import Scenario, library_dir, load_scenario, parse_override
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class UsageError(Exception):
     """A bad command-line value (not a scenario file problem); reported in one line, exit 2."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C with something to say (what was kept, how to go on); one line, exit 130."""
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -63,7 +68,7 @@ def dask_client(address: str | None, workers: int | None = None) -> Iterator[Any
     except ImportError:
         raise UsageError("--dask: expected dask[distributed] installed (pip install "
                          "'strategic-triangle[dask]'), found it missing") from None
-    from triangle.analysis.executors import local_cluster
+    from triangle.analysis.execution import local_cluster
 
     if address == "local":
         client = local_cluster(workers or 2)

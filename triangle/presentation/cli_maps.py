@@ -20,7 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
+from triangle.presentation.cli_common import (
+    Interrupted,
+    UsageError,
+    add_scenario_args,
+    dask_client,
+    scenario_from_args,
+)
 from triangle.scenario.files import ScenarioError
 from triangle.solvers.registry import backends
 
@@ -101,6 +107,17 @@ def _suffix(option: str, file: str | None, allowed: tuple[str, ...]) -> None:
         raise UsageError(f"{option} {file}: expected a file name ending in {' or '.join(allowed)}")
 
 
+def _not_a_folder(option: str, file: str | None) -> None:
+    """Refuse, before any work, an output that is a folder or lies in a missing one."""
+    if file is None:
+        return
+    if Path(file).is_dir():
+        raise UsageError(f"{option} {file}: expected a file name, found a directory")
+    if not Path(file).parent.is_dir():
+        raise UsageError(f"{option} {file}: expected an existing folder {str(Path(file).parent)!r}, "
+                         "found none")
+
+
 def _workers(args: argparse.Namespace) -> int | None:
     return None if args.workers is None else _count("--workers", args.workers, "number of workers")
 
@@ -122,7 +139,7 @@ def _chunk_size(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from triangle.analysis.executors import write_table
+    from triangle.analysis.storage import write_table
     from triangle.analysis.sweep import equilibrium_map
     from triangle.presentation.plot import FIGURE_FORMATS, save_figure
 
@@ -136,15 +153,18 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise UsageError("map: expected -o FIGURE (.png, .svg, .pdf) and/or --data TABLE (.csv, .parquet)")
     _suffix("-o", args.output, FIGURE_FORMATS)
     _suffix("--data", args.data, (".csv", ".parquet"))
+    _not_a_folder("-o", args.output)
+    _not_a_folder("--data", args.data)
     chunk, workers = _chunk_size(args), _workers(args)
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
                                executor=executor, progress=None)
+    if args.output:  # the figure first: if drawing fails, no data file is left behind
+        save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
     if args.data:
         write_table(emap.to_frame(), args.data, emap.record)
         print(f"wrote {args.data} ({len(emap.table)} points)")
     if args.output:
-        save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
         print(f"wrote {args.output}")
     shares = emap.table["verdict"].value_counts(normalize=True, sort=False)
     print("verdicts: " + ", ".join(f"{v} {100 * s:.1f}%" for v, s in shares.items() if s > 0))
@@ -152,13 +172,12 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from triangle.analysis.executors import ResumeError
-    from triangle.analysis.sweep import sweep_to_file
 
     scenario = scenario_from_args(args.file, args.sets)
     if args.output is None:
         raise UsageError("sweep: expected -o RESULTS (.csv or .parquet)")
     _suffix("-o", args.output, (".csv", ".parquet"))
+    _not_a_folder("-o", args.output)
     if bool(args.grid) == (args.samples is not None):
         raise UsageError("sweep: expected either --grid PATH=LO:HI:N ... or --samples N "
                          "--vary PATH=LO:HI ...")
@@ -175,52 +194,33 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         spec = {"samples": _unique("--vary", [parse_range("--vary", v) for v in args.vary]), "n": n,
                 "design": args.design, "seed": int(args.seed)}
     chunk, workers = _chunk_size(args), _workers(args)
-    parts = Path(args.output + ".parts")
-    finished = len(list(parts.glob("chunk-*"))) if parts.is_dir() else 0
-    if finished and not args.resume:  # never throw finished work away unasked
-        raise UsageError(f"{parts}: holds {finished} finished chunks of an interrupted sweep; "
-                         "expected --resume to keep them (or remove the folder to start over)")
-    if args.resume and not parts.exists() and _finished(scenario, args, spec):
-        print(f"{args.output} already holds this sweep: nothing to compute")
-        return 0
-    with executor_from_args(args, workers) as executor:
-        try:
-            rep = sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
-                                chunk_size=chunk, executor=executor, progress=None, resume=args.resume)
-        except ResumeError as err:
-            raise UsageError(str(err)) from None
-        except KeyboardInterrupt:
-            kept = len(list(parts.glob("chunk-*"))) if parts.is_dir() else 0
-            print(f"triangle: interrupted; {kept} finished chunks kept in {parts}: rerun with "
-                  "--resume to compute only the rest", file=sys.stderr)
-            return 130
+    rep = _run_sweep(args, scenario, spec, chunk, workers)
     meta = f"{args.output}.meta.json" if args.output.lower().endswith(".csv") else "its schema metadata"
     print(f"wrote {rep.path}: {rep.n_points} points in {rep.n_chunks} chunks "
           f"({len(rep.computed)} computed, {rep.reused} resumed); provenance in {meta}")
     return 0
 
 
-def _finished(scenario: Any, args: argparse.Namespace, spec: dict[str, Any]) -> bool:
-    """Whether ``args.output`` is the finished file of this very sweep (its provenance record
-    matches: scenario hash, version, kind, solver and points), so ``--resume`` has nothing to do."""
-    import json
+def _run_sweep(args: argparse.Namespace, scenario: Any, spec: dict[str, Any], chunk: int,
+               workers: int | None) -> Any:
+    """The sweep itself; a bad journal is a usage error, Ctrl-C says how to resume."""
+    from triangle.analysis.storage import StorageError, count_finished, journal_dir
+    from triangle.analysis.sweep import sweep_to_file
 
-    from triangle.analysis.executors import read_metadata
-    from triangle.analysis.points import make_points
-    from triangle.wedge.solve import record
+    def notify(message: str) -> None:
+        print(f"triangle: {message}", file=sys.stderr)
 
-    if not Path(args.output).exists():
-        return False
     try:
-        old = read_metadata(args.output)
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    points = make_points(**spec)
-    now = {**record(scenario, points.seed), "kind": args.kind,
-           "backend": args.solver if args.kind == "game" else None, "points": points.spec(),
-           "n_points": points.n}
-    now = json.loads(json.dumps(now, allow_nan=False))
-    return all(old.get(k) == v for k, v in now.items())
+        with executor_from_args(args, workers) as executor:
+            return sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
+                                 chunk_size=chunk, executor=executor, progress=None,
+                                 resume=args.resume, notify=notify)
+    except StorageError as err:
+        raise UsageError(str(err)) from None
+    except KeyboardInterrupt:
+        kept = count_finished(args.output)
+        raise Interrupted(f"interrupted; {kept} finished chunk(s) kept in {journal_dir(args.output)}; "
+                          "run the same command with --resume to continue") from None
 
 
 def _common(p: argparse.ArgumentParser) -> None:

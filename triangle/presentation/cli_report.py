@@ -56,7 +56,7 @@ def cmd_path(args: argparse.Namespace) -> int:
     path = solve(scenario, backend=args.solver).path()
     save_figure(path_figure(path), args.output, path.record)
     if args.data:
-        from triangle.analysis.executors import atomic_replace
+        from triangle.common.atomic import atomic_replace
 
         frame = path.to_frame()
         atomic_replace(args.data, lambda tmp: frame.to_csv(tmp, index=False))
@@ -68,7 +68,9 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def _solver(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--solver", choices=("nashpy", "batched", "admissible"),
+    from triangle.solvers.registry import backends
+
+    p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
 
 

@@ -7,8 +7,9 @@ The definitions follow DESIGN §5 (verdicts, in the order in which they are trie
 
 from __future__ import annotations
 
-#: One line per verdict, in the order the rules are tried (the first that applies wins).
+#: One line per verdict (docs/model.md §10 gives the order in which the rules are tried).
 VERDICT_MEANINGS = {
+    "split_anyway": "the partnership splits, but it splits without any offer too: the wedge was not needed",
     "success": "the partnership splits and the divider is better off than without the wedge",
     "pyrrhic": "the partnership splits, but the divider is worse off than without the wedge",
     "backfire": "no split, and the partnership is tighter than without the wedge",

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.executors import atomic_replace
+from triangle.common.atomic import atomic_replace
 from triangle.common.numbers import fmt
 from triangle.presentation.glossary import legend_label
 from triangle.scenario.parameters import BY_PATH
@@ -37,10 +37,12 @@ VERDICT_COLOURS = {
     "pocketed": "#E69F00",    # orange
     "failed": "#56B4E9",      # sky blue
     "no_attempt": "#999999",  # grey
+    "split_anyway": "#F0E442",  # yellow: the split came without the wedge
 }
 #: Hatching per verdict: neighbours in lightness (success/backfire, pocketed/failed/no_attempt)
 #: differ in pattern as well as in hue.
 VERDICT_HATCHES = {
+    "split_anyway": "++",
     "success": "",
     "pyrrhic": "\\\\",
     "backfire": "xx",

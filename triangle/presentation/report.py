@@ -59,10 +59,14 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
                     "partner": c["pv_partner"], "divider_without_wedge": c["pv_divider_baseline"]},
         "cohesion": {"before": c["cohesion_before"], "after": c["cohesion_after"],
                      "change": c["cohesion_change"]},
+        "baseline": {"schism": c["schism_baseline"], "p_schism": c["p_schism_baseline"],
+                     "counter_offer": c["counter_offer_baseline"],
+                     "pv_divider": c["pv_divider_baseline"]},
         "thresholds": {"r_star": c["r_star"], "r_star_at_max_counter": c["r_star_max"],
                        "partner_max_counter": c["m_max"], "divider_max_reward": c["r_max"],
                        "existential_bound_target": c["bound_target"],
                        "existential_bound_partner": c["bound_partner"]},
+        "reasons": out.reasons,
         "explanation": out.explain(),
         "method": out.method,
         "record": out.record,
@@ -80,7 +84,8 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
     the ones the verdicts look at) and counts the rest; ``all_equilibria`` lists every one.
     """
     c, a = out.columns, out.actors
-    robust = "robust: holds in every admissible equilibrium" if c["robust"] else (
+    robust = ("robust: the only verdict over the admissible pairs of equilibria with and "
+              "without the offer") if c["robust"] else (
         "not robust: possible verdicts " + ", ".join(out.possible))
     lines = [
         f"# {out.scenario}",
@@ -139,8 +144,10 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
         "",
         f"- {a['divider']}: {_n(c['pv_divider'])} (without the wedge: {_n(c['pv_divider_baseline'])})",
         f"- {a['target']}: {_n(c['pv_target'])}; {a['partner']}: {_n(c['pv_partner'])}",
-        f"- probability of schism within the horizon: {_n(c['p_schism'])}",
-        f"- cohesion (target's stay-minus-break value): before {_n(c['cohesion_before'])}, "
+        f"- probability of schism within the horizon: {_n(c['p_schism'])} with the offer, "
+        f"{_n(c['p_schism_baseline'])} without it",
+        f"- cohesion (target's whole stay-minus-break value, no offer on the table): before "
+        f"{_n(c['cohesion_before'])}, "
         f"after {_n(c['cohesion_after'])}, change {_n(c['cohesion_change'])}",
         "",
         "## Record",

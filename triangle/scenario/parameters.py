@@ -106,8 +106,9 @@ PARAMETERS: tuple[Parameter, ...] = (
            "l: loss when hedged against", **NONNEG),
     *_pair("partnership.fraying", "payoff per year", 0.0,
            "f: loss when both hedge", **NONNEG),
-    Parameter("partnership.noise", "probability per period", 0.0,
-              "probability that a side misperceives the other's action", **PROB),
+    Parameter("partnership.noise", "misreadings per year", 0.0,
+              "rate at which a side misperceives the other's action (per year; the chance in a "
+              "period of dt years is 1 - exp(-noise dt))", low=0.0, high=100.0),
     Parameter("partnership.consultation", "probability", 0.0,
               "probability that treaty consultation corrects a misperception before anyone acts",
               **PROB),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from triangle.common import hooks
+from triangle.common.atomic import atomic_replace
 from triangle.scenario.files import TREE, expected_text, is_list, range_text_of
 from triangle.scenario.parameters import PARAMETERS, SETTINGS, Parameter, Setting
 
@@ -91,4 +92,5 @@ def write_reference(path: str | os.PathLike[str] = "docs/scenarios.md") -> None:
     doc = Path(path)
     text = doc.read_text(encoding="utf-8")
     start, end = text.index(_BEGIN) + len(_BEGIN), text.index(_END)
-    doc.write_text(text[:start] + reference_markdown() + text[end:], encoding="utf-8")
+    new = text[:start] + reference_markdown() + text[end:]
+    atomic_replace(doc, lambda tmp: Path(tmp).write_text(new, encoding="utf-8"))

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triangle.partnership.repeated import observation_error, values_table
+from triangle.partnership.repeated import misreading_probability, observation_error, values_table
 from triangle.partnership.stage import stage_payoffs
 from triangle.partnership.strategies import Strategy
 from triangle.wedge.dittmer import dyad_signs, positional_payoff
@@ -171,7 +171,9 @@ def build_stage(model: Model, package: Package) -> Stage:
         md["partnership.hedge_loss.target"], md["partnership.hedge_loss.partner"],
         md["partnership.fraying.target"], md["partnership.fraying.partner"])
     delta = {"T": md.delta("target"), "P": md.delta("partner"), "D": md.delta("divider")}
-    e = observation_error(md["partnership.noise"], md["partnership.consultation"])
+    # ``partnership.noise`` is a yearly rate of misreadings; the chain needs the per-period one.
+    e = observation_error(misreading_probability(md["partnership.noise"], dt),
+                          md["partnership.consultation"])
     periods = np.maximum(1, np.rint(md["time.horizon_years"] / dt)).astype(np.int64)
     table = values_table(md.library, stage_T * dt[:, None, None], stage_P * dt[:, None, None],
                          delta, e, periods)

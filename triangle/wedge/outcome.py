@@ -2,13 +2,13 @@
 
 In the manner of QuantEcon's result objects, :class:`Outcome` carries the answer with the
 method that produced it (solver, selection rule, strategy library, the equilibria found
-and the cross-checks), and :meth:`Outcome.explain` states the inequality that decided the
-verdict, with its numbers.
+and the cross-checks), and :attr:`Outcome.reasons` are the inequalities that decided the
+verdict, both sides evaluated (:mod:`triangle.wedge.reasons`); :meth:`Outcome.explain` is
+their sentences, one per reason.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from triangle.common import hooks
 from triangle.common.numbers import fmt
 from triangle.solvers.equilibria import GameEquilibria, connected_sets
 from triangle.wedge.path import TimePath, no_offer, time_path
+from triangle.wedge.reasons import build_reasons
 from triangle.wedge.verdict import Evaluation, solve_package
 
 _num = fmt
@@ -52,6 +53,11 @@ class Outcome:
         nashpy's view of the selected subgame (degeneracy, connected sets), for reports.
     method : dict
         How it was computed: backend, selection, library, mode, notes.
+    reasons : list of dict
+        The inequalities that decided the verdict and those of the closed-form core that
+        explain it (:mod:`triangle.wedge.reasons`), each with both sides evaluated.
+    possible_verdicts : list of str
+        Verdicts of the admissible pairs (equilibrium with the offer, equilibrium without).
     """
 
     scenario: str
@@ -62,6 +68,8 @@ class Outcome:
     game: GameEquilibria | None
     method: dict[str, Any]
     record: dict[str, Any] = field(default_factory=dict)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    possible_verdicts: list[str] = field(default_factory=list)
     evaluation: Evaluation | None = field(default=None, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> Any:
@@ -77,7 +85,9 @@ class Outcome:
 
     @property
     def possible(self) -> list[str]:
-        """Verdicts that hold in some admissible equilibrium."""
+        """Verdicts that hold for some admissible pair (equilibrium with the offer, without it)."""
+        if self.possible_verdicts:
+            return list(self.possible_verdicts)
         return sorted({e["verdict"] for e in self.equilibria if e["admissible"]})
 
     def __repr__(self) -> str:
@@ -104,60 +114,16 @@ class Outcome:
             raise ValueError("this Outcome keeps no evaluation; build it with triangle.solve")
         one = np.array([0])
         stage = ev.stage.take(one)
-        base = solve_package(stage.model, no_offer(stage))
+        if ev.base is not None:  # the verdict's own baseline
+            base = (ev.base.stage.take(one), ev.base.m0[one], ev.base.solution.take(one))
+        else:
+            base = solve_package(stage.model, no_offer(stage))
         return time_path(stage, ev.counter[one], ev.solution.take(one), base, self.actors,
                          self.record)
 
     def explain(self) -> str:
-        """The deciding inequality in words, with its numbers."""
-        c, a = self.columns, self.actors
-        T, P, D = a["target"], a["partner"], a["divider"]
-        lines = []
-        eq = self.equilibria[self.selected]
-        r, m = c["reward"], c["counter_offer"]
-        cost_T = self.method["cost_target"]
-        if c["verdict"] == "no_attempt":
-            lines.append(f"{D} offered nothing (no concessions, reward or pressure).")
-        elif c["schism"]:
-            lines.append(
-                f"{T} breaks: a reward of {_num(r)}/yr exceeds its threshold r*(m) = "
-                f"{_num(c['r_star'])}/yr, the least reward worth the schism cost S = "
-                f"{_num(cost_T)} and the partnership's surplus over the outside option "
-                f"(counter-offer m = {_num(m)}/yr).")
-            better = "gains" if c["verdict"] == "success" else "loses"
-            lines.append(f"{D} {better}: present value {_num(c['pv_divider'])} with the wedge "
-                         f"against {_num(c['pv_divider_baseline'])} without it.")
-        else:
-            if math.isinf(cost_T):
-                lines.append(
-                    f"{T} stays: its schism cost is existential, so no finite reward can pay "
-                    f"for a break (r = {_num(r)}/yr < r* = inf); the equilibria are those of any "
-                    f"cost above {_num(c['bound_target'])}.")
-            elif m > 0:
-                lines.append(
-                    f"{P} outbid {D}: it pays {T} m = {_num(m)}/yr, which lifts r*(m) to "
-                    f"{_num(c['r_star'])}/yr, at or above the reward r = {_num(r)}/yr.")
-            else:
-                lines.append(f"{T} stays: the reward r = {_num(r)}/yr does not exceed its "
-                             f"threshold r*(m) = {_num(c['r_star'])}/yr.")
-            if c["verdict"] == "backfire":
-                lines.append(f"The partnership is tighter: cohesion rose by "
-                             f"{_num(c['cohesion_change'])} (counter-offer and threat response).")
-            elif c["verdict"] == "pocketed":
-                lines.append(f"{T} kept the up-front concessions of {_num(c['upfront'])}/yr.")
-        lines.append(
-            f"In the selected equilibrium {T} plays {eq['target']} and {P} plays {eq['partner']}; "
-            f"probability of schism within the horizon {_num(eq['p_schism'])}.")
-        lines.append(
-            f"Wedge margin M = r_max - r*(m_max) = {_num(c['r_max'])} - "
-            f"{_num(c['r_star_max'])} = {_num(c['margin'])} per year"
-            f" ({'the divider can outbid' if c['margin'] > 0 else 'the partner can outbid'}).")
-        if np.isfinite(c.get("rationality", np.inf)):  # quantal response (wedge/bounded.py)
-            lines.append(
-                f"Under quantal response (logit precision {_num(c['rationality'])} per payoff unit) "
-                f"at the same package and counter, the probability of schism within the horizon "
-                f"is {_num(c['qre_p_schism'])}: an expected outcome, not an equilibrium verdict.")
-        return "\n".join(lines)
+        """The reasons' sentences, one a line: the deciding ones first, then the core's."""
+        return "\n".join(r["text"] for r in self.reasons)
 
 
 def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
@@ -197,7 +163,22 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
               "notes": [*(game.notes if game else ()),
                         *(() if sol.batch.complete[0] else
                           ("the solver cannot guarantee that every equilibrium was found",))]}
-    return Outcome(scenario, actors, columns, equilibria, selected, game, method, {}, ev)
+    reasons = reasons_at(ev, 0, actors, method.get("mode", "fixed"))
+    return Outcome(scenario, actors, columns, equilibria, selected, game, method,
+                   reasons=reasons, possible_verdicts=ev.possible(0), evaluation=ev)
+
+
+def reasons_at(ev: Evaluation, i: int, actors: dict[str, str], mode: str) -> list[dict[str, Any]]:
+    """The reasons (:mod:`triangle.wedge.reasons`) of point ``i`` of an evaluation."""
+    names = [s.name for s in ev.model.library]
+    labels = dict(actors)
+    for prefix, sol in (("eq", ev.solution), ("eq0", ev.base.solution)):
+        k = int(sol.selected[i])
+        labels[f"{prefix}_target"] = mixed_label(sol.batch.x[i, k], names)
+        labels[f"{prefix}_partner"] = mixed_label(sol.batch.y[i, k], names)
+    columns = {k: _scalar(v[i]) for k, v in ev.columns.items()}
+    return build_reasons(columns, labels, mode, float(ev.model["schism.cost.target"][i]))
+
 
 
 def _scalar(v: Any) -> Any:

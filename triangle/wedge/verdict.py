@@ -4,23 +4,37 @@ Per point, with the package solved by backward induction (:mod:`triangle.wedge`)
 same triangle with no offer as the baseline (DESIGN §5; first that applies wins):
 
 * ``no_attempt``: the divider offered nothing;
-* ``success``: schism, and the divider is better off than without the wedge;
-* ``pyrrhic``: schism, and the divider is worse off;
+* ``split_anyway``: schism, but the partnership splits without any offer too: the wedge
+  was not needed and is credited with nothing;
+* ``success``: a schism the offer caused, and the divider is better off than without it;
+* ``pyrrhic``: a schism the offer caused, and the divider is worse off;
 * ``backfire``: no schism, and the partnership's cohesion rose;
 * ``pocketed``: no schism, and the target kept the up-front concessions;
 * ``failed``: no schism, and nothing else moved.
 
 An outcome is a schism when its probability within the horizon exceeds
-``solver.schism_probability``.  Cohesion is the target's stay-minus-break present value
-with no divider offer, ``S_T + (R_T - O_T) dt / (1 - delta_T)`` (``inf`` for an existential
-cost); the episode changes it for good by the partner's counter-inducement and the threat
-response to pressure, ``(m - m_0 + threat_T * pressure) dt / (1 - delta_T)``, which is
-finite even when cohesion is not.  Backfire means that change is positive.
+``solver.schism_probability`` (``p_bar``).  The offer caused it when the probability of
+schism it added, against the same triangle without the offer, itself exceeds ``p_bar``; so a
+schism that misreadings alone produce, in the same equilibrium with or without the offer, is
+never the wedge's (it falls through to the no-schism verdicts), however long the horizon.
+
+Cohesion is the target's whole stay-minus-break present value with no offer on the table,
+``S_T + (R_T + m - O_T) dt / (1 - delta_T)`` (``inf`` for an existential cost), with the
+effective payoffs of :mod:`triangle.wedge.model`: *before* at the baseline (no package, the
+partner's counter ``m_0``), *after* with everything the episode changed for good (the
+partner's counter ``m``, the pressure's own cost ``-pressure`` and the threat response
+``threat_T * pressure``, positional flows).  The change is finite even when cohesion is not.
+Backfire means the change is positive.
+
+``robust`` and the possible verdicts range over pairs (equilibrium with the offer,
+equilibrium without it) of the admissible sets, so the verdict under any selection rule is
+one of those possible under ``all``.  The classifier is :func:`triangle.wedge.reasons.decide`,
+whose tests are the reasons reported with the verdict.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,9 +42,12 @@ from triangle.partnership import closed_form as cf
 from triangle.wedge.counter import counter_offer, keeps_partnership
 from triangle.wedge.dittmer import configuration, dyad_signs, roles
 from triangle.wedge.model import Model, Package, Stage, build_stage
-from triangle.wedge.subgame import SubgameSolution
+from triangle.wedge.reasons import VERDICTS, decide
+from triangle.wedge.subgame import SELECTIONS, SubgameSolution
 
-VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt")
+VERDICT_CODES = np.vectorize(VERDICTS.index, otypes=[np.int8])
+
+__all__ = ["VERDICTS", "Baseline", "Evaluation", "baseline", "classify", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -43,21 +60,36 @@ class Evaluation:
     counter: np.ndarray
     solution: object
     columns: dict[str, np.ndarray]
-    verdicts: np.ndarray  # (n, K) verdict of every equilibrium slot
+    verdicts: np.ndarray  # (n, K) verdict of every equilibrium slot, against the baseline's selected one
+    base: Baseline | None = None  # the same triangle without the offer
+    pairs: np.ndarray | None = None  # (n, K, K0) verdict code of every (with offer, without) pair
+    pair_admissible: np.ndarray | None = None  # (n, K, K0) both equilibria admissible
+    rules: np.ndarray | None = None  # (n, 3) verdict codes of the named rules, under "all" only
+
+    def possible(self, i: int = 0) -> list[str]:
+        """Verdicts of the admissible pairs at point ``i`` (DESIGN §5), and under ``all`` the
+        verdict of every named selection rule with the counter the partner pays under it."""
+        codes = set(self.pairs[i][self.pair_admissible[i]].tolist())
+        if self.rules is not None:
+            codes |= set(self.rules[i].tolist())
+        return sorted(VERDICTS[c] for c in codes)
 
 
 def classify(attempt: np.ndarray, schism: np.ndarray, divider_gains: np.ndarray,
-             tighter: np.ndarray, kept_upfront: np.ndarray) -> np.ndarray:
+             tighter: np.ndarray, kept_upfront: np.ndarray,
+             schism_anyway: np.ndarray | bool = False,
+             caused: np.ndarray | None = None) -> np.ndarray:
     """The verdict (an index into :data:`VERDICTS`) by the first rule that applies (DESIGN §5).
 
-    ``no_attempt`` without an offer; ``success`` for a schism that leaves the divider better
-    off than no wedge, else ``pyrrhic``; without a schism ``backfire`` if the partnership's
-    cohesion rose, ``pocketed`` if the target kept up-front concessions, else ``failed``.
-    Arguments broadcast against each other.
+    ``no_attempt`` without an offer; ``split_anyway`` for a schism that also happens without
+    the offer (``schism_anyway``); for a schism the offer ``caused`` (default: every schism),
+    ``success`` if it leaves the divider better off than no wedge, else ``pyrrhic``; then
+    ``backfire`` if the partnership's cohesion rose, ``pocketed`` if the target kept up-front
+    concessions, else ``failed``.  Arguments broadcast against each other
+    (:func:`triangle.wedge.reasons.decide`).
     """
-    conditions = np.broadcast_arrays(~attempt, schism & divider_gains, schism, tighter, kept_upfront)
-    order = ("no_attempt", "success", "pyrrhic", "backfire", "pocketed")
-    return np.select(conditions, [VERDICTS.index(v) for v in order], default=VERDICTS.index("failed"))
+    return decide(attempt, schism, schism_anyway, schism if caused is None else caused,
+                  divider_gains, tighter, kept_upfront)
 
 
 def fixed_package(model: Model) -> Package:
@@ -100,6 +132,12 @@ def optimal_package(model: Model) -> Package:
     included.  Up-front concessions are dropped: they are paid whatever the target does and
     so never change its choice.
     """
+    return _optimize(model)[0]
+
+
+def _optimize(model: Model) -> tuple[Package, np.ndarray, np.ndarray]:
+    """:func:`optimal_package`, with the divider's PV of its best non-empty candidate
+    (``-inf`` if every candidate is empty: no reward up to ``r_cap`` splits) and ``r_cap``."""
     n = model.n
     zeros = np.zeros(n)
     s, d = model.survival, model.delta("divider")
@@ -108,6 +146,7 @@ def optimal_package(model: Model) -> Package:
     r_cap = np.maximum(r_cap, 0.0)
     best = Package(zeros, zeros, zeros)
     best_value = _divider_value(model, best)
+    best_offer = np.full(n, -np.inf)
     for pressure in (zeros, model["wedge.pressure"]):
         splits = _schism_after_counter(model, Package(zeros, r_cap, pressure))
         lo, hi = zeros.copy(), r_cap.copy()
@@ -122,15 +161,31 @@ def optimal_package(model: Model) -> Package:
         for reward in (np.where(splits, hi, 0.0), zeros):
             candidate = Package(zeros, reward, pressure)
             value = _divider_value(model, candidate)
+            best_offer = np.where(candidate.attempt, np.maximum(best_offer, value), best_offer)
             better = value > best_value + 1e-12 * np.maximum(1.0, np.abs(best_value))
             best = Package(zeros, np.where(better, reward, best.reward),
                            np.where(better, pressure, best.pressure))
             best_value = np.where(better, value, best_value)
-    return best
+    return best, best_offer, r_cap
 
 
-def baseline(model: Model) -> tuple[np.ndarray, np.ndarray]:
-    """The same triangle with no offer: the partner's counter and the divider's value.
+@dataclass(frozen=True)
+class Baseline:
+    """The same triangle with no offer, at every point: stage, the partner's counter ``m0``,
+    the subgame's equilibria and the divider's PV in each (``V_D``, shape ``(n, K0)``)."""
+
+    stage: Stage
+    m0: np.ndarray
+    solution: SubgameSolution
+    V_D: np.ndarray
+
+    @property
+    def V_D_selected(self) -> np.ndarray:
+        return self.solution.pick(self.V_D)
+
+
+def baseline(model: Model) -> Baseline:
+    """The same triangle with no offer (DESIGN §5's baseline).
 
     It does not depend on the ``wedge.*`` parameters, so it is solved once per distinct
     remaining parameter row (a map over a package parameter solves it once per line).
@@ -141,9 +196,17 @@ def baseline(model: Model) -> tuple[np.ndarray, np.ndarray]:
     unique = model.take(first)
     zeros = np.zeros(unique.n)
     stage, m0, sol = solve_package(unique, Package(zeros, zeros, zeros))
-    V_D0 = sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
     inverse = inverse.reshape(-1)
-    return m0[inverse], V_D0[inverse]
+    stage, sol = stage.take(inverse), sol.take(inverse)
+    return Baseline(stage, m0[inverse], sol, stage.divider_value(sol.hit_D, sol.duration_D))
+
+
+def cohesion(model: Model, stage: Stage, m: np.ndarray) -> np.ndarray:
+    """Target's stay-minus-break PV with no offer on the table, ``S_T + (R_T + m - O_T) dt / (1 - delta_T)``,
+    at the effective payoffs of ``stage`` (``inf`` for an existential cost)."""
+    S_T, dt, dT = model["schism.cost.target"], model.dt, model.delta("target")
+    gap = (stage.R_T + m - stage.O_T) * dt / (1 - dT)
+    return np.where(np.isinf(S_T), np.inf, np.where(np.isinf(S_T), 0.0, S_T) + gap)
 
 
 def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
@@ -160,38 +223,63 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
     -------
     Evaluation
         ``columns`` holds one array per output: ``verdict``, ``robust``, ``schism``,
-        ``p_schism``, ``margin``, ``r_star``, ``r_star_max``, ``m_max``, ``r_max``, ``counter_offer``,
-        ``cohesion_before``, ``cohesion_after``, ``cohesion_change``, ``pv_divider``,
-        ``pv_target``, ``pv_partner``, ``pv_divider_baseline``, ``configuration``,
+        ``p_schism``, ``schism_baseline``, ``p_schism_baseline``, ``schism_threshold``,
+        ``margin``, ``r_star``, ``r_star_max``, ``m_max``, ``r_max``, ``counter_offer``,
+        ``counter_offer_baseline``, ``cohesion_before``, ``cohesion_after``,
+        ``cohesion_change``, ``pv_divider``, ``pv_target``, ``pv_partner``,
+        ``pv_divider_baseline``, ``pv_best_offer``, ``r_cap``, ``configuration``,
         ``role_divider``, ``role_target``, ``role_partner``, ``upfront``, ``reward``,
         ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``.
     """
-    package = optimal_package(model) if mode == "optimize" else fixed_package(model)
+    if mode == "optimize":
+        package, best_offer, r_cap = _optimize(model)
+    else:
+        package = fixed_package(model)
     stage, m, sol = solve_package(model, package)
-    m0, V_D0 = baseline(model)
+    base = baseline(model)
+    sol0 = base.solution
     V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
+    if mode != "optimize":
+        best_offer, r_cap = sol.pick(V_D_all), package.reward
 
     threshold = model["solver.schism_probability"]
+    before = cohesion(model, base.stage, base.m0)
+    after = cohesion(model, stage, m)
     dt, dT = model.dt, model.delta("target")
-    S_T = model["schism.cost.target"]
-    gap = (model["partnership.value.target"] - model["schism.outside.target"]) * dt / (1 - dT)
-    before = np.where(np.isinf(S_T), np.inf, S_T + gap)
-    change = (m - m0 + model["threat.response.target"] * package.pressure) * dt / (1 - dT)
-    after = np.where(np.isinf(before), np.inf, before + change)
+    # The change on its own, finite even where cohesion is infinite.
+    change = (stage.R_T - base.stage.R_T + m - base.m0 - (stage.O_T - base.stage.O_T)) * dt / (1 - dT)
 
-    col = (slice(None), None)
-    schism_k = sol.p_schism > threshold[col]
-    verdicts = np.asarray(VERDICTS, dtype=object)[classify(
-        package.attempt[col], schism_k, V_D_all > V_D0[col], (change > 0)[col],
-        (package.upfront > 0)[col])]
-    verdict = verdicts[np.arange(model.n), sol.selected]
-    robust = np.all((verdicts == verdict[:, None]) | ~sol.admissible, axis=1)
+    # Every pair (k: equilibrium with the offer, j: without it), shape (n, K, K0).
+    k_, j_ = (slice(None), slice(None), None), (slice(None), None, slice(None))
+    schism_k = sol.p_schism > threshold[:, None]
+    schism_j = sol0.p_schism > threshold[:, None]
+    pt = (slice(None), None, None)
+    added = sol.p_schism[k_] - sol0.p_schism[j_]  # probability of schism the offer added
+    codes = classify(package.attempt[pt], schism_k[k_], V_D_all[k_] > base.V_D[j_],
+                     (change > 0)[pt], (package.upfront > 0)[pt], schism_j[j_],
+                     added > threshold[pt])
+    pair_ok = sol.admissible[k_] & sol0.admissible[j_]
+    rows = np.arange(model.n)
+    chosen = codes[rows, :, sol0.selected]
+    code = chosen[rows, sol.selected]
+    robust = np.all((codes == code[:, None, None]) | ~pair_ok, axis=(1, 2))
+    rules = None
+    if model.selection == "all":
+        # The partner's counter depends on the rule (it keeps the selected equilibrium, or
+        # every admissible one under "all"), so each named rule's verdict, with its own
+        # counter, is possible too.
+        rules = np.stack([VERDICT_CODES(evaluate(replace(model, selection=rule), mode)
+                                       .columns["verdict"]) for rule in SELECTIONS[1:]], axis=1)
+        robust &= np.all(rules == code[:, None], axis=1)
+    names = np.asarray(VERDICTS, dtype=object)
+    verdicts, verdict = names[chosen], names[code]
     schism = sol.pick(schism_k.astype(float)) > 0.5
 
     tp, d_t, d_p = dyad_signs(schism, package.upfront, package.pressure, model.divider_partner)
     who = roles(tp, d_t, d_p)
 
     s = model.survival
+    S_T = model["schism.cost.target"]
     r_star = cf.threshold_reward(S_T, stage.R_T, stage.O_T, m, dT, s, dt)
     m_max = cf.partner_max_counter(model["schism.cost.partner"], stage.R_P, stage.O_P,
                                    model.delta("partner"), dt, model["counter.budget"])
@@ -203,19 +291,25 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         "robust": robust,
         "schism": schism,
         "p_schism": sol.pick(sol.p_schism),
+        "schism_baseline": sol0.pick(schism_j.astype(float)) > 0.5,
+        "p_schism_baseline": sol0.pick(sol0.p_schism),
+        "schism_threshold": threshold,
         "margin": cf.wedge_margin(r_max, r_star_max),
         "r_star": r_star,
         "r_star_max": r_star_max,
         "m_max": m_max,
         "r_max": r_max,
         "counter_offer": m,
+        "counter_offer_baseline": base.m0,
         "cohesion_before": before,
         "cohesion_after": after,
         "cohesion_change": change,
         "pv_divider": sol.pick(V_D_all),
         "pv_target": sol.pick(sol.V_T),
         "pv_partner": sol.pick(sol.V_P),
-        "pv_divider_baseline": V_D0,
+        "pv_divider_baseline": base.V_D_selected,
+        "pv_best_offer": best_offer,
+        "r_cap": r_cap,
         "configuration": configuration(tp, d_t, d_p),
         "role_divider": who["divider"],
         "role_target": who["target"],
@@ -228,4 +322,5 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         "bound_target": sol.game.bound_T,
         "bound_partner": sol.game.bound_P,
     }
-    return Evaluation(model, package, stage, m, sol, columns, verdicts)
+    return Evaluation(model, package, stage, m, sol, columns, verdicts, base,
+                      codes.astype(np.int8), pair_ok, rules)
