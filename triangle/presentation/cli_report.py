@@ -61,8 +61,9 @@ def cmd_path(args: argparse.Namespace) -> int:
         frame = path.to_frame()
         atomic_replace(args.data, lambda tmp: frame.to_csv(tmp, index=False))
     p = path.p_schism
-    print(f"probability of schism by year {path.years[-1]:g}: {p['wedge'][-1]:.4g} with the wedge, "
-          f"{p['baseline'][-1]:.4g} without")
+    step = path.years[1] - path.years[0] if len(path.years) > 1 else 1.0
+    print(f"probability of schism within the horizon of {path.years[-1] + step:g} years: "
+          f"{p['wedge'][-1]:.4g} with the wedge, {p['baseline'][-1]:.4g} without")
     print(f"wrote {args.output}" + (f" and {args.data}" if args.data else ""))
     return 0
 
