@@ -83,10 +83,13 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=3000)
     ap.add_argument("--nashpy", type=int, default=20, help="points solved with nashpy too")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--only", nargs="*", help="scenario names (default: every shipped one)")
     ap.add_argument("--out")
     args = ap.parse_args()
     report = {"points": args.points, "seed": args.seed, "scenarios": {}}
     for path in sorted(library_dir().glob("*.toml")):
+        if args.only and path.stem not in args.only:
+            continue
         scenario = load_scenario(path)
         points = random_points(scenario, args.points, args.seed)
         entry = {"batched_vs_admissible": compare(scenario, points, ("batched", "admissible"))}

@@ -54,8 +54,9 @@ def gambit_time(A: np.ndarray, B: np.ndarray) -> tuple[float, np.ndarray, np.nda
     for g in range(A.shape[0]):
         game = gbt.Game.from_arrays(A[g], B[g])
         found = gbt.qre.logit_solve_lambda(game, lam=[float(v) for v in LAMS])
-        xs.append([[float(q.profile[s]) for s in game.players[0].strategies] for q in found])
-        ys.append([[float(q.profile[s]) for s in game.players[1].strategies] for q in found])
+        row_player, col_player = list(game.players)
+        xs.append([[float(q.profile[s]) for s in row_player.strategies] for q in found])
+        ys.append([[float(q.profile[s]) for s in col_player.strategies] for q in found])
     return time.perf_counter() - start, np.array(xs), np.array(ys)
 
 

@@ -109,8 +109,8 @@ def test_text_output_lists_flips_and_record(scenario_file, capsys):
 
 
 def test_sobol_ranks_and_is_reproducible_locally_and_on_dask(scenario_file, capsys, cluster):
-    argv = ["sensitivity", scenario_file, "--method", "sobol", *GSA, "--samples", "64",
-            "--seed", "5"]
+    argv = ["sensitivity", scenario_file, "--method", "sobol", "--output", "margin", *GSA,
+            "--samples", "64", "--seed", "5"]
     local = run_json(capsys, *argv)
     again = run_json(capsys, *argv)
     dask = run_json(capsys, *argv, "--dask", cluster)
@@ -123,8 +123,8 @@ def test_sobol_ranks_and_is_reproducible_locally_and_on_dask(scenario_file, caps
 
 
 def test_morris_on_dask_matches_local(scenario_file, capsys, cluster, tmp_path):
-    argv = ["sensitivity", scenario_file, "--method", "morris", *GSA, "--samples", "8",
-            "--seed", "1"]
+    argv = ["sensitivity", scenario_file, "--method", "morris", "--output", "margin", *GSA,
+            "--samples", "8", "--seed", "1"]
     local = run_json(capsys, *argv)
     fig = tmp_path / "morris.svg"
     dask = run_json(capsys, *argv, "--dask", cluster, "-o", fig)
@@ -139,15 +139,44 @@ def test_morris_on_dask_matches_local(scenario_file, capsys, cluster, tmp_path):
 
 def test_existential_cost_writes_inf_strings_and_a_clip_note(scenario_file, capsys):
     d = run_json(capsys, "sensitivity", scenario_file, "--set", "schism.cost.target=existential",
-                 "--vary", "wedge.reward=1:20", "--samples", "3")
+                 "--output", "margin", "--vary", "wedge.reward=1:20", "--samples", "3")
     assert d["baseline"]["margin"] == "-inf"
     assert d["parameters"]["wedge.reward"]["margin"]["min"] == "-inf"
     assert d["parameters"]["wedge.reward"]["flips"] == []
     d = run_json(capsys, "sensitivity", scenario_file, "--set", "schism.cost.target=existential",
-                 "--method", "sobol", *GSA[:2], *GSA[4:], "--samples", "8")
+                 "--output", "margin", "--method", "sobol", *GSA[:2], *GSA[4:], "--samples", "8")
     assert d["clip"]["clipped"] == d["evaluations"]
     assert "clipped" in d["clip"]["rule"]
     assert d["notes"] and "constant" in d["notes"][0]
+
+
+def test_success_is_the_default_output_with_its_probability_and_interval(scenario_file, capsys,
+                                                                         tmp_path):
+    # success iff S_T < the closed-form cost threshold S*: P(success) = 1/3 on [0, 3 S*]
+    high = 3 * cost_threshold()
+    share = cost_threshold() / high
+    fig = tmp_path / "sobol.png"
+    d = run_json(capsys, "sensitivity", scenario_file, "--method", "sobol",
+                 "--vary", f"schism.cost.target=0:{high}", "--vary", "time.horizon_years=1:50",
+                 "--samples", "128", "--seed", "4", "-o", fig)
+    assert d["output"] == "success"
+    p = d["probability_of_success"]
+    assert p["n"] == 128 and p["ci"][0] < share < p["ci"][1] and p["interval"] == "Wilson"
+    assert abs(p["estimate"] - share) < 0.05
+    idx = d["parameters"]
+    assert idx["schism.cost.target"]["ST"] > 0.5 and abs(idx["time.horizon_years"]["ST"]) < 0.05
+    assert fig.stat().st_size > 0
+    # no upfront concessions, no counter budget: every point is success or failed
+    m = run_json(capsys, "sensitivity", scenario_file, "--method", "morris",
+                 "--output", "verdict:failed", "--vary", f"schism.cost.target=0:{high}",
+                 "--vary", "time.horizon_years=1:50", "--samples", "6", "--seed", "1")
+    assert m["output"] == "verdict:failed"
+    assert m["parameters"]["time.horizon_years"]["mu_star"] == 0.0
+    assert m["parameters"]["schism.cost.target"]["mu_star"] > 0
+    with pytest.raises(SystemExit) as exit_:
+        run(capsys, "sensitivity", scenario_file, "--output", "verdict:lost", "--vary",
+            "schism.cost.target=0:40")
+    assert exit_.value.code == 2 and "verdict:lost" in capsys.readouterr().err
 
 
 # --- discover ---------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def test_counter_is_the_least_that_keeps_the_partnership(optimist, point):
     """Below the partner's payment no counter on a fine grid keeps the partnership; at the
     payment it holds; and it is paid only if it leaves the partner no worse off."""
     cost, reward, budget = point
-    m, sol = counter_offer(_stage(optimist, cost, reward, budget, 1))
+    m, sol, converged = counter_offer(_stage(optimist, cost, reward, budget, 1))
+    assert converged.all()
     grid_n = 600
     stage = _stage(optimist, cost, reward, budget, grid_n)
     md = stage.model
@@ -59,5 +60,5 @@ def test_counter_is_the_least_that_keeps_the_partnership(optimist, point):
 def test_the_hard_points_get_a_counter(optimist):
     """Where the partnership holds only on an interval below the cap, it is found."""
     for cost, reward, budget in POINTS:
-        m, _ = counter_offer(_stage(optimist, cost, reward, budget, 1))
+        m, _, _ = counter_offer(_stage(optimist, cost, reward, budget, 1))
         assert 1.0 < m[0] < 2.5

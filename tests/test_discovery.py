@@ -104,7 +104,8 @@ def test_same_seed_same_boxes(scenario):
     assert not a.samples.equals(c.samples)
 
 
-def test_latin_hypercube_has_one_point_per_stratum():
+def test_latin_hypercube_has_one_point_per_stratum_and_is_the_sweeps_design():
+    from triangle.analysis.points import SamplePoints
     from triangle.analysis.sensitivity import ranges
 
     rs = ranges(["wedge.reward=0:10", "wedge.durability=0.5:1"])
@@ -112,6 +113,9 @@ def test_latin_hypercube_has_one_point_per_stratum():
     for r in rs:
         strata = np.floor((x[r.path] - r.low) / (r.high - r.low) * 50).astype(int)
         assert sorted(strata) == list(range(50))
+    sweep = SamplePoints({r.path: (r.low, r.high) for r in rs}, 50, "lhs", seed=3).chunk(0, 50)
+    for r in rs:  # one sampler: discovery draws what `triangle sweep --design lhs` draws
+        np.testing.assert_array_equal(x[r.path].to_numpy(), sweep[r.path])
 
 
 def test_without_prim_the_error_names_the_extra(scenario, monkeypatch):

@@ -296,7 +296,7 @@ def test_a_pure_equilibrium_is_not_reported_as_its_twin_with_a_tiny_weight():
     model = model_of(scenario, {"schism.cost.target": [19.344988], "wedge.reward": [6.742739]},
                      "batched")
     stage = build_stage(model, fixed_package(model))
-    m, _ = counter_offer(stage)
+    m, _, _ = counter_offer(stage)
     game = stage.game(m)
     unit = (game.unit_T, game.unit_P)
     every = solve_batch(game.A_solve, game.B_solve, "batched", unit=unit)
@@ -379,8 +379,10 @@ CYCLING_B = np.array([[1, 1, 1, 3, 2, 3, 2, 3], [2, 3, 2, 3, 1, 2, 2, 2], [3, 2,
                       [2, 2, 2, 1, 3, 3, 2, 3], [2, 3, 2, 3, 2, 1, 1, 3]], dtype=float)
 
 
-@pytest.mark.parametrize("backend", ["batched", "admissible", "nashpy", "lemke_howson"])
+@pytest.mark.parametrize("backend", ["batched", "admissible", "lemke_howson"])
 def test_every_backend_returns_on_the_cycling_game(backend):
+    """(nashpy's enumeration of all 2^16 support pairs takes half a minute here; it does not
+    pivot, and its guards are tested on small games.)"""
     eq = solve_batch(CYCLING_A[None], CYCLING_B[None], backend)
     assert eq.count()[0] >= 1
     assert all(is_equilibrium(CYCLING_A, CYCLING_B, x, y) for x, y in eq.of_game(0))

@@ -27,7 +27,7 @@ def test_baseline_counter_really_keeps_the_target():
     """Against Hedger, the target's Hedger must earn at least its Realign at the counter."""
     model = model_of(scenario(), None, "admissible")
     zero = np.zeros(1)
-    stage, m0, _ = solve_package(model, Package(zero, zero, zero))
+    stage, m0, _, _ = solve_package(model, Package(zero, zero, zero))
     names = [s.name for s in model.library]
     h, r = names.index("Hedger"), names.index("Realign")
     A = stage.game(m0).A[0]

@@ -24,7 +24,8 @@ def gambit_branch(A, B, lams):
     """Gambit's principal-branch profiles at ``lams`` (same lambda for both players)."""
     game = gbt.Game.from_arrays(A, B)
     found = gbt.qre.logit_solve_lambda(game, lam=[float(v) for v in lams])
-    rows, cols = game.players[0].strategies, game.players[1].strategies
+    row_player, col_player = list(game.players)
+    rows, cols = list(row_player.strategies), list(col_player.strategies)
     x = np.array([[float(q.profile[s]) for s in rows] for q in found])
     y = np.array([[float(q.profile[s]) for s in cols] for q in found])
     return np.array([float(q.lam) for q in found]), x, y

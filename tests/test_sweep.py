@@ -198,8 +198,10 @@ def test_bad_points_are_scenario_errors(scenario, points, match):
 def test_bad_sweep_arguments(scenario):
     with pytest.raises(ScenarioError, match="either grid or samples"):
         sweep(scenario)
-    with pytest.raises(ScenarioError, match="LO <= HI"):
+    with pytest.raises(ScenarioError, match="LO < HI"):
         sweep(scenario, samples={"wedge.reward": (5, 1)}, n=3)
+    with pytest.raises(ScenarioError, match="LO < HI"):  # the one range rule: no empty interval
+        sweep(scenario, samples={"wedge.reward": (1, 1)}, n=3)
     with pytest.raises(ScenarioError, match="n >= 1"):
         sweep(scenario, samples={"wedge.reward": (0, 1)}, n=0)
     with pytest.raises(ScenarioError, match="two different"):

@@ -36,9 +36,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from triangle.analysis.sensitivity import Range, VaryError, evaluate_points, ranges
+from triangle.analysis.points import SamplePoints
+from triangle.analysis.sensitivity import evaluate_points, ranges
 from triangle.common import hooks
 from triangle.scenario.files import Scenario
+from triangle.scenario.ranges import ArgumentError, Range
 
 EXTRA_HINT = "pip install 'strategic-triangle[sensitivity]'"
 PRIM_DEFAULTS = {"max_boxes": 3, "min_coverage": 0.5, "min_density": None, "min_box_coverage": 0.05,
@@ -61,11 +63,19 @@ def require_prim() -> Any:
 
 
 def latin_hypercube(rs: list[Range], n: int, seed: int | None) -> pd.DataFrame:
-    """``n`` points, one column per range: each range cut in ``n`` strata, one point in each."""
-    rng = np.random.default_rng(seed)
-    strata = rng.permuted(np.tile(np.arange(n), (len(rs), 1)), axis=1).T
-    u = (strata + rng.random((n, len(rs)))) / n
-    return pd.DataFrame({r.path: r.low + u[:, j] * (r.high - r.low) for j, r in enumerate(rs)})
+    """``n`` points, one column per range: each range cut in ``n`` strata, one point in each.
+
+    The design of sweeps (:class:`triangle.analysis.points.SamplePoints`, scipy's
+    :class:`~scipy.stats.qmc.LatinHypercube`, McKay, Beckman & Conover 1979), so that
+    ``discover`` and ``triangle sweep --design lhs`` draw the same points from the same seed.
+    ``seed=None`` draws a fresh seed.
+    """
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    design = SamplePoints({r.path: (r.low, r.high) for r in rs}, n, "lhs", seed=seed)
+    frame = pd.DataFrame(design.chunk(0, n))
+    # A range of a scenario's distribution maps its uniform draws through the quantile.
+    return pd.DataFrame({r.path: r.values(frame[r.path].to_numpy()) for r in rs})
 
 
 def _fmt(x: float) -> str:
@@ -293,7 +303,7 @@ def discover(scenario: Scenario, vary: Any, *, samples: int = 2000, seed: int | 
         raise TypeError(f"unknown PRIM options: {sorted(unknown)}")
     require_prim()  # fail before the evaluation, not after
     if samples < 10:
-        raise VaryError(f"--samples: expected at least 10 points, found {samples}")
+        raise ArgumentError("samples", "at least 10 points", str(samples))
     x = latin_hypercube(rs, samples, seed)
     table = evaluate_points(scenario, {c: x[c].to_numpy() for c in x}, executor=executor,
                             progress=progress)

@@ -8,7 +8,6 @@ them, and memory is bounded by the chunk, not by the product of the grid.
 
 from __future__ import annotations
 
-import difflib
 import math
 import warnings
 from collections.abc import Mapping
@@ -17,8 +16,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from triangle.common.suggest import did_you_mean
 from triangle.scenario.files import ScenarioError
 from triangle.scenario.parameters import BY_PATH, SETTING_BY_PATH
+from triangle.scenario.ranges import ArgumentError, Range, check_range
 
 DESIGNS = ("lhs", "sobol", "random")
 
@@ -30,10 +31,9 @@ def check_path(path: str, origin: str) -> None:
         return
     if path in SETTING_BY_PATH:
         raise ScenarioError(origin, path, "a numeric parameter path", "a setting",
-                            hint="settings cannot be swept; use --set")
-    close = difflib.get_close_matches(path, list(BY_PATH), n=1, cutoff=0.6)
+                            hint="settings cannot be swept; set them in the scenario")
     raise ScenarioError(origin, path, "a numeric parameter path", f"unknown key {path!r}",
-                        hint=f"did you mean {close[0]}?" if close else "see docs/scenarios.md")
+                        hint=did_you_mean(path, BY_PATH) or "see docs/scenarios.md")
 
 
 def check_values(path: str, values: ArrayLike, origin: str) -> np.ndarray:
@@ -126,11 +126,13 @@ class SamplePoints(Points):
         if not isinstance(n, int | np.integer) or n < 1:
             raise ScenarioError(origin, None, "a number of samples n >= 1", repr(n))
         self.bounds: dict[str, tuple[float, float]] = {}
-        for p, pair in bounds.items():
-            lo, hi = (float(v) for v in check_values(p, pair, origin))
-            if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
-                raise ScenarioError(origin, p, "finite bounds LO <= HI", f"{lo:g}:{hi:g}")
-            self.bounds[p] = (lo, hi)
+        for p, (lo, hi) in bounds.items():  # the one range rule (triangle.scenario.ranges)
+            check_path(p, origin)
+            try:
+                r = check_range(Range(p, float(lo), float(hi)), argument=origin)
+            except ArgumentError as err:
+                raise ScenarioError(origin, p, err.expected, err.found, hint=err.hint) from None
+            self.bounds[p] = (r.low, r.high)
         self.paths, self.n, self.design, self.seed = tuple(self.bounds), int(n), design, int(seed)
         self._lhs: np.ndarray | None = None
 

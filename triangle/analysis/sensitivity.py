@@ -11,11 +11,17 @@ Three methods, each over ranges of some numeric parameters (dotted paths) of one
   from Saltelli's scheme on a scrambled Sobol' sequence.
 
 The output is any numeric column of :func:`triangle.wedge.verdict.evaluate` (``margin`` by default,
-``p_schism`` ...).  The wedge margin is ``-inf`` wherever a schism cost is existential; a
-variance-based index has no meaning with infinite values, so the global methods **clip**
-infinite outputs to ``[-C, C]`` with ``C = 2 max |finite outputs|`` (``1`` if none is finite)
-unless told another ``clip``: an infinitely bad point then counts as twice as bad as the worst
-finite one.  Each result says whether, where and how it clipped.
+``p_schism`` ...), or an indicator of the verdict itself: ``success`` (1 where the verdict is
+success, 0 otherwise) or ``verdict:NAME`` (1 where it is NAME), which answers "does the wedge
+succeed?" directly; the margin says only whether the divider can outbid the partner.  Morris
+and Sobol' results also estimate the probability of success over the sampled box, with a
+Wilson interval (:mod:`triangle.analysis.probability`).
+
+The wedge margin is ``-inf`` wherever a schism cost is existential; a variance-based index has
+no meaning with infinite values, so the global methods **clip** infinite outputs to ``[-C, C]``
+with ``C = 2 max |finite outputs|`` (``1`` if none is finite) unless told another ``clip``: an
+infinitely bad point then counts as twice as bad as the worst finite one. Each result says
+whether, where and how it clipped.
 
 >>> from triangle.scenario.files import parse_scenario
 >>> s = parse_scenario({"scenario": {"name": "demo", "sources": ["illustrative"]},
@@ -29,7 +35,6 @@ finite one.  Each result says whether, where and how it clipped.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,76 +43,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triangle.analysis.probability import proportion
 from triangle.analysis.sweep import evaluate_table
 from triangle.common import hooks
 from triangle.scenario.files import Scenario
-from triangle.scenario.parameters import BY_PATH
+from triangle.scenario.ranges import ArgumentError, Range, check_range, parse_range
 from triangle.wedge.solve import evaluate_scenario
+from triangle.wedge.verdict import VERDICTS
 
 NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max", "counter_offer",
                    "cohesion_change", "pv_divider", "pv_target", "pv_partner")
+INDICATOR_OUTPUTS = ("success", *(f"verdict:{v}" for v in VERDICTS))
 CLIP_RULE = "infinite values clipped to [-C, C], C = 2 max|finite value| (1 if none is finite)"
 
 
-class VaryError(ValueError):
-    """A bad range specification; its text is one line (file-less, ``--vary ...: expected ...``)."""
+VaryError = ArgumentError  # the name this module's callers know
 
 
-@dataclass(frozen=True)
-class Range:
-    """A numeric parameter and the interval it is varied over."""
-
-    path: str
-    low: float
-    high: float
-
-    def __str__(self) -> str:
-        return f"{self.path}={self.low:g}:{self.high:g}"
-
-
-def _number(text: str, spec: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise VaryError(f"--vary {spec}: expected a number for {what}, found {text!r}") from None
-    if not math.isfinite(value):
-        raise VaryError(f"--vary {spec}: expected a finite number for {what}, found {text!r}")
-    return value
+def distribution_ranges(scenario: Scenario) -> list[Range]:
+    """One :class:`Range` per parameter the scenario gives as a distribution."""
+    return [Range(path, d.lo, d.hi, d) for path, d in scenario.distributions]
 
 
 def parse_vary(spec: str) -> Range:
-    """``"PATH=LO:HI"`` -> :class:`Range`, checked against the parameter registry.
+    """``"PATH=LO:HI"`` -> :class:`Range`, checked by the one range rule
+    (:mod:`triangle.scenario.ranges`); errors name the argument ``vary``.
 
     >>> parse_vary("schism.cost.target=0:40")
     Range(path='schism.cost.target', low=0.0, high=40.0)
     """
-    path, sep, bounds = spec.partition("=")
-    lo, colon, hi = bounds.partition(":")
-    path = path.strip()
-    if not sep or not colon or not path:
-        raise VaryError(f"--vary {spec}: expected PATH=LO:HI, e.g. schism.cost.target=0:40")
-    return check_range(Range(path, _number(lo.strip(), spec, "LO"), _number(hi.strip(), spec, "HI")),
-                       spec)
-
-
-def check_range(r: Range, spec: str | None = None) -> Range:
-    """Check that the path is a numeric parameter and ``LO < HI`` both lie in its range."""
-    spec = spec or str(r)
-    if r.path not in BY_PATH:
-        close = difflib.get_close_matches(r.path, list(BY_PATH), n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise VaryError(f"--vary {spec}: expected a numeric parameter path, "
-                        f"found unknown path {r.path!r}{hint}")
-    p = BY_PATH[r.path]
-    if not (math.isfinite(r.low) and math.isfinite(r.high)):
-        raise VaryError(f"--vary {spec}: expected finite LO and HI, found {r.low:g}:{r.high:g}")
-    if not r.low < r.high:
-        raise VaryError(f"--vary {spec}: expected LO < HI, found {r.low:g}:{r.high:g}")
-    for end in (r.low, r.high):
-        if not p.admits(end):
-            raise VaryError(f"--vary {spec}: expected {p.range_text().split(' or ')[0]} for "
-                            f"{p.path}, found {end:g}")
-    return Range(r.path, float(r.low), float(r.high))
+    return parse_range(spec, argument="vary")
 
 
 def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str, tuple[float, float]],
@@ -117,18 +82,19 @@ def ranges(vary: Iterable[Range | str | tuple[str, float, float]] | Mapping[str,
     out = []
     for item in items:
         if isinstance(item, Range):
-            out.append(check_range(item))
+            out.append(check_range(item, argument="vary"))
         elif isinstance(item, str):
             out.append(parse_vary(item))
         else:
             path, lo, hi = item
-            out.append(check_range(Range(str(path), float(lo), float(hi))))
+            out.append(check_range(Range(str(path), float(lo), float(hi)), argument="vary"))
     if not out:
-        raise VaryError("--vary: expected at least one PATH=LO:HI")
+        raise ArgumentError("vary", "at least one PATH=LO:HI", "none")
     seen = [r.path for r in out]
     dup = next((p for p in seen if seen.count(p) > 1), None)
     if dup:
-        raise VaryError(f"--vary {dup}: expected each parameter once, found it {seen.count(dup)} times")
+        raise ArgumentError("vary", "each parameter once", f"it {seen.count(dup)} times", spec=dup,
+                            path=dup)
     return out
 
 
@@ -144,7 +110,15 @@ def evaluate_points(scenario: Scenario, points: Mapping[str, np.ndarray], *, exe
     points = {k: np.asarray(v, dtype=float) for k, v in points.items()}
     table = evaluate_table(scenario, points, kind="game", backend="admissible",
                            chunk_size=chunk_size, executor=executor, progress=progress)
-    return table.reset_index(drop=True)
+    return with_indicators(table.reset_index(drop=True))
+
+
+def with_indicators(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the 0/1 columns of :data:`INDICATOR_OUTPUTS` (``success``,
+    ``verdict:NAME``) made from its ``verdict`` column."""
+    verdict = table["verdict"].astype(str).to_numpy()
+    extra = {f"verdict:{v}": (verdict == v).astype(float) for v in VERDICTS}
+    return table.assign(success=extra["verdict:success"], **extra)
 
 
 def clip_infinite(y: np.ndarray, clip: float | None = None) -> tuple[np.ndarray, dict[str, Any]]:
@@ -161,8 +135,9 @@ def clip_infinite(y: np.ndarray, clip: float | None = None) -> tuple[np.ndarray,
 
 
 def _numeric_output(output: str) -> str:
-    if output not in NUMERIC_OUTPUTS:
-        raise VaryError(f"--output: expected one of {', '.join(NUMERIC_OUTPUTS)}, found {output!r}")
+    if output not in NUMERIC_OUTPUTS and output not in INDICATOR_OUTPUTS:
+        raise ArgumentError("output", f"one of {', '.join(NUMERIC_OUTPUTS)}, success or "
+                            f"verdict:NAME with NAME in {', '.join(VERDICTS)}", repr(output))
     return output
 
 
@@ -188,10 +163,11 @@ class OATResult:
     rtol: float
 
     def flips(self, path: str) -> list[dict[str, Any]]:
-        """Every verdict flip of ``path``: value, verdicts either side and the final bracket."""
+        """Every verdict flip of ``path``: value, verdicts either side, the final bracket and
+        whether the bisection converged (narrowed the bracket to ``rtol``) within its steps."""
         rows = self.flip_table[self.flip_table["parameter"] == path]
-        return [{"value": r.value, "from": r.before, "to": r.after, "bracket": [r.lo, r.hi]}
-                for r in rows.itertuples()]
+        return [{"value": r.value, "from": r.before, "to": r.after, "bracket": [r.lo, r.hi],
+                 "converged": bool(r.converged)} for r in rows.itertuples()]
 
     def to_dict(self) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -214,11 +190,13 @@ class OATResult:
 
 
 def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, str, str]],
-                  rtol: float, scale: dict[str, float]) -> pd.DataFrame:
-    """Shrink every bracket ``(path, lo, hi, v_lo, v_hi)`` to a verdict change, all at once; the
-    flip is the final bracket's midpoint, or 0 when the bracket contains 0."""
+                  rtol: float, scale: dict[str, float], max_steps: int = 300) -> pd.DataFrame:
+    """Shrink every bracket ``(path, lo, hi, v_lo, v_hi)`` to a verdict change, all at once, in at
+    most ``max_steps`` halvings; the flip is the final bracket's midpoint, or 0 when the bracket
+    contains 0, and ``converged`` says whether the bracket reached the tolerance."""
     if not brackets:
-        return pd.DataFrame(columns=["parameter", "value", "before", "after", "lo", "hi"])
+        return pd.DataFrame(columns=["parameter", "value", "before", "after", "lo", "hi",
+                                     "converged"])
     paths = [b[0] for b in brackets]
     lo = np.array([b[1] for b in brackets])
     hi = np.array([b[2] for b in brackets])
@@ -226,8 +204,12 @@ def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, st
     v_hi = np.array([b[4] for b in brackets], dtype=object)
     base = {p: np.full(len(brackets), scenario.values[p]) for p in set(paths)}
     tol = np.array([rtol * scale[p] for p in paths])
-    for _ in range(300):
-        active = (hi - lo) > np.maximum(tol, rtol * np.maximum(np.abs(lo), np.abs(hi)))
+
+    def still_open() -> np.ndarray:
+        return (hi - lo) > np.maximum(tol, rtol * np.maximum(np.abs(lo), np.abs(hi)))
+
+    for _ in range(max_steps):
+        active = still_open()
         if not active.any():
             break
         idx = np.flatnonzero(active)
@@ -242,11 +224,12 @@ def _bisect_flips(scenario: Scenario, brackets: list[tuple[str, float, float, st
         v_hi[idx[~same]] = verdict[~same]
     value = np.where((lo <= 0) & (hi >= 0), 0.0, 0.5 * (lo + hi))  # 0 when the bracket holds it
     return pd.DataFrame({"parameter": paths, "value": value, "before": v_lo,
-                         "after": v_hi, "lo": lo, "hi": hi})
+                         "after": v_hi, "lo": lo, "hi": hi, "converged": ~still_open()})
 
 
 def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), grid: int = 21,
-        rtol: float = 1e-12, executor: Any = None, progress: Any = None) -> OATResult:
+        rtol: float = 1e-12, executor: Any = None, progress: Any = None,
+        max_steps: int = 300) -> OATResult:
     """One-at-a-time sensitivity of ``outputs`` over ``vary`` (see :func:`ranges`).
 
     Parameters
@@ -264,11 +247,14 @@ def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), 
         Each flip is bisected until its bracket is narrower than ``rtol * max(|x|, HI - LO)``.
     executor, progress
         Passed to :func:`evaluate_points` for the grid; bisection runs locally.
+    max_steps : int
+        Halvings per flip; a flip whose bracket is still wider than ``rtol`` then says
+        ``converged: False``.
     """
     rs = ranges(vary)
     outputs = tuple(_numeric_output(o) for o in outputs)
     if grid < 2:
-        raise VaryError(f"--samples: expected at least 2 grid points for oat, found {grid}")
+        raise ArgumentError("grid", "at least 2 grid points per parameter", str(grid))
     paths = [r.path for r in rs]
     values = [np.linspace(r.low, r.high, grid) for r in rs]
     points = {p: np.full(grid * len(rs) + 1, scenario.values[p]) for p in paths}
@@ -300,7 +286,7 @@ def oat(scenario: Scenario, vary: Any, *, outputs: Sequence[str] = ("margin",), 
         swing = table[f"{first}_max"] - table[f"{first}_min"]
     table["swing"] = swing.fillna(0.0)
     scale = {r.path: r.high - r.low for r in rs}
-    flips = _bisect_flips(scenario, brackets, rtol, scale)
+    flips = _bisect_flips(scenario, brackets, rtol, scale, max_steps)
     return OATResult(scenario, rs, outputs, table, pd.concat(curves, ignore_index=True),
                      baseline, flips, rtol)
 
@@ -325,13 +311,15 @@ class IndexResult:
     seed: int | None
     n: int
     notes: list[str] = field(default_factory=list)
+    success: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         params = {r.path: {"low": r.low, "high": r.high}
                   | {k: _clean(v) for k, v in self.table.loc[r.path].items()} for r in self.ranges}
         return {"method": self.method, "output": self.output, "samples": self.n,
                 "evaluations": len(self.samples), "seed": self.seed, "clip": self.clip,
-                "notes": self.notes, "parameters": params}
+                "notes": self.notes, "probability_of_success": self.success,
+                "parameters": params}
 
     def plot(self) -> Any:
         """Bar chart of the indices with their confidence intervals."""
@@ -353,7 +341,7 @@ def _problem(rs: list[Range]) -> dict[str, Any]:
 
 def _run(scenario: Scenario, rs: list[Range], X: np.ndarray, output: str, clip: float | None,
          executor: Any, progress: Any) -> tuple[pd.DataFrame, np.ndarray, dict[str, Any]]:
-    df = evaluate_points(scenario, {r.path: X[:, j] for j, r in enumerate(rs)},
+    df = evaluate_points(scenario, {r.path: r.values(X[:, j]) for j, r in enumerate(rs)},
                          executor=executor, progress=progress)
     y, note = clip_infinite(df[output].to_numpy(float), clip)
     return df, y, note
@@ -371,7 +359,7 @@ def morris(scenario: Scenario, vary: Any, *, output: str = "margin", trajectorie
 
     rs, output = ranges(vary), _numeric_output(output)
     if trajectories < 2:
-        raise VaryError(f"--samples: expected at least 2 Morris trajectories, found {trajectories}")
+        raise ArgumentError("trajectories", "at least 2 Morris trajectories", str(trajectories))
     problem = _problem(rs)
     X = sample.sample(problem, trajectories, num_levels=num_levels, seed=seed)
     df, y, note = _run(scenario, rs, X, output, clip, executor, progress)
@@ -380,7 +368,10 @@ def morris(scenario: Scenario, vary: Any, *, output: str = "margin", trajectorie
     table = pd.DataFrame({k: np.asarray(Si[k], dtype=float)
                           for k in ("mu", "mu_star", "mu_star_conf", "sigma")},
                          index=pd.Index(problem["names"], name="parameter"))
-    return IndexResult(scenario, "morris", output, rs, table, df, note, seed, trajectories)
+    p = proportion(df["success"].to_numpy() > 0, conf_level,
+                   f"all {len(df)} Morris points ({num_levels} levels per parameter)")
+    return IndexResult(scenario, "morris", output, rs, table, df, note, seed, trajectories,
+                       success=p)
 
 
 def sobol(scenario: Scenario, vary: Any, *, output: str = "margin", samples: int = 256,
@@ -396,7 +387,7 @@ def sobol(scenario: Scenario, vary: Any, *, output: str = "margin", samples: int
 
     rs, output = ranges(vary), _numeric_output(output)
     if samples < 2 or samples & (samples - 1):
-        raise VaryError(f"--samples: expected a power of 2 for sobol (e.g. 256), found {samples}")
+        raise ArgumentError("samples", "a power of 2 for sobol (e.g. 256)", str(samples))
     problem = _problem(rs)
     X = sample.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
     df, y, note = _run(scenario, rs, X, output, clip, executor, progress)
@@ -410,4 +401,6 @@ def sobol(scenario: Scenario, vary: Any, *, output: str = "margin", samples: int
         Si = analyze.analyze(problem, y, calc_second_order=False, num_resamples=num_resamples,
                              conf_level=conf_level, seed=_analysis_seed(seed))
         table = pd.DataFrame({k: np.asarray(Si[k], dtype=float) for k in keys}, index=names)
-    return IndexResult(scenario, "sobol", output, rs, table, df, note, seed, samples, notes)
+    base = df["success"].to_numpy()[:: len(rs) + 2] > 0  # the A matrix: uniform on the box
+    p = proportion(base, conf_level, f"the {samples} base points of the Sobol' sequence")
+    return IndexResult(scenario, "sobol", output, rs, table, df, note, seed, samples, notes, p)

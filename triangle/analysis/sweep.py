@@ -87,7 +87,7 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     threat response); ``pocketed`` if the
     up-front concessions were kept; else ``failed``.  Columns: ``verdict``, ``schism``,
     ``margin``, ``r_star`` (at the counter paid), ``r_star_max``, ``m_max``, ``r_max``,
-    ``counter_offer``, ``configuration`` and ``role_*`` (with ``codes=True``, these last and
+    ``counter_offer``, ``pv_divider``, ``configuration`` and ``role_*`` (with ``codes=True``, these last and
     ``verdict`` are integer codes into :data:`CATEGORIES`).
     """
     n = len(next(iter(points.values())))
@@ -136,7 +136,7 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
     out = {"verdict": verdict if codes else np.asarray(VERDICTS, dtype=object)[verdict],
            "schism": schism, "margin": cf.wedge_margin(r_max, r_star_max),
            "r_star": cf.threshold_reward(S_T, R_T, O_T, m, dT, s, dt), "r_star_max": r_star_max,
-           "m_max": m_max, "r_max": r_max, "counter_offer": m,
+           "m_max": m_max, "r_max": r_max, "counter_offer": m, "pv_divider": v_d,
            **{k: np.asarray(labels)[pattern] for k, labels in names.items()}}
     return {k: np.array(np.broadcast_to(x, (n,))) for k, x in out.items()}
 

@@ -1,6 +1,9 @@
-"""Foundation: the version and the hooks through which upper layers plug into lower ones.
+"""Foundation: the version, the hooks through which upper layers plug into lower ones, and
+rules every layer shares.
 
-Owns: :mod:`~triangle.common.version`, :mod:`~triangle.common.hooks`, and the one atomic
-file writer every output goes through (:mod:`~triangle.common.atomic`).
+Owns: :mod:`~triangle.common.version`, :mod:`~triangle.common.hooks`, the one atomic file
+writer every output goes through (:mod:`~triangle.common.atomic`), the did-you-mean rule
+(:mod:`~triangle.common.suggest`) and restricting or merging the per-point fields of a result
+(:mod:`~triangle.common.rows`).
 May import: the standard library and numpy only; no other part of :mod:`triangle`.
 """

@@ -24,6 +24,7 @@ _FIGURES = {
     "plot.path": ("triangle.presentation.plot_report", "path_figure"),
     "report.markdown": ("triangle.presentation.report", "render_text"),
     "report.html": ("triangle.presentation.report_html", "outcome_html"),
+    "plot.comparison": ("triangle.presentation.plot_compare", "comparison_figure"),
     "plot.qre_branch": ("triangle.presentation.plot_bounded", "plot_branch"),
     "plot.learning": ("triangle.presentation.plot_bounded", "plot_learning"),
 }

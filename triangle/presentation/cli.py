@@ -29,6 +29,7 @@ from triangle.presentation.cli_common import (
     resolve_scenario,
     scenario_from_args,
 )
+from triangle.presentation.cli_compare import register as register_compare
 from triangle.presentation.cli_maps import register as register_maps
 from triangle.presentation.cli_report import register as register_report
 from triangle.scenario.files import (
@@ -46,6 +47,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import solve
 
     scenario = scenario_from_args(args.file, args.sets)
+    if args.samples is not None:
+        from triangle.presentation.cli_uncertainty import run_samples
+
+        return run_samples(scenario, args)
     outcome = solve(scenario, backend=args.solver)
     text = render_text(outcome, args.all_equilibria)
     if args.report:
@@ -114,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list every equilibrium, not only the admissible ones")
     p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
+    p.add_argument("--samples", type=int, metavar="N",
+                   help="draw N points of the parameters given as distributions and report the "
+                        "probability of each verdict")
+    p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files")
@@ -138,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis, register_bounded, register_report]
+    return [register_maps, register_analysis, register_bounded, register_compare, register_report]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

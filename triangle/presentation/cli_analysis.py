@@ -16,10 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.sensitivity import NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.analysis.sensitivity import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS, VaryError, ranges
 from triangle.common.atomic import atomic_replace
 from triangle.common.numbers import fmt
-from triangle.presentation.cli_common import UsageError, add_scenario_args, dask_client, scenario_from_args
+from triangle.presentation.cli_common import (
+    UsageError,
+    add_scenario_args,
+    dask_client,
+    scenario_from_args,
+    usage_error,
+)
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
                 "sobol: base samples, a power of 2 (default 256)")
@@ -83,7 +89,8 @@ def _oat_text(res: Any) -> str:
         for o in res.outputs:
             line += f" {_num(row[f'{o}_at_low']):>14s} {_num(row[f'{o}_at_high']):>14s}"
         flips = res.flips(r.path)
-        line += "  " + ("; ".join(f"{f['value']:.10g} ({f['from']} -> {f['to']})" for f in flips)
+        line += "  " + ("; ".join(f"{f['value']:.10g} ({f['from']} -> {f['to']}"
+                                  f"{'' if f['converged'] else ', not converged'})" for f in flips)
                         or "none")
         lines.append(line)
     return "\n".join(lines)
@@ -95,6 +102,10 @@ def _index_text(res: Any) -> str:
         lines.append(f"note: {res.clip['clipped']} infinite values of {res.output} clipped to "
                      f"[-{res.clip['bound']:.6g}, {res.clip['bound']:.6g}] ({res.clip['rule']})")
     lines += [f"note: {n}" for n in res.notes]
+    if res.success:
+        p = res.success
+        lines.append(f"probability of success: {p['estimate']:.3g} ({p['conf']:.0%} Wilson interval "
+                     f"{p['ci'][0]:.3g} to {p['ci'][1]:.3g}, over {p['over']})")
     lines.append(res.table.to_string(float_format=lambda v: f"{v:.4f}"))
     return "\n".join(lines)
 
@@ -104,10 +115,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
-    try:
-        rs = ranges(args.vary)
-    except VaryError as err:
-        raise UsageError(str(err)) from None
+    rs = _ranges(args.vary, scenario)
     _check_figure(args.output_file)
     if args.clip is not None and not (np.isfinite(args.clip) and args.clip > 0):
         raise UsageError(f"--clip: expected a positive number, found {args.clip:g}")
@@ -124,7 +132,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                 res = sobol(scenario, rs, output=args.output, samples=n, seed=seed,
                             clip=args.clip, executor=client)
     except VaryError as err:
-        raise UsageError(str(err)) from None
+        raise usage_error(err) from None
     rec = record(scenario, seed)
     if args.output_file:
         _save(res.plot(), args.output_file, rec)
@@ -143,11 +151,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from triangle.wedge.solve import record
 
     scenario = scenario_from_args(args.file, args.sets)
+    rs = _ranges(args.vary, scenario)
     try:
-        rs = ranges(args.vary)
         require_prim()
     except VaryError as err:
-        raise UsageError(str(err)) from None
+        raise usage_error(err) from None
     except MissingDependencyError as err:
         raise UsageError(str(err)) from None
     _check_figure(args.output_file)
@@ -158,7 +166,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
             res = discover(scenario, rs, samples=args.samples, seed=args.seed, executor=client,
                            max_boxes=args.max_boxes)
     except VaryError as err:
-        raise UsageError(str(err)) from None
+        raise usage_error(err) from None
     rec = record(scenario, args.seed)
     successes = int(res.samples["success"].sum())
     if 0 < successes < MIN_SUCCESSES:
@@ -176,11 +184,26 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ranges(vary: list[str] | None, scenario: Any) -> list[Any]:
+    """The ``--vary`` ranges, or else the parameters the scenario gives as distributions."""
+    from triangle.analysis.sensitivity import distribution_ranges
+
+    if not vary:
+        if not scenario.distributions:
+            raise UsageError("--vary: expected PATH=LO:HI (repeatable) or a scenario with "
+                             "parameters given as distributions, found neither")
+        return distribution_ranges(scenario)
+    try:
+        return ranges(vary)
+    except VaryError as err:
+        raise usage_error(err) from None
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     add_scenario_args(p)
-    p.add_argument("--vary", action="append", required=True, metavar="PATH=LO:HI",
+    p.add_argument("--vary", action="append", metavar="PATH=LO:HI",
                    help="a parameter to vary and its range, e.g. schism.cost.target=0:40 "
-                        "(repeat for each)")
+                        "(repeat for each); default: the scenario's distributions")
     p.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     p.add_argument("-o", dest="output_file", metavar="FIGURE",
                    help="write the figure (.png, .svg, .pdf ...)")
@@ -197,10 +220,13 @@ def register(sub: Any) -> None:
     p.add_argument("--method", choices=("oat", "morris", "sobol"), default="oat",
                    help="one-at-a-time with a tornado chart and flip values (default), Morris "
                         "screening, or Sobol' indices")
-    p.add_argument("--measure", "--output", dest="output", default="margin", choices=NUMERIC_OUTPUTS,
+    p.add_argument("--measure", "--output", dest="output", default="success",
+                   choices=INDICATOR_OUTPUTS + NUMERIC_OUTPUTS,
                    metavar="NAME",
-                   help="numeric output to analyse: margin (default), p_schism, or one of "
-                        f"{', '.join(NUMERIC_OUTPUTS[2:])} (--output is its old name; -o is the figure)")
+                   help="output to analyse: success (default: 1 where the wedge succeeds, else 0), "
+                        "verdict:NAME, margin (can the divider outbid the partner), p_schism, "
+                        f"or one of {', '.join(NUMERIC_OUTPUTS[2:])} (--measure: the same option; "
+                        "-o is the figure)")
     p.add_argument("--samples", type=int, metavar="N", help=SAMPLES_HELP)
     p.add_argument("--clip", type=float, metavar="C",
                    help="morris/sobol: clip infinite outputs to [-C, C] (default 2 max|finite|)")

@@ -12,6 +12,7 @@ from typing import Any
 
 from triangle.common.atomic import atomic_replace
 from triangle.scenario.files import Scenario, library_dir, load_scenario, parse_override
+from triangle.scenario.ranges import ArgumentError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -19,6 +20,16 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 class UsageError(Exception):
     """A bad command-line value (not a scenario file problem); reported in one line, exit 2."""
+
+
+# The library's argument names and the flags that carry them.
+FLAGS = {"vary": "--vary", "samples": "--samples", "grid": "--samples",
+         "trajectories": "--samples", "output": "--output"}
+
+
+def usage_error(err: ArgumentError) -> UsageError:
+    """A library :class:`~triangle.scenario.ranges.ArgumentError` in the command line's terms."""
+    return UsageError(err.render(FLAGS.get(err.argument, err.argument)))
 
 
 class Interrupted(KeyboardInterrupt):

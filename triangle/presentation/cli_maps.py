@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,20 +26,12 @@ from triangle.presentation.cli_common import (
     dask_client,
     scenario_from_args,
 )
+from triangle.scenario import ranges
 from triangle.scenario.files import ScenarioError
+from triangle.scenario.ranges import ArgumentError
 from triangle.solvers.registry import backends
 
 CHUNK_DEFAULT = {"game": 2000, "closed_form": 200_000}
-
-
-def _number(option: str, path: str, text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ScenarioError(option, path, f"a finite number for {what}", repr(text))
-    return value
 
 
 def _count(option: str, text: str, what: str, path: str | None = None) -> int:
@@ -53,44 +44,26 @@ def _count(option: str, text: str, what: str, path: str | None = None) -> int:
     return value
 
 
-def _split(option: str, text: str, parts: int) -> tuple[str, list[str]]:
-    form = "PATH=LO:HI:N" if parts == 3 else "PATH=LO:HI"
-    path, sep, rest = text.partition("=")
-    path = path.strip()
-    fields = rest.split(":")
-    if not sep or not path or len(fields) != parts:
-        raise ScenarioError(option, path or None, f"{form}, e.g. wedge.reward=0:20" +
-                            (":41" if parts == 3 else ""), repr(text))
-    from triangle.analysis.points import check_path
-
-    check_path(path, option)
-    return path, [f.strip() for f in fields]
+def _checked(option: str, parse: Any, text: str) -> Any:
+    """A range parsed by the library's one parser, its error reported under ``option``."""
+    try:
+        return parse(text)
+    except ArgumentError as err:
+        raise ScenarioError(option, err.path, err.expected, err.found or repr(text),
+                            hint=err.hint) from None
 
 
 def parse_axis(option: str, text: str) -> tuple[str, np.ndarray]:
-    """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``, checked against the range."""
-    from triangle.analysis.points import check_values
-
-    path, (lo_t, hi_t, n_t) = _split(option, text, 3)
-    lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
-    n = _count(option, n_t, "number of values N", path)
-    if lo > hi:
-        raise ScenarioError(option, path, "LO <= HI", f"{lo_t}:{hi_t}")
-    if (n == 1) != (lo == hi):
-        raise ScenarioError(option, path, "N = 1 exactly when LO = HI", f"{lo_t}:{hi_t}:{n_t}")
-    return path, check_values(path, np.linspace(lo, hi, n), option)
+    """``"PATH=LO:HI:N"`` -> ``(path, N values from LO to HI)``
+    (:func:`triangle.scenario.ranges.parse_axis`)."""
+    r, n = _checked(option, ranges.parse_axis, text)
+    return r.path, np.linspace(r.low, r.high, n)
 
 
 def parse_range(option: str, text: str) -> tuple[str, tuple[float, float]]:
-    """``"PATH=LO:HI"`` -> ``(path, (lo, hi))``, both ends in the parameter's range."""
-    from triangle.analysis.points import check_values
-
-    path, (lo_t, hi_t) = _split(option, text, 2)
-    lo, hi = _number(option, path, lo_t, "LO"), _number(option, path, hi_t, "HI")
-    if lo > hi:
-        raise ScenarioError(option, path, "LO <= HI", f"{lo_t}:{hi_t}")
-    check_values(path, [lo, hi], option)
-    return path, (lo, hi)
+    """``"PATH=LO:HI"`` -> ``(path, (lo, hi))`` (:func:`triangle.scenario.ranges.parse_range`)."""
+    r = _checked(option, ranges.parse_range, text)
+    return r.path, (r.low, r.high)
 
 
 def _unique(option: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -40,7 +40,13 @@ OUTPUT_LABELS = {
 
 
 def _label(output: str) -> str:
-    return OUTPUT_LABELS.get(output, output)
+    if output.startswith("verdict:"):
+        return f"verdict {output.split(':')[1]} (1 where the verdict is {output.split(':')[1]}, else 0)"
+    return {"margin": "wedge margin r_max - r*(m_max) (per year; > 0: the divider can outbid\n"
+                      "the partner, which is not the same as success)",
+            "success": "success (1 where the verdict is success, else 0)",
+            "p_schism": "probability of schism within the horizon"}.get(
+                output, OUTPUT_LABELS.get(output, output))
 
 
 _num = fmt
@@ -141,8 +147,14 @@ def index_bars(result: Any) -> Figure:
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, frameon=False)
     method = "Sobol'" if result.method == "sobol" else "Morris"
-    title = (f"{result.scenario.name}: {method} sensitivity of {result.output}\n"
-             f"(n = {result.n}, {len(result.samples)} evaluations, seed {result.seed})")
+    title = f"{result.scenario.name}: {method} sensitivity of {result.output}\n"
+    if _label(result.output) != result.output:
+        title += f"{_label(result.output)}\n"  # what the chosen output means
+    title += f"(n = {result.n}, {len(result.samples)} evaluations, seed {result.seed})"
+    p = getattr(result, "success", None)
+    if p:
+        title += (f"\nP(success) = {p['estimate']:.2f}, {p['conf']:.0%} Wilson interval "
+                  f"[{p['ci'][0]:.2f}, {p['ci'][1]:.2f}]")
     if result.clip.get("clipped"):
         title += f"; {result.clip['clipped']} infinite values clipped to ±{result.clip['bound']:.4g}"
     ax.set_title(title, fontsize=10)

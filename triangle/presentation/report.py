@@ -91,6 +91,7 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
         f"# {out.scenario}",
         "",
         f"**Verdict: {c['verdict']}** ({robust}).",
+        *([] if out.method.get("converged", True) else ["", "**Not converged**: a search behind this result stopped at its iteration cap; treat its numbers as approximate."]),  # noqa: E501
         "",
         "## Why",
         "",

@@ -19,7 +19,6 @@ The schema reference is ``docs/scenarios.md``; its tables are made by
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -34,6 +33,9 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from triangle.common import hooks
+from triangle.common.suggest import did_you_mean
+from triangle.scenario.claims import Claim, parse_claims
+from triangle.scenario.distributions import Distribution, is_distribution, parse_distribution
 from triangle.scenario.parameters import BY_PATH, PARAMETERS, SETTING_BY_PATH, SETTINGS, Parameter, Setting
 
 _ORDER = ("scenario", "actors", "time", "partnership", "schism", "wedge", "counter", "threat",
@@ -170,10 +172,7 @@ def _show(raw: Any) -> str:
 
 
 def _suggest(path: str) -> str | None:
-    last = path.rsplit(".", 1)[-1]
-    same = [p for p in _LEAF_PATHS + _TABLE_PATHS if p.rsplit(".", 1)[-1] == last and p != path]
-    close = same or difflib.get_close_matches(path, _LEAF_PATHS + _TABLE_PATHS, n=1, cutoff=0.6)
-    return f"did you mean {close[0]}?" if close else None
+    return did_you_mean(path, _LEAF_PATHS + _TABLE_PATHS)
 
 
 def expected_text(node: Any) -> str:
@@ -192,7 +191,7 @@ def expected_text(node: Any) -> str:
 def _walk(raw: Any, node: Any, path: str, ctx: _Context) -> Iterator[tuple[str, Any]]:
     """Yield (dotted path, raw value) of every leaf in ``raw``, checking keys and nesting."""
     if not isinstance(node, dict):
-        if isinstance(raw, Mapping):
+        if isinstance(raw, Mapping) and not (isinstance(node, Parameter) and is_distribution(raw)):
             ctx.fail(path, expected_text(node), "a table")
         yield path, raw
         return
@@ -213,8 +212,7 @@ def _number(p: Parameter, raw: Any, ctx: _Context, allow_inf: bool) -> float:
     if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
         hint = None
         if isinstance(raw, str) and p.infinite_word:
-            if difflib.get_close_matches(raw.lower(), [p.infinite_word], n=1, cutoff=0.6):
-                hint = f'did you mean "{p.infinite_word}"?'
+            hint = did_you_mean(raw, [p.infinite_word], quote=True)
         ctx.fail(p.path, range_text_of(p), _show(raw), hint)
     value = float(raw)
     if math.isinf(value) and not (allow_inf and value > 0 and p.infinite_word):
@@ -238,14 +236,16 @@ def _setting(s: Setting, raw: Any, ctx: _Context) -> Any:
                 ctx.fail(s.path, "a list of distinct strategy names", _show(raw), str(exc))
         return tuple(raw)
     if not isinstance(raw, str) or (s.choices and raw not in s.choices):
-        close = difflib.get_close_matches(str(raw), s.choices, n=1, cutoff=0.5)
-        ctx.fail(s.path, expected, _show(raw), f'did you mean "{close[0]}"?' if close else None)
+        ctx.fail(s.path, expected, _show(raw), did_you_mean(str(raw), s.choices, quote=True))
     if (s.path == "scenario.name" or s.path.startswith("actors.")) and not raw.strip():
         ctx.fail(s.path, "a non-empty string", _show(raw))
     return raw
 
 
 def _check(path: str, raw: Any, ctx: _Context, allow_inf: bool) -> Any:
+    if path in BY_PATH and is_distribution(raw):
+        p = BY_PATH[path]
+        return parse_distribution(path, raw, p.admits, range_text_of(p), ctx.fail)
     if path in BY_PATH:
         return _number(BY_PATH[path], raw, ctx, allow_inf)
     return _setting(SETTING_BY_PATH[path], raw, ctx)
@@ -273,11 +273,18 @@ class Scenario:
         Every setting by dotted path (read-only); lists are tuples of str.
     file : str or None
         The file the scenario was read from.
+    claims : tuple of Claim
+        The file's ``[claims]`` (see :mod:`triangle.scenario.claims`); not part of the hash.
+    distributions : tuple of (str, Distribution)
+        Parameters given as distributions (:mod:`triangle.scenario.distributions`); ``values``
+        holds their medians.
     """
 
     values: Mapping[str, float]
     settings: Mapping[str, Any]
     file: str | None = None
+    claims: tuple[Claim, ...] = ()
+    distributions: tuple[tuple[str, Distribution], ...] = ()
 
     def __post_init__(self) -> None:
         values = MappingProxyType({k: float(v) for k, v in self.values.items()})
@@ -293,7 +300,8 @@ class Scenario:
         return hash((frozenset(self.values.items()), frozenset(self.settings.items()), self.file))
 
     def __reduce__(self) -> tuple[Any, ...]:  # mapping proxies do not pickle
-        return Scenario, (dict(self.values), dict(self.settings), self.file)
+        return Scenario, (dict(self.values), dict(self.settings), self.file, self.claims,
+                          self.distributions)
 
     @property
     def name(self) -> str:
@@ -327,10 +335,11 @@ class Scenario:
                 node = node[part]
             for leaf, value in _walk(raw, node, path, ctx):
                 given[leaf] = _check(leaf, value, ctx, allow_inf=True)
+        dists = {**{k: d for k, d in self.distributions if k not in given}, **_uncertain(given)}
         values = {k: given.get(k, v) for k, v in self.values.items()}
         settings = {k: given.get(k, v) for k, v in self.settings.items()}
         _cross_check(values, given, ctx)
-        return Scenario(values, settings, self.file)
+        return Scenario(values, settings, self.file, self.claims, _ordered(dists))
 
     def param_hash(self) -> str:
         """First 16 hex digits of the sha256 of a canonical JSON of values and settings."""
@@ -340,6 +349,8 @@ class Scenario:
             return list(x) if isinstance(x, tuple) else x
         payload = {"values": {k: canon(v) for k, v in self.values.items()},
                    "settings": {k: canon(v) for k, v in self.settings.items()}}
+        if self.distributions:  # only then, so that hashes of point scenarios stay as they were
+            payload["distributions"] = {k: d.as_dict() for k, d in self.distributions}
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -360,15 +371,29 @@ def parse_scenario(data: Mapping[str, Any], file: str = "<data>",
     missing required key, a bad strategy list or a violated cross-field rule.
     """
     ctx = _Context(file, _key_lines(text) if text else None)
+    claims = parse_claims(data["claims"], ctx.fail) if "claims" in data else ()
+    data = {k: v for k, v in data.items() if k != "claims"}
     given = {path: _check(path, raw, ctx, allow_inf=False)
              for path, raw in _walk(data, TREE, "", ctx)}
     for leaf in (*SETTINGS, *PARAMETERS):
         if leaf.default is None and leaf.path not in given:
             ctx.fail(leaf.path, f"{expected_text(leaf)} (required: {leaf.description})", "nothing")
+    dists = _uncertain(given)
     values = {p.path: given.get(p.path, p.default) for p in PARAMETERS}
     settings = {s.path: given.get(s.path, s.default) for s in SETTINGS}
     _cross_check(values, given, ctx)
-    return Scenario(values, settings, None if file == "<data>" else file)
+    return Scenario(values, settings, None if file == "<data>" else file, claims, _ordered(dists))
+
+
+def _uncertain(given: dict[str, Any]) -> dict[str, Distribution]:
+    """Take the distributions out of ``given``, leaving their medians as the point values."""
+    dists = {k: v for k, v in given.items() if isinstance(v, Distribution)}
+    given.update({k: d.median() for k, d in dists.items()})
+    return dists
+
+
+def _ordered(dists: Mapping[str, Distribution]) -> tuple[tuple[str, Distribution], ...]:
+    return tuple((p.path, dists[p.path]) for p in PARAMETERS if p.path in dists)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:

@@ -14,6 +14,7 @@ from typing import Any
 
 from triangle.common import hooks
 from triangle.common.atomic import atomic_replace
+from triangle.scenario.distributions import FAMILIES
 from triangle.scenario.files import TREE, expected_text, is_list, range_text_of
 from triangle.scenario.parameters import PARAMETERS, SETTINGS, Parameter, Setting
 
@@ -21,7 +22,8 @@ Leaf = Parameter | Setting
 
 def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
     if isinstance(leaf, Parameter):
-        num: dict[str, Any] = {"type": "number"}
+        # a number, or (object keywords apply to objects only) a distribution table
+        num: dict[str, Any] = {"type": ["number", "object"], **_DIST}
         if math.isfinite(leaf.low):
             num["exclusiveMinimum" if leaf.low_open else "minimum"] = leaf.low
         if math.isfinite(leaf.high):
@@ -47,6 +49,27 @@ def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
     return out
 
 
+_DIST: dict[str, Any] = {
+    "required": ["dist"], "additionalProperties": False,
+    "properties": {"dist": {"enum": list(FAMILIES)},
+                   **{k: {"type": "number"} for k in ("lo", "hi", "mode", "a", "b")}},
+}
+
+_CLAIMS: dict[str, Any] = {
+    "type": "object",
+    "description": "named groups of parameters, each carrying one claim of the scenario "
+                   "(see triangle.scenario.claims); a parameter belongs to one claim only",
+    "additionalProperties": False,
+    "patternProperties": {"^[A-Za-z0-9_-]+$": {
+        "type": "object", "additionalProperties": False, "required": ["keys", "says"],
+        "properties": {
+            "keys": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1},
+                     "description": "numeric parameter paths, or tables of them"},
+            "says": {"type": "string", "minLength": 1, "description": "one-line statement"},
+            "source": {"type": "string", "description": "where the claim comes from"}}}},
+}
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the TOML scenario format, generated from the registry."""
     def table(node: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -63,6 +86,7 @@ def json_schema() -> dict[str, Any]:
         return ({**out, "required": required} if required else out), bool(required)
 
     schema, _ = table(TREE)
+    schema["properties"]["claims"] = _CLAIMS
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "strategic-triangle scenario",
             "description": "TOML scenario file of strategic-triangle (see docs/scenarios.md)",

@@ -56,8 +56,13 @@ __all__ = ["QREBranch", "infinite_support", "logit_branch", "logit_response", "q
 
 #: Newton's corrector stops when every equation is below this (log-probability units).
 NEWTON_TOL = 1e-11
-#: Largest precision traced by default, in the inverse payoff unit.
-LAMBDA_MAX = 1e4
+#: Smallest cosine between the tangents at the two ends of an accepted step.
+MIN_COS = 0.9
+#: Largest ratio of the second Newton correction to the first in an accepted step (above a
+#: rounding floor relative to the size of the log probabilities).
+MAX_CONTRACTION = 0.5
+#: Largest change of any probability in an accepted step.
+MAX_MOVE = 0.1
 
 
 def _softmax(g: np.ndarray, alive: np.ndarray) -> np.ndarray:
@@ -252,23 +257,41 @@ def _trace(sys: _System, w0: np.ndarray, lam_end: float, h0: float = 0.05,
         t = _tangent(sub.jacobian(w[idx]), prev[idx])
         pred = w[idx] + h[idx, None] * t
         cur = pred.copy()
-        good = np.zeros(idx.size, bool)
-        iterations = 0
-        for iterations in range(1, 7):  # noqa: B007  (read after the loop)
+        done_at = np.full(idx.size, 99)
+        first = np.zeros(idx.size)
+        contracts = np.ones(idx.size, bool)
+        for it in range(1, 7):
             H = sub.residual(cur)
             M = np.concatenate([sub.jacobian(cur), t[:, None, :]], axis=1)
             step = _solve(M, np.concatenate([-H, np.zeros((idx.size, 1))], axis=1))
+            size = np.linalg.norm(step, axis=1)
+            if it == 1:
+                first = size
+            elif it == 2:  # Newton must contract at once, else the prediction was too far
+                contracts = size <= MAX_CONTRACTION * first + 1e-8 * (1.0 + np.abs(cur).max(axis=1))
             cur = cur + step
-            good = np.abs(sub.residual(cur)).max(axis=1) < NEWTON_TOL
-            if good.all():
+            converged = np.abs(sub.residual(cur)).max(axis=1) < NEWTON_TOL
+            done_at = np.where(converged & (done_at == 99), it, done_at)
+            if (done_at < 99).all():
                 break
-        # a corrector that wanders far from the prediction has jumped to another branch
-        good &= np.linalg.norm(cur - pred, axis=1) < 0.5 * h[idx] + 1e-9
+        good = done_at < 99
         good &= np.isfinite(cur).all(axis=1)
+        # Guards against jumping to another part of the curve (Allgower & Georg 1990, ch. 6):
+        # the corrector stays near the prediction and contracts, no probability moves by more
+        # than MAX_MOVE, and the curve turns by less than ~14 degrees in a step.
+        good &= np.linalg.norm(cur - pred, axis=1) < 0.3 * h[idx] + 1e-9
+        good &= contracts
+        x_old, y_old, _ = sub.split(w[idx])
+        x_new, y_new, _ = sub.split(np.where(np.isfinite(cur), cur, 0.0))
+        moved = np.maximum(np.abs(x_new - x_old).max(1), np.abs(y_new - y_old).max(1))
+        good &= moved < MAX_MOVE
+        t_new = _tangent(sub.jacobian(np.where(good[:, None], cur, w[idx])), t)
+        good &= (t_new * t).sum(axis=1) > MIN_COS
         acc, rej = idx[good], idx[~good]
         w[acc] = cur[good]
-        prev[acc] = t[good]
-        h[acc] = h[acc] * 2.0 if iterations <= 3 else h[acc]
+        prev[acc] = t_new[good]
+        quick, slow = done_at[good] <= 2, done_at[good] > 4
+        h[acc] = np.where(quick, h[acc] * 2.0, np.where(slow, h[acc] * 0.7, h[acc]))
         h[rej] *= 0.5
         active &= (w[:, -1] < lam_end) & (h > 1e-10)
         history.append(w.copy())
@@ -349,7 +372,11 @@ def logit_branch(A: np.ndarray, B: np.ndarray, lambdas: Sequence[float] | np.nda
     start[..., -1] = lam[None, :]
     rep = lambda a: np.repeat(a, L, axis=0)  # noqa: E731
     fixed = _System(rep(A0), rep(B0), rep(1.0 / u_A), rep(1.0 / u_B), (rep(keep_A), rep(keep_B)))
-    w = _newton_fixed(fixed, start.reshape(G * L, -1))
+    start = start.reshape(G * L, -1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        w = _newton_fixed(fixed, start)
+    # never a NaN: a correction that diverged keeps the traced point, and its residual says so
+    w = np.where(np.isfinite(w).all(axis=1, keepdims=True), w, start)
     x, y, _ = fixed.split(w)
     x /= x.sum(1, keepdims=True)
     y /= y.sum(1, keepdims=True)

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from triangle.common import rows
+from triangle.common.rows import PER_POINT
+
 
 @dataclass(frozen=True)
 class Equilibria:
@@ -46,7 +49,7 @@ class Equilibria:
     method: str = ""
     complete: np.ndarray | None = None
     source: np.ndarray | None = None
-    games: tuple = field(default=())
+    games: tuple = field(default=(), metadata=PER_POINT)
 
     def __post_init__(self) -> None:
         if self.complete is None:
@@ -61,12 +64,8 @@ class Equilibria:
         return [(self.x[i, k], self.y[i, k]) for k in np.flatnonzero(self.valid[i])]
 
     def take(self, idx: np.ndarray) -> Equilibria:
-        """The games ``idx`` only (per-game records are dropped unless kept by index)."""
-        idx = np.asarray(idx)
-        games = tuple(self.games[i] for i in np.arange(len(self.valid))[idx]) if self.games else ()
-        return Equilibria(self.x[idx], self.y[idx], self.valid[idx], self.degenerate[idx],
-                          self.method, self.complete[idx],
-                          None if self.source is None else self.source[idx], games)
+        """The games ``idx`` only, per-game records included (:func:`triangle.common.rows.take`)."""
+        return rows.take(self, idx)
 
 
 def assemble(shape: tuple[int, int, int], pieces: list, degenerate: np.ndarray, method: str,

@@ -12,7 +12,10 @@ better against a given opposing strategy) can only change at the *breakpoints*
 partner), so the least ``m`` is found by bisecting over the sorted breakpoints (about
 ``log2(2 k^3)`` solves) and checking that the predicate switches at the breakpoint
 itself; where it does not (a mixed equilibrium that moves with ``m``), a plain bisection
-inside the bracketing interval finishes the job to a relative ``1e-12``.
+inside the bracketing interval finishes the job to a relative ``1e-12``.  Each bisection stops
+after at most ``max_steps`` solves (:data:`MAX_STEPS`; the breakpoint bisection needs about
+``log2(2 k^3)``, the plain one about 45); a point whose bracket is still open then is
+reported as not converged, and its counter is the feasible end of the open bracket.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from triangle.wedge.model import Stage
 from triangle.wedge.subgame import SubgameSolution, overlay
 
 RTOL = 1e-12
+MAX_STEPS = 200  # solves per bisection; far above the ~45 that RTOL needs
 STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's reward
 # Fractions of the cap tried where the cap itself fails, closing in on the cap first: the
 # closed-form cap is the noise-free partner's limit, and the game's partner, who loses some
@@ -57,8 +61,9 @@ def breakpoints(A0: np.ndarray, B0: np.ndarray, slope_A: np.ndarray, slope_B: np
 
 
 def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m)`` per point."""
+                   max_steps: int = MAX_STEPS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m, converged)``
+    per point (``converged`` is False where a bisection ran out of ``max_steps``)."""
     md = sub.model
     n = md.n
 
@@ -100,7 +105,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     above = np.minimum(cands * (1.0 + STRICT) + STRICT, cap[:, None])
 
     lo, hi = np.full(n, -1), count.copy()
-    while True:
+    for _ in range(max_steps):
         idx = np.flatnonzero(found & (hi - lo > 1))
         if idx.size == 0:
             break
@@ -109,28 +114,35 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         hi[idx[ok]], lo[idx[~ok]] = mid[ok], mid[~ok]
     # The threshold lies in (above[lo], above[hi]]; it is the breakpoint itself unless the
     # predicate already holds just below it.
+    converged = ~(found & (hi - lo > 1))
     point = cands[every, hi]
     below_ok = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(found & (point < cap))
+    idx = np.flatnonzero(found & converged & (point < cap))
     below_ok[idx] = holds(idx, point[idx] * (1.0 - STRICT))
     low = np.where(lo >= 0, above[every, np.maximum(lo, 0)], 0.0)
     high = np.where(below_ok, point * (1.0 - STRICT), point)
-    while True:
-        idx = np.flatnonzero(below_ok & (high - low > RTOL * np.maximum(1.0, high)))
+    def still_open() -> np.ndarray:
+        return below_ok & (high - low > RTOL * np.maximum(1.0, high))
+
+    for _ in range(max_steps):
+        idx = np.flatnonzero(still_open())
         if idx.size == 0:
             break
         mid = 0.5 * (low[idx] + high[idx])
         ok = holds(idx, mid)
         high[idx[ok]], low[idx[~ok]] = mid[ok], mid[~ok]
-    return found, np.where(found, high, 0.0)
+    converged &= ~still_open()
+    return found, np.where(found, high, 0.0), converged
 
 
-def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
+def counter_offer(stage: Stage, max_steps: int = MAX_STEPS,
+                  ) -> tuple[np.ndarray, SubgameSolution, np.ndarray]:
     """The partner's counter-inducement per year at every point, and the subgame it leaves.
 
-    Returns ``(m, solution)``: the solution of the partnership subgame at ``m``, computed
-    with ``model.search_backend`` (the admissible equilibria, which are all the predicate
-    looks at).
+    Returns ``(m, solution, converged)``: the solution of the partnership subgame at ``m``,
+    computed with ``model.search_backend`` (the admissible equilibria, which are all the
+    predicate looks at), and per point whether the search converged within ``max_steps``
+    solves per bisection (True where no search was needed).
 
     The partner pays ``STRICT`` (relative) above the least ``m`` that keeps the partnership,
     so that the target strictly prefers to stay (at the threshold itself it is indifferent
@@ -143,14 +155,15 @@ def counter_offer(stage: Stage) -> tuple[np.ndarray, SubgameSolution]:
     m = np.zeros(md.n)
     at_zero = stage.solve(m, search)
     todo = np.flatnonzero(~keeps_partnership(at_zero, threshold, md.selection) & (budget > 0))
+    converged = np.ones(md.n, dtype=bool)
     if todo.size == 0:
-        return m, at_zero
+        return m, at_zero, converged
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
-    found, least = _least_counter(sub, sub_budget, thr, search)
+    found, least, converged[todo] = _least_counter(sub, sub_budget, thr, search, max_steps)
     pay = np.where(found, np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT), 0.0)
     with_counter = sub.solve(pay, search)
     v_zero = at_zero.pick(at_zero.V_P)[todo]
     worth_it = found & (with_counter.pick(with_counter.V_P) >= v_zero)
     m[todo] = np.where(worth_it, pay, 0.0)
     paid = np.flatnonzero(worth_it)
-    return m, overlay(at_zero, todo[paid], with_counter.take(paid))
+    return m, overlay(at_zero, todo[paid], with_counter.take(paid)), converged

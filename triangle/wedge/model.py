@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from triangle.common import rows
 from triangle.partnership.repeated import misreading_probability, observation_error, values_table
 from triangle.partnership.stage import stage_payoffs
 from triangle.partnership.strategies import Strategy
@@ -70,8 +71,7 @@ class Model:
 
     def take(self, idx: np.ndarray) -> Model:
         """The model restricted to points ``idx``."""
-        return Model({k: v[idx] for k, v in self.p.items()}, self.library, self.selection,
-                     self.backend, self.search_backend, self.divider_partner)
+        return rows.take(self, idx)
 
 
 def make_model(values: Mapping[str, object], library: tuple[Strategy, ...], selection: str,
@@ -99,7 +99,7 @@ class Package:
         return (self.upfront > 0) | (self.reward > 0) | (self.pressure > 0)
 
     def take(self, idx: np.ndarray) -> Package:
-        return Package(self.upfront[idx], self.reward[idx], self.pressure[idx])
+        return rows.take(self, idx)
 
 
 def positions(model: Model, package: Package) -> tuple[dict, dict]:
@@ -150,10 +150,7 @@ class Stage:
                              backend or md.backend)
 
     def take(self, idx: np.ndarray) -> Stage:
-        return Stage(self.model.take(idx), self.package.take(idx),
-                     {k: v[idx] for k, v in self.table.items()}, self.c_T[idx], self.c_P[idx],
-                     self.upfront_T[idx], self.R_T[idx], self.R_P[idx], self.O_T[idx],
-                     self.O_P[idx], (self.pos_D[0][idx], self.pos_D[1][idx]))
+        return rows.take(self, idx)
 
 
 def build_stage(model: Model, package: Package) -> Stage:

@@ -24,6 +24,7 @@ from triangle.common.version import __version__
 from triangle.partnership.strategies import parse_library
 from triangle.scenario.files import Scenario
 from triangle.wedge.bounded import quantal_columns
+from triangle.wedge.counter import MAX_STEPS
 from triangle.wedge.model import Model, make_model
 from triangle.wedge.outcome import Outcome, single_outcome
 from triangle.wedge.verdict import Evaluation, evaluate
@@ -65,15 +66,16 @@ def record(scenario: Scenario, seed: int | None = None) -> dict[str, Any]:
 
 
 def evaluate_scenario(scenario: Scenario, points: Mapping[str, ArrayLike] | None = None,
-                      backend: str | None = None) -> Evaluation:
-    """Evaluate the scenario (its package mode) at one or many points."""
+                      backend: str | None = None, max_steps: int = MAX_STEPS) -> Evaluation:
+    """Evaluate the scenario (its package mode) at one or many points; ``max_steps`` bounds
+    every bisection (:func:`triangle.wedge.verdict.evaluate`)."""
     model = model_of(scenario, points, backend)
-    ev = evaluate(model, scenario.settings["wedge.mode"])
+    ev = evaluate(model, scenario.settings["wedge.mode"], max_steps)
     ev.columns.update(quantal_columns(ev))  # the subgame at solver.rationality (bounded.py)
     return ev
 
 
-def solve(scenario: Scenario, backend: str | None = None) -> Outcome:
+def solve(scenario: Scenario, backend: str | None = None, max_steps: int = MAX_STEPS) -> Outcome:
     """Solve one scenario: the triangle by backward induction, its verdict and the why.
 
     Parameters
@@ -82,6 +84,9 @@ def solve(scenario: Scenario, backend: str | None = None) -> Outcome:
         A validated scenario (see :func:`triangle.scenario.load_scenario`).
     backend : {"nashpy", "batched"}, optional
         Equilibrium solver; default: the scenario's ``solver.backend``.
+    max_steps : int
+        Solves per bisection in the partner's and the divider's searches; the outcome's
+        ``method["converged"]`` says whether every search converged within them.
 
     Returns
     -------
@@ -89,7 +94,7 @@ def solve(scenario: Scenario, backend: str | None = None) -> Outcome:
         Verdict, robustness, equilibria, present values, Dittmer roles, margin, explanation,
         and how it was computed.
     """
-    ev = evaluate_scenario(scenario, backend=backend)
+    ev = evaluate_scenario(scenario, backend=backend, max_steps=max_steps)
     actors = {a: scenario.settings[f"actors.{a}"] for a in ACTOR_ROLES}
     method = {
         "backend": ev.model.backend,
@@ -97,6 +102,7 @@ def solve(scenario: Scenario, backend: str | None = None) -> Outcome:
         "selection": ev.model.selection,
         "mode": scenario.settings["wedge.mode"],
         "strategies": [s.name for s in ev.model.library],
+        "converged": bool(ev.columns["converged"].all()),
     }
     out = single_outcome(ev, scenario.name, actors, method)
     out.record.update(record(scenario))

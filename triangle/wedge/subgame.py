@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from triangle.common import rows
 from triangle.solvers.dominance import uses_dominated, weakly_dominated
 from triangle.solvers.registry import get as get_solver
 from triangle.solvers.result import Equilibria
@@ -178,11 +179,7 @@ class SubgameSolution:
 
     def take(self, idx: np.ndarray) -> SubgameSolution:
         """The solution at points ``idx`` only."""
-        batch = self.batch.take(idx)
-        game = MetaGame(*(getattr(self.game, f)[idx] for f in MetaGame.__dataclass_fields__))
-        rest = {f: getattr(self, f)[idx] for f in
-                ("V_T", "V_P", "hit_D", "duration_D", "p_schism", "admissible", "selected")}
-        return SubgameSolution(batch, game, **rest)
+        return rows.take(self, idx)
 
     @property
     def valid_width(self) -> int:
@@ -246,35 +243,10 @@ def _first_max(score: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(hits.any(axis=1), np.argmax(hits, axis=1), 0)
 
 
-def _pad_slots(a: np.ndarray, width: int) -> np.ndarray:
-    pad = [(0, 0), (0, width - a.shape[1])] + [(0, 0)] * (a.ndim - 2)
-    return np.pad(a, pad)
+def overlay(base: SubgameSolution, rows_: np.ndarray, other: SubgameSolution) -> SubgameSolution:
+    """``base`` with the points ``rows_`` replaced by the points of ``other`` (same order).
 
-
-def overlay(base: SubgameSolution, rows: np.ndarray, other: SubgameSolution) -> SubgameSolution:
-    """``base`` with the points ``rows`` replaced by the points of ``other`` (same order).
-
-    Equilibrium slots are padded to the wider of the two; padding is never valid.
+    Equilibrium slots are padded to the wider of the two; padding is never valid
+    (:func:`triangle.common.rows.overlay`).
     """
-    width = max(base.valid_width, other.valid_width)
-
-    def merge(a: np.ndarray, b: np.ndarray, slots: bool) -> np.ndarray:
-        if slots:
-            a, b = _pad_slots(a, width), _pad_slots(b, width)
-        out = a.copy()
-        out[rows] = b
-        return out
-
-    sb, ob = base.batch, other.batch
-    source = None
-    if sb.source is not None and ob.source is not None:
-        source = merge(sb.source, ob.source, True)
-    batch = Equilibria(merge(sb.x, ob.x, True), merge(sb.y, ob.y, True),
-                       merge(sb.valid, ob.valid, True), merge(sb.degenerate, ob.degenerate, False),
-                       sb.method, merge(sb.complete, ob.complete, False), source)
-    game = MetaGame(*(merge(getattr(base.game, f), getattr(other.game, f), False)
-                      for f in MetaGame.__dataclass_fields__))
-    slot_fields = ("V_T", "V_P", "hit_D", "duration_D", "p_schism", "admissible")
-    values = {f: merge(getattr(base, f), getattr(other, f), True) for f in slot_fields}
-    return SubgameSolution(batch, game, selected=merge(base.selected, other.selected, False),
-                           **values)
+    return rows.overlay(base, rows_, other)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from triangle.partnership import closed_form as cf
-from triangle.wedge.counter import counter_offer, keeps_partnership
+from triangle.wedge.counter import MAX_STEPS, counter_offer, keeps_partnership
 from triangle.wedge.dittmer import configuration, dyad_signs, roles
 from triangle.wedge.model import Model, Package, Stage, build_stage
 from triangle.wedge.reasons import VERDICTS, decide
@@ -97,47 +97,60 @@ def fixed_package(model: Model) -> Package:
     return Package(model["wedge.upfront"], model["wedge.reward"], model["wedge.pressure"])
 
 
-def solve_package(model: Model, package: Package, final: bool = True
-                  ) -> tuple[Stage, np.ndarray, SubgameSolution]:
-    """Steps 2 and 3 of the backward induction for a given package: ``(stage, m, solution)``.
+def solve_package(model: Model, package: Package, final: bool = True, max_steps: int = MAX_STEPS,
+                  ) -> tuple[Stage, np.ndarray, SubgameSolution, np.ndarray]:
+    """Steps 2 and 3 of the backward induction for a given package:
+    ``(stage, m, solution, converged)``, the last whether the counter search converged.
 
     The counter search leaves the subgame solved with the search backend (the admissible
     equilibria); with ``final`` and another reporting backend (all equilibria, or nashpy),
     the subgame is solved again with it.
     """
     stage = build_stage(model, package)
-    m, sol = counter_offer(stage)
+    m, sol, converged = counter_offer(stage, max_steps)
     if final and model.backend != model.search_backend:
         sol = stage.solve(m)
-    return stage, m, sol
+    return stage, m, sol, converged
 
 
-def _schism_after_counter(model: Model, package: Package) -> np.ndarray:
-    _, _, sol = solve_package(model, package, final=False)
-    return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection)
+def _schism_after_counter(model: Model, package: Package, max_steps: int
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    _, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
+    return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection), converged
 
 
-def _divider_value(model: Model, package: Package) -> np.ndarray:
-    stage, _, sol = solve_package(model, package, final=False)
-    return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D))
+def _divider_value(model: Model, package: Package, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    stage, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
+    return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D)), converged
 
 
-def optimal_package(model: Model) -> Package:
-    """The divider's best package (mode ``optimize``), by bisection over the reward.
+def _open(splits: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Points whose reward bracket is still wider than the bisection's tolerance."""
+    return splits & (hi - lo > 1e-10 * np.maximum(1.0, hi))
+
+
+def optimal_package(model: Model, max_steps: int = MAX_STEPS) -> tuple[Package, np.ndarray]:
+    """The divider's best package (mode ``optimize``), by bisection over the reward, and per
+    point whether every search behind it converged.
 
     For each pressure level in ``{0, wedge.pressure}`` the least reward that still splits the
     partnership after the partner's best counter is found by bisection on ``[0, r_cap]``
     (``r_cap`` the closed-form largest worthwhile reward, or the scenario's reward if larger);
     the divider then takes the package with the highest present value, the empty package
     included.  Up-front concessions are dropped: they are paid whatever the target does and
-    so never change its choice.
+    so never change its choice.  The bisection stops after ``max_steps`` halvings (200 by
+    default, far above the ~35 its tolerance needs); a point still open then, or one where a
+    counter search it relied on did not converge, is reported as not converged.
     """
-    return _optimize(model)[0]
+    package, _, _, converged = _optimize(model, max_steps)
+    return package, converged
 
 
-def _optimize(model: Model) -> tuple[Package, np.ndarray, np.ndarray]:
+def _optimize(model: Model, max_steps: int = MAX_STEPS
+              ) -> tuple[Package, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`optimal_package`, with the divider's PV of its best non-empty candidate
-    (``-inf`` if every candidate is empty: no reward up to ``r_cap`` splits) and ``r_cap``."""
+    (``-inf`` if every candidate is empty: no reward up to ``r_cap`` splits), ``r_cap`` and
+    whether every search converged."""
     n = model.n
     zeros = np.zeros(n)
     s, d = model.survival, model.delta("divider")
@@ -145,46 +158,52 @@ def _optimize(model: Model) -> tuple[Package, np.ndarray, np.ndarray]:
                                              model["wedge.alliance_cost"]), model["wedge.reward"])
     r_cap = np.maximum(r_cap, 0.0)
     best = Package(zeros, zeros, zeros)
-    best_value = _divider_value(model, best)
+    best_value, converged = _divider_value(model, best, max_steps)
     best_offer = np.full(n, -np.inf)
     for pressure in (zeros, model["wedge.pressure"]):
-        splits = _schism_after_counter(model, Package(zeros, r_cap, pressure))
+        splits, ok = _schism_after_counter(model, Package(zeros, r_cap, pressure), max_steps)
+        converged &= ok
         lo, hi = zeros.copy(), r_cap.copy()
-        for _ in range(200):
-            active = splits & (hi - lo > 1e-10 * np.maximum(1.0, hi))
+        for _ in range(max_steps):
+            active = _open(splits, lo, hi)
             if not active.any():
                 break
             mid = 0.5 * (lo + hi)
-            now = _schism_after_counter(model, Package(zeros, mid, pressure))
+            now, ok = _schism_after_counter(model, Package(zeros, mid, pressure), max_steps)
+            converged &= ok | ~active
             hi = np.where(active & now, mid, hi)
             lo = np.where(active & ~now, mid, lo)
+        converged &= ~_open(splits, lo, hi)
         for reward in (np.where(splits, hi, 0.0), zeros):
             candidate = Package(zeros, reward, pressure)
-            value = _divider_value(model, candidate)
+            value, ok = _divider_value(model, candidate, max_steps)
+            converged &= ok
             best_offer = np.where(candidate.attempt, np.maximum(best_offer, value), best_offer)
             better = value > best_value + 1e-12 * np.maximum(1.0, np.abs(best_value))
             best = Package(zeros, np.where(better, reward, best.reward),
                            np.where(better, pressure, best.pressure))
             best_value = np.where(better, value, best_value)
-    return best, best_offer, r_cap
+    return best, best_offer, r_cap, converged
 
 
 @dataclass(frozen=True)
 class Baseline:
     """The same triangle with no offer, at every point: stage, the partner's counter ``m0``,
-    the subgame's equilibria and the divider's PV in each (``V_D``, shape ``(n, K0)``)."""
+    the subgame's equilibria, the divider's PV in each (``V_D``, shape ``(n, K0)``) and whether
+    the partner's counter search converged (``converged``)."""
 
     stage: Stage
     m0: np.ndarray
     solution: SubgameSolution
     V_D: np.ndarray
+    converged: np.ndarray
 
     @property
     def V_D_selected(self) -> np.ndarray:
         return self.solution.pick(self.V_D)
 
 
-def baseline(model: Model) -> Baseline:
+def baseline(model: Model, max_steps: int = MAX_STEPS) -> Baseline:
     """The same triangle with no offer (DESIGN §5's baseline).
 
     It does not depend on the ``wedge.*`` parameters, so it is solved once per distinct
@@ -195,10 +214,12 @@ def baseline(model: Model) -> Baseline:
                                   return_index=True, return_inverse=True)
     unique = model.take(first)
     zeros = np.zeros(unique.n)
-    stage, m0, sol = solve_package(unique, Package(zeros, zeros, zeros))
+    stage, m0, sol, converged = solve_package(unique, Package(zeros, zeros, zeros),
+                                              max_steps=max_steps)
     inverse = inverse.reshape(-1)
     stage, sol = stage.take(inverse), sol.take(inverse)
-    return Baseline(stage, m0[inverse], sol, stage.divider_value(sol.hit_D, sol.duration_D))
+    return Baseline(stage, m0[inverse], sol, stage.divider_value(sol.hit_D, sol.duration_D),
+                    converged[inverse])
 
 
 def cohesion(model: Model, stage: Stage, m: np.ndarray) -> np.ndarray:
@@ -209,7 +230,7 @@ def cohesion(model: Model, stage: Stage, m: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(S_T), np.inf, np.where(np.isinf(S_T), 0.0, S_T) + gap)
 
 
-def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
+def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> Evaluation:
     """Solve the triangle at every point of ``model`` and classify the outcome.
 
     Parameters
@@ -218,6 +239,8 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         Parameters at ``n`` points.
     mode : {"fixed", "optimize"}
         Evaluate the scenario's package, or let the divider choose its best one.
+    max_steps : int
+        Solves per bisection in every search (the partner's counter, the divider's package).
 
     Returns
     -------
@@ -229,14 +252,16 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         ``cohesion_change``, ``pv_divider``, ``pv_target``, ``pv_partner``,
         ``pv_divider_baseline``, ``pv_best_offer``, ``r_cap``, ``configuration``,
         ``role_divider``, ``role_target``, ``role_partner``, ``upfront``, ``reward``,
-        ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``.
+        ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``,
+        ``converged`` (every iterative search behind the point converged).
     """
     if mode == "optimize":
-        package, best_offer, r_cap = _optimize(model)
+        package, best_offer, r_cap, converged = _optimize(model, max_steps)
     else:
-        package = fixed_package(model)
-    stage, m, sol = solve_package(model, package)
-    base = baseline(model)
+        package, converged = fixed_package(model), np.ones(model.n, dtype=bool)
+    stage, m, sol, ok = solve_package(model, package, max_steps=max_steps)
+    base = baseline(model, max_steps)
+    converged = converged & ok & base.converged
     sol0 = base.solution
     V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
     if mode != "optimize":
@@ -268,8 +293,10 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         # The partner's counter depends on the rule (it keeps the selected equilibrium, or
         # every admissible one under "all"), so each named rule's verdict, with its own
         # counter, is possible too.
-        rules = np.stack([VERDICT_CODES(evaluate(replace(model, selection=rule), mode)
-                                       .columns["verdict"]) for rule in SELECTIONS[1:]], axis=1)
+        each = [evaluate(replace(model, selection=rule), mode, max_steps).columns
+                for rule in SELECTIONS[1:]]
+        rules = np.stack([VERDICT_CODES(c["verdict"]) for c in each], axis=1)
+        converged = converged & np.all([c["converged"] for c in each], axis=0)
         robust &= np.all(rules == code[:, None], axis=1)
     names = np.asarray(VERDICTS, dtype=object)
     verdicts, verdict = names[chosen], names[code]
@@ -321,6 +348,7 @@ def evaluate(model: Model, mode: str = "fixed") -> Evaluation:
         "n_equilibria": sol.batch.valid.sum(axis=1),
         "bound_target": sol.game.bound_T,
         "bound_partner": sol.game.bound_P,
+        "converged": converged,
     }
     return Evaluation(model, package, stage, m, sol, columns, verdicts, base,
                       codes.astype(np.int8), pair_ok, rules)
