@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 EXTRAS := test,dask,sensitivity,parquet
 
-.PHONY: demo test lint fuzz bench docs-figures constraints clean
+.PHONY: demo test lint fuzz gambit bench docs-figures constraints clean browser
 
 # constraints.txt pins every package installed here, so CI on any machine gets the same versions.
 $(STAMP): pyproject.toml constraints.txt
@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	mkdir -p out
 	$(VENV)/bin/triangle run scenarios/reverse_kissinger_2025.toml --report out/reverse_kissinger_2025.md
+	$(VENV)/bin/triangle report scenarios/reverse_kissinger_2025.toml --solver admissible \
+		-o out/reverse_kissinger_2025.html
 	$(VENV)/bin/triangle map scenarios/reverse_kissinger_2025.toml \
-		--x schism.cost.target=0:40:41 --y wedge.reward=0:20:41 \
+		--x wedge.reward=0:50:41 --y schism.cost.target=0:100:41 \
 		-o out/reverse_kissinger_2025_map.png --data out/reverse_kissinger_2025_map.csv
-	@echo "wrote out/reverse_kissinger_2025.md, out/reverse_kissinger_2025_map.png"
+	@echo "wrote out/reverse_kissinger_2025.md, .html (open it in a browser), _map.png"
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -31,6 +33,16 @@ constraints:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
 	$(PY) .ci/constraints.py $(EXTRAS) constraints.txt
+
+# Headless Chromium and its driver from Debian, for the report's browser test (no browser downloads).
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
+
+# pygambit compiles from source (~35 min): the logit branch's cross-check against Gambit.
+gambit: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[gambit]"
+	$(PY) -m pytest -q tests/test_qre_gambit.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

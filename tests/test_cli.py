@@ -91,3 +91,58 @@ def test_validate_scenarios_schema_and_init(tmp_path, capsys):
     assert main(["init", str(target)]) == 0
     assert main(["validate", str(target) + ".toml"]) == 0
     assert main(["init", str(target)]) == 2  # never overwrite
+
+
+def test_library_names_resolve_wherever_a_file_is_expected(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no scenarios/ folder here: the name must come from the library
+    assert main(["scenarios"]) == 0
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    for name in names:
+        assert main(["validate", name]) == 0, name
+    capsys.readouterr()
+    assert main(["run", "wedge_optimist_2025", "--json", *QUICK]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "success"
+    assert main(["run", "no_such_scenario"]) == 2
+
+
+def test_init_from_a_library_scenario_and_placeholder_warning(tmp_path, capsys):
+    copy = tmp_path / "mine.toml"
+    assert main(["init", str(copy), "--from", "kissinger_1971"]) == 0
+    assert "Kissinger" in copy.read_text()
+    assert main(["validate", str(copy)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    template = tmp_path / "fresh.toml"
+    assert main(["init", str(template)]) == 0
+    assert main(["validate", str(template)]) == 0
+    err = capsys.readouterr().err
+    assert "warning" in err and "scenario.sources" in err and "placeholder" in err
+    assert main(["init", str(tmp_path / "bad"), "--from", "no_such_scenario"]) == 2
+    assert not (tmp_path / "bad.toml").exists()
+
+
+def test_template_lists_every_strategy_and_backend():
+    from triangle.partnership.strategies import REGISTRY
+    from triangle.scenario.files import library_dir
+
+    text = (library_dir() / "template.toml").read_text()
+    for name in REGISTRY:
+        assert name in text, name
+    assert '"admissible"' in text
+
+
+def test_misspelt_strategy_gets_a_suggestion(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario]\nname='x'\nsources=['s']\n[partnership]\nvalue={target=1, partner=1}\n"
+                   "strategies=['Loyal','Pavlow']\n")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'Pavlov'?" in err and len(err.strip().splitlines()) == 1
+
+
+def test_closed_pipe_ends_quietly():
+    proc = subprocess.Popen([sys.executable, "-m", "triangle", "run", str(FAST), *QUICK],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=600)
+    assert err == "" and proc.returncode == 141

@@ -271,3 +271,26 @@ def test_example_script_runs_as_is(tmp_path):
     assert "what must be true" in done.stdout.lower()
     for name in ("oat.png", "sobol.png", "discover.png"):
         assert (tmp_path / name).stat().st_size > 10_000
+
+
+def test_discover_warns_when_successes_are_few(scenario_file, capsys):
+    # Success needs a cost below the threshold: a range 40 times wider leaves ~2.5% of the
+    # samples succeeding, a handful of the 200, below the 30 that boxes need.
+    threshold = cost_threshold(r=12.0)
+    argv = ["discover", scenario_file, "--set", "wedge.reward=12", "--vary",
+            f"schism.cost.target=0:{40 * threshold}", "--samples", "200", "--seed", "1"]
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    successes = round(strict_json(out)["success_rate"] * 200)
+    assert 0 < successes < 30
+    assert f"only {successes} of 200 samples succeed" in err
+    code, _, err = run(capsys, *argv[:-5], f"schism.cost.target=0:{2 * threshold}", "--samples",
+                       "200", "--seed", "1", "--json")
+    assert code == 0 and "warning" not in err
+
+
+def test_measure_names_the_output_and_output_stays_an_alias(scenario_file, capsys):
+    argv = ["sensitivity", scenario_file, "--vary", "wedge.reward=1:12", "--samples", "3"]
+    new = run_json(capsys, *argv, "--measure", "p_schism")
+    old = run_json(capsys, *argv, "--output", "p_schism")
+    assert new["outputs"] == old["outputs"] == ["p_schism"]

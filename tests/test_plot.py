@@ -45,14 +45,45 @@ def legend_texts(fig):
     return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
 
 
+def verdict_of(label):
+    """``"no_attempt"`` from the legend's ``"no attempt: the divider offered nothing"``."""
+    return label.split(":")[0].replace(" ", "_")
+
+
+def test_legend_defines_each_verdict_and_the_title_carries_no_hash():
+    from triangle.presentation.glossary import VERDICT_MEANINGS
+
+    fig = plot_map(synthetic([["success", "backfire"], ["pocketed", "no_attempt"]], np.zeros((2, 2))))
+    texts = [t.replace("\n", " ") for t in legend_texts(fig)]
+    for v in ("success", "backfire", "pocketed", "no_attempt"):
+        assert f"{v.replace('_', ' ')}: {VERDICT_MEANINGS[v]}" in texts
+    assert RECORD["param_hash"] not in fig.axes[0].get_title()
+
+
+def test_verdicts_differ_in_greyscale_or_hatching():
+    # Rec. 709 luma of each colour; two verdicts closer than 0.12 in lightness must differ
+    # in hatching, so that a greyscale print (or a reader without colour vision) tells them apart.
+    from triangle.presentation.plot import VERDICT_HATCHES
+
+    def luma(hex_colour):
+        r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    for i, a in enumerate(VERDICTS):
+        for b in VERDICTS[i + 1:]:
+            close = abs(luma(VERDICT_COLOURS[a]) - luma(VERDICT_COLOURS[b])) < 0.12
+            assert not close or VERDICT_HATCHES[a] != VERDICT_HATCHES[b], (a, b)
+
+
 def test_legend_lists_exactly_the_verdicts_present_with_fixed_colours():
     v = [["success", "success", "failed"], ["pyrrhic", "success", "failed"]]
     fig = plot_map(synthetic(v, [[1.0, 2.0, -1.0], [0.5, 1.5, -2.0]]))
-    texts = legend_texts(fig)
+    texts = [verdict_of(t) for t in legend_texts(fig)]
     assert [t for t in texts if t in VERDICTS] == ["success", "pyrrhic", "failed"]
     handles = fig.axes[0].get_legend().legend_handles
-    colours = {t.get_text(): to_hex(h.get_facecolor()) for t, h in
-               zip(fig.axes[0].get_legend().get_texts(), handles, strict=True) if t.get_text() in VERDICTS}
+    colours = {verdict_of(t.get_text()): to_hex(h.get_facecolor()) for t, h in
+               zip(fig.axes[0].get_legend().get_texts(), handles, strict=True)
+               if verdict_of(t.get_text()) in VERDICTS}
     assert colours == {k: VERDICT_COLOURS[k].lower() for k in ("success", "pyrrhic", "failed")}
     assert len(set(VERDICT_COLOURS.values())) == len(VERDICTS) == len(VERDICT_COLOURS)
 
@@ -124,7 +155,7 @@ def test_real_map_marks_the_scenario_point_and_saves_provenance(tmp_path):
     fig = m.plot()
     ax = fig.axes[0]
     texts = legend_texts(fig)
-    assert set(np.unique(m.verdict)) <= set(texts)
+    assert set(np.unique(m.verdict)) <= {verdict_of(t) for t in texts}
     assert "scenario (20, 5)" in texts
     stars = [ln for ln in ax.get_lines() if ln.get_marker() == "*"]
     assert len(stars) == 1 and tuple(stars[0].get_xydata()[0]) == (20.0, 5.0)

@@ -1,6 +1,6 @@
 """The logit branch against an independent implementation: pygambit's ``logit_solve_lambda``.
 
-pygambit is an optional test dependency (the ``test`` extra); without it these tests skip
+pygambit is an optional test dependency (the ``gambit`` extra, `make gambit`); without it these tests skip
 and say why.  The fixed-point residual checks of ``tests/test_qre.py`` need no other library.
 """
 

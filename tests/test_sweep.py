@@ -65,6 +65,8 @@ def test_game_sweep_equals_point_by_point_evaluation(scenario):
         one = scenario.replace({p: float(row[p]) for p in grid})
         cols = evaluate_scenario(one, backend="admissible").columns  # the sweep default
         for name, value in cols.items():
+            if name in sw.PACKAGE_COLUMNS and sw.PACKAGE_COLUMNS[name] in grid:
+                name = sw.PACKAGE_COLUMNS[name]  # the package is the grid's own column
             got = row[name]
             if isinstance(value[0], str | bool | np.bool_):
                 assert got == value[0], name
@@ -388,3 +390,13 @@ def test_point_values_admit_the_infinite_word_above_the_finite_bound():
             check_values("schism.cost.target", [bad], "points")
     with pytest.raises(ScenarioError):
         check_values("wedge.reward", [np.inf], "points")  # no word: infinity is not a reward
+
+
+def test_no_column_repeats_a_varied_package_parameter(scenario):
+    # Fixed package: the output "reward" would repeat the varied wedge.reward column.
+    df = sweep(scenario, grid={"wedge.reward": [0.0, 6.0], "wedge.upfront": [0.0, 1.0]})
+    assert "reward" not in df and "upfront" not in df and "pressure" in df
+    assert df.columns.is_unique
+    optimised = scenario.replace({"wedge.mode": "optimize"})
+    df = sweep(optimised, grid={"wedge.reward": [0.0, 6.0]})
+    assert "reward" in df  # the divider's chosen reward, which differs from the grid's

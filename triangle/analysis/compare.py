@@ -42,6 +42,7 @@ import pandas as pd
 
 from triangle.analysis.probability import wilson
 from triangle.analysis.sweep import evaluate_table
+from triangle.common.numbers import fmt
 from triangle.scenario.files import Scenario
 from triangle.wedge.solve import record
 
@@ -108,7 +109,7 @@ class Comparison:
         """A JSON-ready dict (infinities as the strings ``"inf"`` / ``"-inf"``)."""
         def num(x: Any) -> Any:
             x = float(x)
-            return x if np.isfinite(x) else ("inf" if x > 0 else "-inf")
+            return x if np.isfinite(x) else fmt(x)
 
         return {
             "a": self.ends["a"] | {k: num(v) for k, v in self.ends["a"].items() if k in MEASURES},

@@ -153,11 +153,19 @@ def _categorical(name: str, values: np.ndarray, codes: bool) -> pd.Categorical:
     return pd.Categorical.from_codes(values.astype(np.int8), categories=categories)
 
 
+#: Output columns that repeat a ``wedge.*`` parameter when the package is fixed (not optimised).
+PACKAGE_COLUMNS = {"upfront": "wedge.upfront", "reward": "wedge.reward", "pressure": "wedge.pressure"}
+
+
 def evaluate_chunk(scenario: Scenario, kind: str, backend: str | None,
                    points: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """One chunk as a table (module-level so that process pools and Dask can run it)."""
     if kind == "game":
-        columns = evaluate_scenario(scenario, points, backend).columns
+        columns = dict(evaluate_scenario(scenario, points, backend).columns)
+        if scenario.settings["wedge.mode"] == "fixed":  # the package is the varied column itself
+            for column, path in PACKAGE_COLUMNS.items():
+                if path in points:
+                    del columns[column]
     else:
         columns = closed_form_columns(scenario, points, codes=True)
     data: dict[str, Any] = {p: np.asarray(a, dtype=float) for p, a in points.items()}

@@ -18,6 +18,7 @@ Users add a strategy by subclassing :class:`Strategy` and calling :func:`registe
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -272,7 +273,9 @@ def parse_strategy(spec: str) -> Strategy:
     match = _SPEC.match(spec) if isinstance(spec, str) else None
     if not match or match.group(1) not in REGISTRY:
         known = ", ".join(sorted(REGISTRY))
-        raise ValueError(f"unknown strategy {spec!r}; known: {known}")
+        close = difflib.get_close_matches(str(spec).split("(")[0], list(REGISTRY), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown strategy {spec!r}; {hint}known: {known}")
     name, arg = match.groups()
     cls = REGISTRY[name]
     if arg is None or arg == "":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -26,11 +27,12 @@ from triangle.presentation.cli_common import (
     EXIT_INTERRUPTED,
     UsageError,
     add_scenario_args,
+    resolve_scenario,
     scenario_from_args,
-    write_text,
 )
 from triangle.presentation.cli_compare import register as register_compare
 from triangle.presentation.cli_maps import register as register_maps
+from triangle.presentation.cli_report import register as register_report
 from triangle.scenario.files import (
     ScenarioError,
     library_dir,
@@ -41,6 +43,7 @@ from triangle.solvers.registry import backends
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from triangle.presentation.cli_report import write_report
     from triangle.presentation.report import dumps, render_text
     from triangle.wedge.solve import solve
 
@@ -51,9 +54,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         return run_samples(scenario, args)
     outcome = solve(scenario, backend=args.solver)
-    text = render_text(outcome)
+    text = render_text(outcome, args.all_equilibria)
     if args.report:
-        write_text(args.report, text)
+        write_report(args.report, scenario, outcome, args.all_equilibria)
     if args.json:
         print(dumps(outcome))
     else:
@@ -61,10 +64,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Sources that stand for none: the template's placeholder and the like.
+PLACEHOLDER_SOURCES = {"", "...", "todo", "tbd", "source", "sources"}
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     for file in args.files:
+        file = resolve_scenario(file)
         scenario = load_scenario(file)
         print(f"{file}: ok ({scenario.name}, hash {scenario.param_hash()})")
+        sources = [str(x).strip() for x in scenario.settings["scenario.sources"]]
+        if any(x.lower().strip(".").strip() in PLACEHOLDER_SOURCES for x in sources):
+            print(f"triangle: warning: {file}: scenario.sources: expected a source for the "
+                  f"numbers, found the placeholder {sources!r}", file=sys.stderr)
     return 0
 
 
@@ -85,7 +97,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     target = Path(args.name if args.name.endswith(".toml") else f"{args.name}.toml")
     if target.exists():
         raise UsageError(f"{target}: expected a new file name, found an existing file")
-    atomic_replace(target, lambda tmp: shutil.copyfile(library_dir() / "template.toml", tmp))
+    source = library_dir() / "template.toml"
+    if args.origin:
+        source = Path(resolve_scenario(args.origin))
+        load_scenario(source)  # a valid scenario, or the usual one-line error
+    atomic_replace(target, lambda tmp: shutil.copyfile(source, tmp))
     print(f"wrote {target}; edit it, then: triangle validate {target}")
     return 0
 
@@ -99,7 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="solve one scenario and report the verdict and why")
     add_scenario_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    p.add_argument("--report", metavar="FILE.md", help="also write the text report to a file")
+    p.add_argument("--report", metavar="FILE",
+                   help="also write the report to a file: HTML for .html, else Markdown")
+    p.add_argument("--all-equilibria", action="store_true",
+                   help="list every equilibrium, not only the admissible ones")
     p.add_argument("--solver", choices=backends(),
                    help="equilibrium solver (default: the scenario's solver.backend)")
     p.add_argument("--samples", type=int, metavar="N",
@@ -118,8 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.set_defaults(handler=cmd_schema)
 
-    p = sub.add_parser("init", help="start a new scenario from the commented template")
+    p = sub.add_parser("init", help="start a new scenario from the commented template or a library one")
     p.add_argument("name", help="file name (\".toml\" added if missing)")
+    p.add_argument("--from", dest="origin", metavar="SCENARIO",
+                   help="start from this scenario (a file or a library name) instead of the template")
     p.set_defaults(handler=cmd_init)
 
     for register in _extensions():
@@ -128,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis, register_bounded, register_compare]
+    return [register_maps, register_analysis, register_bounded, register_compare, register_report]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -139,6 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, UsageError) as err:
         print(f"triangle: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (`triangle run ... | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except OSError as err:
         name = getattr(err, "filename", None) or ""
         print(f"triangle: {name}: {err.strerror or err}", file=sys.stderr)

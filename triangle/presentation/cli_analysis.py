@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from triangle.analysis.sensitivity import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS, VaryError, ranges
 from triangle.common.atomic import atomic_replace
+from triangle.common.numbers import fmt
 from triangle.presentation import cli_checks
 from triangle.presentation.cli_common import (
     UsageError,
@@ -29,6 +31,9 @@ from triangle.presentation.cli_common import (
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
                 "sobol: base samples, a power of 2 (default 256)")
 DEFAULT_SAMPLES = {"oat": 21, "morris": 20, "sobol": 256}
+#: Fewer successes than this and PRIM's boxes rest on too few points (Bryant & Lempert 2010
+#: recommend tens of cases of interest); discovery still runs, with a warning.
+MIN_SUCCESSES = 30
 
 
 def _check_figure(path: str | None) -> None:
@@ -67,10 +72,7 @@ def _record_line(rec: dict[str, Any]) -> str:
 
 
 def _num(x: Any) -> str:
-    if x is None:
-        return "-"
-    x = float(x)
-    return ("inf" if x > 0 else "-inf") if np.isinf(x) else f"{x:.6g}"
+    return fmt(x, ".6g")
 
 
 def _oat_text(res: Any) -> str:
@@ -176,6 +178,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
     except VaryError as err:
         raise usage_error(err) from None
     rec = record(scenario, args.seed)
+    successes = int(res.samples["success"].sum())
+    if 0 < successes < MIN_SUCCESSES:
+        print(f"triangle: warning: only {successes} of {len(res.samples)} samples succeed; boxes "
+              f"drawn from fewer than {MIN_SUCCESSES} successes are unreliable (raise --samples or "
+              "narrow the ranges)", file=sys.stderr)
     if args.output_file:
         _save(res.plot(), args.output_file, rec)
     if args.json:
@@ -223,11 +230,13 @@ def register(sub: Any) -> None:
     p.add_argument("--method", choices=("oat", "morris", "sobol"), default="oat",
                    help="one-at-a-time with a tornado chart and flip values (default), Morris "
                         "screening, or Sobol' indices")
-    p.add_argument("--output", default="success", choices=INDICATOR_OUTPUTS + NUMERIC_OUTPUTS,
+    p.add_argument("--measure", "--output", dest="output", default="success",
+                   choices=INDICATOR_OUTPUTS + NUMERIC_OUTPUTS,
                    metavar="NAME",
                    help="output to analyse: success (default: 1 where the wedge succeeds, else 0), "
                         "verdict:NAME, margin (can the divider outbid the partner), p_schism, "
-                        f"or one of {', '.join(NUMERIC_OUTPUTS[2:])}")
+                        f"or one of {', '.join(NUMERIC_OUTPUTS[2:])} (--measure: the same option; "
+                        "-o is the figure)")
     p.add_argument("--samples", type=int, metavar="N", help=SAMPLES_HELP)
     p.add_argument("--clip", type=float, metavar="C",
                    help="morris/sobol: clip infinite outputs to [-C, C] (default 2 max|finite|)")

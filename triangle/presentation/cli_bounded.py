@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common.numbers import fmt
 from triangle.presentation import cli_checks
 from triangle.presentation.cli_common import UsageError, add_scenario_args, scenario_from_args
 
@@ -25,8 +26,9 @@ def _figure_suffix(file: str | None) -> None:
 
 
 def _num(v: float) -> Any:
+    """A JSON value: the number, or ``"inf"``/``"-inf"`` (RFC 8259 has no infinity)."""
     v = float(v)
-    return v if np.isfinite(v) else ("inf" if v > 0 else "-inf")
+    return v if np.isfinite(v) else fmt(v)
 
 
 def cmd_qre(args: argparse.Namespace) -> int:

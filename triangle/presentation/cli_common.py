@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from triangle.common.atomic import atomic_replace
-from triangle.scenario.files import Scenario, load_scenario, parse_override
+from triangle.scenario.files import Scenario, library_dir, load_scenario, parse_override
 from triangle.scenario.ranges import ArgumentError
 
 EXIT_BAD_INPUT = 2
@@ -41,15 +41,27 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
     atomic_replace(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
+def resolve_scenario(file: str) -> str:
+    """``file`` itself if it exists, else the library scenario of that name (``kissinger_1971``
+    or ``kissinger_1971.toml``, as ``triangle scenarios`` lists it); unchanged if neither."""
+    if Path(file).exists() or os.sep in file or "/" in file:
+        return file
+    shipped = library_dir() / (file if file.endswith(".toml") else f"{file}.toml")
+    return str(shipped) if shipped.is_file() else file
+
+
 def scenario_from_args(file: str, assignments: Sequence[str] | None) -> Scenario:
-    """Load a scenario and apply ``--set PATH=VALUE`` overrides, all validated."""
+    """Load a scenario (a file, or a library name) and apply ``--set PATH=VALUE`` overrides,
+    all validated."""
+    file = resolve_scenario(file)
     scenario = load_scenario(file)
     overrides = dict(parse_override(a) for a in assignments or ())
     return scenario.replace(overrides, origin=f"{file}: --set") if overrides else scenario
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="scenario file (TOML)")
+    p.add_argument("file", help="scenario file (TOML), or the name of a shipped scenario "
+                   "(see `triangle scenarios`)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
                    help="override a parameter, e.g. --set schism.cost.target=existential")
 

@@ -5,9 +5,9 @@ carry the difference (Shapley values, minimal flipping sets; see
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any
 
+from triangle.common.numbers import fmt
 from triangle.presentation.cli_common import UsageError, scenario_from_args
 from triangle.solvers.registry import backends
 
@@ -15,8 +15,7 @@ KINDS = ("game", "closed_form")
 
 
 def _num(x: Any) -> str:
-    x = float(x)
-    return ("inf" if x > 0 else "-inf") if math.isinf(x) else f"{x:.4g}"
+    return fmt(x)
 
 
 def _value(x: Any) -> str:

@@ -6,8 +6,11 @@ blindness; Okabe & Ito 2008), one fixed colour per verdict; the boundaries betwe
 black lines along the cell edges; cells whose verdict is not robust (other equilibria give
 other verdicts) hatched; optional contours of the wedge margin ``M`` (non-finite margins, for
 an existential cost, are masked, never contoured), with ``M = 0`` dashed; and the scenario's
-own point as a white star.  :func:`save_figure` writes PNG, SVG or PDF with the provenance
-record in the file's metadata.
+own point as a white star.  Verdicts whose colours are close in lightness also differ by
+hatching, so the map reads in greyscale too; the legend gives each verdict's meaning
+(:mod:`triangle.presentation.glossary`).  Titles name the scenario only: the provenance
+(parameter hash, version, seed) goes into the file's metadata: :func:`save_figure` writes
+PNG, SVG or PDF with the provenance record there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from triangle.common.atomic import atomic_replace
+from triangle.common.numbers import fmt
+from triangle.presentation.glossary import legend_label
 from triangle.scenario.parameters import BY_PATH
 from triangle.wedge.verdict import VERDICTS
 
@@ -33,6 +38,17 @@ VERDICT_COLOURS = {
     "failed": "#56B4E9",      # sky blue
     "no_attempt": "#999999",  # grey
     "split_anyway": "#F0E442",  # yellow: the split came without the wedge
+}
+#: Hatching per verdict: neighbours in lightness (success/backfire, pocketed/failed/no_attempt)
+#: differ in pattern as well as in hue.
+VERDICT_HATCHES = {
+    "split_anyway": "++",
+    "success": "",
+    "pyrrhic": "\\\\",
+    "backfire": "xx",
+    "pocketed": "..",
+    "failed": "",
+    "no_attempt": "--",
 }
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 
@@ -120,8 +136,13 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
     ax.pcolormesh(xe, ye, codes, cmap=cmap, norm=norm, shading="flat", rasterized=True)
     ax.add_collection(LineCollection(_boundaries(codes, xe, ye), colors="black", linewidths=1.2))
     present = [v for v in VERDICTS if (codes == index[v]).any()]
+    for v in present:
+        if VERDICT_HATCHES[v]:
+            ax.add_patch(PathPatch(_runs_path(codes == index[v], xe, ye), facecolor="none",
+                                   edgecolor="#00000059", linewidth=0.0, hatch=VERDICT_HATCHES[v]))
     handles: list[Any] = [Patch(facecolor=VERDICT_COLOURS[v], edgecolor="black", linewidth=0.5,
-                                label=v) for v in present]
+                                hatch=VERDICT_HATCHES[v], label=_wrap(legend_label(v)))
+                          for v in present]
     if m.robust is not None and not np.all(m.robust.astype(bool)):
         ax.add_patch(PathPatch(_runs_path(~m.robust.astype(bool), xe, ye), facecolor="none",
                                edgecolor="#00000066", linewidth=0.0, hatch="///"))
@@ -133,14 +154,15 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
             levels = _margin_levels(z)
             others = levels[levels != 0]
             if others.size:
-                cs = ax.contour(m.x, m.y, z, levels=others, colors="#333333", linewidths=0.6, alpha=0.7,
-                                negative_linestyles="solid")
-                ax.clabel(cs, fontsize=7, fmt="%g")
+                # Levels go to the legend: labels on the lines get clipped at the map's edges.
+                ax.contour(m.x, m.y, z, levels=others, colors="#333333", linewidths=0.6, alpha=0.7,
+                           negative_linestyles="solid")
             if 0 in levels or (z.min() < 0 < z.max()):
                 ax.contour(m.x, m.y, z, levels=[0.0], colors="black", linewidths=1.5, linestyles="--")
                 handles.append(Line2D([], [], color="black", linestyle="--", label="margin M = 0"))
             if others.size:
-                handles.append(Line2D([], [], color="#333333", linewidth=0.6, label="margin M contours"))
+                handles.append(Line2D([], [], color="#333333", linewidth=0.6, label=_wrap(
+                    "margin M contours at " + ", ".join(fmt(v, "g") for v in others) + " per year")))
     x0, y0 = m.point
     label = f"scenario ({_num(x0)}, {_num(y0)})"
     if all(math.isfinite(v) for v in (x0, y0)):
@@ -158,17 +180,21 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
     ax.set_xlabel(axis_label(m.x_path))
     ax.set_ylabel(axis_label(m.y_path))
     rec = m.record
-    ax.set_title(f"{plain(rec.get('scenario'))}: verdict of the wedge\n"
-                 f"({rec.get('kind', 'game')}, param hash {rec.get('param_hash')})", fontsize=10)
+    kind = "closed form" if rec.get("kind") == "closed_form" else "game"
+    ax.set_title(f"{plain(rec.get('scenario'))}: verdict of the wedge ({kind})", fontsize=10)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
               fontsize=8, title="verdict", title_fontsize=9, frameon=False)
     return fig
 
 
 def _num(x: float) -> str:
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:g}"
+    return fmt(x, "g")
+
+
+def _wrap(text: str, width: int = 38) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def save_figure(fig: Any, path: str | os.PathLike[str], record: dict[str, Any], dpi: int = 150) -> None:

@@ -16,11 +16,28 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from triangle.common.numbers import fmt
 from triangle.presentation.plot import plain
 from triangle.scenario.parameters import BY_PATH
 
 LOW_COLOR, HIGH_COLOR = "#457b9d", "#e76f51"
 SUCCESS_COLOR, OTHER_COLOR = "#2a9d8f", "#c8c8c8"
+
+
+#: Axis labels with units for the numeric outputs of the sensitivity analyses.
+OUTPUT_LABELS = {
+    "margin": "wedge margin M = r_max - r*(m_max) [payoff per year]",
+    "p_schism": "probability of schism within the horizon [probability]",
+    "r_star": "threshold reward r*(m) [payoff per year]",
+    "r_star_max": "threshold reward at the largest counter r*(m_max) [payoff per year]",
+    "r_max": "divider's largest worthwhile reward r_max [payoff per year]",
+    "m_max": "partner's largest worthwhile counter-offer m_max [payoff per year]",
+    "counter_offer": "partner's counter-offer m [payoff per year]",
+    "cohesion_change": "change in cohesion [payoff-years]",
+    "pv_divider": "divider's present value [payoff-years]",
+    "pv_target": "target's present value [payoff-years]",
+    "pv_partner": "partner's present value [payoff-years]",
+}
 
 
 def _label(output: str) -> str:
@@ -29,18 +46,19 @@ def _label(output: str) -> str:
     return {"margin": "wedge margin r_max - r*(m_max) (per year; > 0: the divider can outbid\n"
                       "the partner, which is not the same as success)",
             "success": "success (1 where the verdict is success, else 0)",
-            "p_schism": "probability of schism within the horizon"}.get(output, output)
+            "p_schism": "probability of schism within the horizon"}.get(
+                output, OUTPUT_LABELS.get(output, output))
 
 
-def _num(x: float) -> str:
-    return ("inf" if x > 0 else "-inf") if math.isinf(x) else f"{x:.4g}"
+_num = fmt
 
 
 def tornado(result: Any, output: str) -> Figure:
     """Tornado chart: the output with each parameter at the low and the high end of its range.
 
     Bars start at the scenario's own value of the output; the thin line spans the output's
-    range over the grid; flip values of the verdict are written at the right.  Infinite
+    range over the grid; the values where the verdict flips, with the verdict beyond each,
+    are written under the parameter's name.  Infinite
     outputs are drawn at the edge of the axes and labelled.
     """
     table = result.table
@@ -83,14 +101,13 @@ def tornado(result: Any, output: str) -> Figure:
                     ax.annotate(_num(end), (shown(end), y), va="center", fontsize=8,
                                 ha="right" if end > 0 else "left", textcoords="offset points",
                                 xytext=(-3 if end > 0 else 3, 0))
-        labels.append(f"{path}\n[{row['low']:g}, {row['high']:g}]")
+        label = f"{path}\n[{row['low']:g}, {row['high']:g}]"
         flips = result.flips(path)
-        if flips:
-            text = "; ".join(f"{f['value']:.6g} ({f['from']}→{f['to']})" for f in flips[:2])
+        if flips:  # beside the axis, where no bar or centre line can cross it
+            text = ", ".join(f"{f['value']:.4g} ({f['to']})" for f in flips[:2])
             more = f" +{len(flips) - 2}" if len(flips) > 2 else ""
-            ax.annotate(f"verdict flips at {path} = {text}{more}", (0.01, y - 0.3),
-                        xycoords=("axes fraction", "data"), va="top", fontsize=7.5,
-                        style="italic", color="0.25")
+            label += f"\nflips at {text}{more}"
+        labels.append(label)
     ax.set_yticks(range(len(order)), labels, fontsize=8)
     ax.axvline(origin, color="k", lw=1)
     ax.set_xlim(left, right)
@@ -213,7 +230,9 @@ def discovery_figure(result: Any, x: str | None = None, y: str | None = None) ->
         ax_s.annotate(f"box {box.number}", (x0, y1), xytext=(3, -12), textcoords="offset points",
                       fontsize=8)
     ax_s.set_xlabel(f"{xp} ({BY_PATH[xp].unit})")
-    ax_s.legend(loc="upper right", fontsize=8, markerscale=2.5, framealpha=0.9)
+    # Outside the axes: inside, it covers whichever corner the successes crowd into.
+    ax_s.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=2.5,
+                frameon=False)
     rule = str(result.boxes[0]) if result.boxes else result.summary()
     ax_s.set_title(_wrap(rule), fontsize=9)
     fig.suptitle(f"{plain(result.scenario.name)}: where does the wedge succeed? "

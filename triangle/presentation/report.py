@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common.numbers import fmt
 from triangle.wedge.outcome import Outcome
 
 
@@ -28,7 +29,7 @@ def json_safe(obj: Any) -> Any:
         if math.isnan(obj):
             raise ValueError("NaN in output")
         if math.isinf(obj):
-            return "inf" if obj > 0 else "-inf"
+            return fmt(obj)
     return obj
 
 
@@ -73,15 +74,15 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
 
 
 def _n(x: Any) -> str:
-    if isinstance(x, float):
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-        return f"{x:.4g}"
-    return str(x)
+    return fmt(x) if isinstance(x, float | int) and not isinstance(x, bool) else str(x)
 
 
-def render_text(out: Outcome) -> str:
-    """A readable Markdown report of one outcome."""
+def render_text(out: Outcome, all_equilibria: bool = False) -> str:
+    """A readable Markdown report of one outcome.
+
+    The equilibrium table lists the admissible equilibria (no weakly dominated strategy,
+    the ones the verdicts look at) and counts the rest; ``all_equilibria`` lists every one.
+    """
     c, a = out.columns, out.actors
     robust = ("robust: the only verdict over the admissible pairs of equilibria with and "
               "without the offer") if c["robust"] else (
@@ -115,7 +116,8 @@ def render_text(out: Outcome) -> str:
         "",
         "## Equilibria of the partnership game",
         "",
-        f"{len(out.equilibria)} found ({out.method['equilibrium_method']}; selection"
+        f"{len(out.equilibria)} found, {sum(e['admissible'] for e in out.equilibria)} admissible"
+        f" ({out.method['equilibrium_method']}; selection"
         f" `{out.method['selection']}`; strategies: {', '.join(out.method['strategies'])})."
         + (" The game is degenerate: equilibria may form a continuum." if c["degenerate"] else ""),
         "",
@@ -124,10 +126,15 @@ def render_text(out: Outcome) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for i, e in enumerate(out.equilibria):
+        if not (all_equilibria or e["admissible"] or i == out.selected):
+            continue
         mark = " (selected)" if i == out.selected else ""
         lines.append(f"| {i}{mark} | {e['target']} | {e['partner']} | {_n(e['pv_target'])} | "
                      f"{_n(e['pv_partner'])} | {_n(e['pv_divider'])} | {_n(e['p_schism'])} | "
                      f"{'yes' if e['admissible'] else 'no'} | {e['verdict']} |")
+    hidden = sum(not (e["admissible"] or i == out.selected) for i, e in enumerate(out.equilibria))
+    if hidden and not all_equilibria:
+        lines += ["", f"{hidden} more equilibria in dominated strategies: --all-equilibria"]
     if out.game is not None and out.game.continuum:
         groups = "; ".join("{" + ", ".join(map(str, g)) + "}" for g in out.game.components
                            if len(g) > 1)

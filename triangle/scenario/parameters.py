@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common.numbers import fmt
 from triangle.solvers.registry import backends
 
 INF_WORDS = {"existential": np.inf, "unlimited": np.inf}
@@ -75,9 +76,7 @@ class Parameter:
 
 
 def _fmt(x: float) -> str:
-    if np.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:g}"
+    return fmt(x, "g")
 
 
 def _pair(prefix: str, unit: str, default: float | None, text: str, **kw: Any) -> list[Parameter]:

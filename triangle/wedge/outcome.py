@@ -14,9 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common import hooks
+from triangle.common.numbers import fmt
 from triangle.solvers.equilibria import GameEquilibria, connected_sets
+from triangle.wedge.path import TimePath, no_offer, time_path
 from triangle.wedge.reasons import build_reasons
-from triangle.wedge.verdict import Evaluation
+from triangle.wedge.verdict import Evaluation, solve_package
+
+_num = fmt
 
 
 def mixed_label(probs: np.ndarray, names: list[str]) -> str:
@@ -65,6 +70,7 @@ class Outcome:
     record: dict[str, Any] = field(default_factory=dict)
     reasons: list[dict[str, Any]] = field(default_factory=list)
     possible_verdicts: list[str] = field(default_factory=list)
+    evaluation: Evaluation | None = field(default=None, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> Any:
         columns = object.__getattribute__(self, "columns")
@@ -83,6 +89,37 @@ class Outcome:
         if self.possible_verdicts:
             return list(self.possible_verdicts)
         return sorted({e["verdict"] for e in self.equilibria if e["admissible"]})
+
+    def __repr__(self) -> str:
+        c = self.columns
+        n = len(self.equilibria)
+        admissible = sum(e["admissible"] for e in self.equilibria)
+        return (f"Outcome({self.scenario!r}: verdict {c['verdict']!r}"
+                f"{'' if c['robust'] else ' (not robust)'}, p_schism {fmt(c['p_schism'])}, "
+                f"margin {fmt(c['margin'])}, {admissible} admissible of {n} equilibria)")
+
+    def _repr_markdown_(self) -> str:
+        """The Markdown report (notebooks; needs :mod:`triangle` imported)."""
+        return hooks.call("report.markdown", self)
+
+    def _repr_html_(self) -> str:
+        """The HTML report without figures (notebooks; needs :mod:`triangle` imported)."""
+        return hooks.call("report.html", self)
+
+    def path(self) -> TimePath:
+        """Probability of schism and each partner's expected payoff year by year up to the
+        horizon, with and without the wedge (:mod:`triangle.wedge.path`; exact)."""
+        ev = self.evaluation
+        if ev is None:
+            raise ValueError("this Outcome keeps no evaluation; build it with triangle.solve")
+        one = np.array([0])
+        stage = ev.stage.take(one)
+        if ev.base is not None:  # the verdict's own baseline
+            base = (ev.base.stage.take(one), ev.base.m0[one], ev.base.solution.take(one))
+        else:
+            base = solve_package(stage.model, no_offer(stage))
+        return time_path(stage, ev.counter[one], ev.solution.take(one), base, self.actors,
+                         self.record)
 
     def explain(self) -> str:
         """The reasons' sentences, one a line: the deciding ones first, then the core's."""
@@ -128,7 +165,7 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
                           ("the solver cannot guarantee that every equilibrium was found",))]}
     reasons = reasons_at(ev, 0, actors, method.get("mode", "fixed"))
     return Outcome(scenario, actors, columns, equilibria, selected, game, method,
-                   reasons=reasons, possible_verdicts=ev.possible(0))
+                   reasons=reasons, possible_verdicts=ev.possible(0), evaluation=ev)
 
 
 def reasons_at(ev: Evaluation, i: int, actors: dict[str, str], mode: str) -> list[dict[str, Any]]:
@@ -141,6 +178,7 @@ def reasons_at(ev: Evaluation, i: int, actors: dict[str, str], mode: str) -> lis
         labels[f"{prefix}_partner"] = mixed_label(sol.batch.y[i, k], names)
     columns = {k: _scalar(v[i]) for k, v in ev.columns.items()}
     return build_reasons(columns, labels, mode, float(ev.model["schism.cost.target"][i]))
+
 
 
 def _scalar(v: Any) -> Any:

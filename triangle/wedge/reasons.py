@@ -44,6 +44,8 @@ from typing import Any
 
 import numpy as np
 
+from triangle.common.numbers import fmt
+
 OPS = (">", ">=", "<", "<=", "=")
 
 
@@ -88,11 +90,7 @@ def compare(lhs: float, op: str, rhs: float) -> bool:
     raise ValueError(f"unknown operator {op!r}")
 
 
-def _num(x: float) -> str:
-    x = float(x)
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:.4g}"
+_num = fmt  # the one formatter: infinities as words
 
 
 def _reason(rid: str, actor: str, role: str, lhs: tuple[str, float], strict_holds: bool,
