@@ -45,7 +45,10 @@ def installed(tmp_path_factory):
     ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(site.stdout.strip(), "_test_dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
     # The running pip installs into the new environment (no pip bootstrapped there).
+    # --ignore-installed: the dependencies reached through the .pth hold the checkout's editable
+    # install of the same version, which pip would otherwise take as already satisfied.
     inst = _run([sys.executable, "-m", "pip", "--python", py, "install", "--no-deps", "--no-index",
+                 "--ignore-installed",
                  wheel], cwd=tmp)
     assert inst.returncode == 0, inst.stdout + inst.stderr
     return env_dir / "bin", built.stdout + built.stderr
