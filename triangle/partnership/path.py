@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triangle.partnership.repeated import ACTION_INDEX, joint_transitions
+from triangle.partnership.repeated import joint_actions, joint_transitions, live_flows
 from triangle.partnership.strategies import Strategy
 
 
@@ -67,18 +67,14 @@ def pair_path(strategy_T: Strategy, strategy_P: Strategy, stage_T: np.ndarray, s
         for a horizon of ``periods`` periods.
     """
     auto_T, auto_P = strategy_T.automaton(), strategy_P.automaton()
-    a_T = np.array([ACTION_INDEX[a] for a in auto_T.actions])
-    a_P = np.array([ACTION_INDEX[a] for a in auto_P.actions])
-    live = ((a_T[:, None] < 2) & (a_P[None, :] < 2)).reshape(-1)
-    start = auto_T.initial * auto_P.n_states + auto_P.initial
+    a_T, a_P, live, start = joint_actions(auto_T, auto_P)
     n = e.shape[0]
     alive, flow_T, flow_P = (np.zeros((n, periods)) for _ in range(3))
     if not live[start]:  # someone breaks in the first period
         return PairPath(alive, flow_T, flow_P)
     Q = joint_transitions(auto_T, auto_P, e)[:, live][:, :, live]
-    s_idx, t_idx = np.divmod(np.flatnonzero(live), auto_P.n_states)
-    f_T = stage_T[:, a_T[s_idx], a_P[t_idx]]
-    f_P = stage_P[:, a_T[s_idx], a_P[t_idx]]
+    f_T = live_flows(stage_T, a_T, a_P, live, auto_P.n_states)
+    f_P = live_flows(stage_P, a_T, a_P, live, auto_P.n_states)
     dist = np.zeros((n, int(live.sum())))
     dist[:, int(np.flatnonzero(np.flatnonzero(live) == start)[0])] = 1.0
     for t in range(periods):

@@ -95,6 +95,22 @@ def _move_matrix(auto: Automaton, other_actions: np.ndarray, e: np.ndarray) -> n
     return (1.0 - e)[:, None, None, None] * right + e[:, None, None, None] * wrong
 
 
+def joint_actions(auto_T: Automaton, auto_P: Automaton) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """``(a_T, a_P, live, start)``: each side's action index by own state, the mask of joint
+    states (row-major over ``(s_T, s_P)``) in which nobody breaks, and the initial joint state."""
+    a_T = np.array([ACTION_INDEX[a] for a in auto_T.actions])
+    a_P = np.array([ACTION_INDEX[a] for a in auto_P.actions])
+    live = ((a_T[:, None] < 2) & (a_P[None, :] < 2)).reshape(-1)
+    return a_T, a_P, live, auto_T.initial * auto_P.n_states + auto_P.initial
+
+
+def live_flows(stage: np.ndarray, a_T: np.ndarray, a_P: np.ndarray, live: np.ndarray,
+               n_P: int) -> np.ndarray:
+    """Stage flow ``stage[:, a_T, a_P]`` in each live joint state, shape ``(n, live.sum())``."""
+    s_idx, t_idx = np.divmod(np.flatnonzero(live), n_P)
+    return stage[:, a_T[s_idx], a_P[t_idx]]
+
+
 def joint_transitions(auto_T: Automaton, auto_P: Automaton, e: np.ndarray) -> np.ndarray:
     """Transition matrix of the joint chain, shape ``(n, S, S)`` with ``S = n_T * n_P``.
 
@@ -102,8 +118,7 @@ def joint_transitions(auto_T: Automaton, auto_P: Automaton, e: np.ndarray) -> np
     Observation errors are independent, so the next joint state's law is the product of
     each side's (Fudenberg & Tirole 1991, §5.5 on imperfect monitoring).
     """
-    a_T = np.array([ACTION_INDEX[a] for a in auto_T.actions])
-    a_P = np.array([ACTION_INDEX[a] for a in auto_P.actions])
+    a_T, a_P, _, _ = joint_actions(auto_T, auto_P)
     move_T = _move_matrix(auto_T, a_P, e)  # (n, s, t, s')
     move_P = _move_matrix(auto_P, a_T, e)  # (n, t, s, t')
     joint = np.einsum("nsta,ntsb->nstab", move_T, move_P)
@@ -185,10 +200,7 @@ def _pair_values(
         See the class; values solve ``(I - delta Q) V = r`` on the non-absorbing states.
     """
     auto_T, auto_P = strategy_T.automaton(), strategy_P.automaton()
-    a_T = np.array([ACTION_INDEX[a] for a in auto_T.actions])
-    a_P = np.array([ACTION_INDEX[a] for a in auto_P.actions])
-    live = ((a_T[:, None] < 2) & (a_P[None, :] < 2)).reshape(-1)
-    start = auto_T.initial * auto_P.n_states + auto_P.initial
+    a_T, a_P, live, start = joint_actions(auto_T, auto_P)
     n = e.shape[0]
     if not live[start]:  # someone breaks in the first period
         zeros, ones = np.zeros(n), np.ones(n)
@@ -197,9 +209,8 @@ def _pair_values(
     Q_full = joint_transitions(auto_T, auto_P, e)
     Q = Q_full[:, live][:, :, live]
     to_break = Q_full[:, live][:, :, ~live].sum(axis=2)
-    s_idx, t_idx = np.divmod(np.flatnonzero(live), auto_P.n_states)
-    flows_T = stage_T[:, a_T[s_idx], a_P[t_idx]]
-    flows_P = stage_P[:, a_T[s_idx], a_P[t_idx]]
+    flows_T = live_flows(stage_T, a_T, a_P, live, auto_P.n_states)
+    flows_P = live_flows(stage_P, a_T, a_P, live, auto_P.n_states)
     k = int(live.sum())
     start_live = int(np.flatnonzero(np.flatnonzero(live) == start)[0])
     ones = np.ones((n, k))

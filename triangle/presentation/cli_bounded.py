@@ -75,18 +75,15 @@ def cmd_qre(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_learn(args: argparse.Namespace) -> int:
+def _learn_points(args: argparse.Namespace, scenario: Any, points: dict | None, n: int,
+                  ) -> tuple[list[str], float, Any]:
+    """The library's names, the years followed and the learning path at the scenario's point
+    (``points=None``) or at ``n`` grid points, with ``--from``, ``--years`` and ``--lam`` checked."""
     from triangle.wedge.bounded import learn, parse_mix
-    from triangle.wedge.solve import model_of, record
+    from triangle.wedge.solve import model_of
     from triangle.wedge.verdict import evaluate
 
-    _figure_suffix(args.output)
-    scenario = scenario_from_args(args.file, args.sets)
-    if (args.x is None) != (args.y is None):
-        raise UsageError("learn: expected both --x PATH=LO:HI:N and --y PATH=LO:HI:N, or neither")
-    if args.x is not None:
-        return _basin(args, scenario)
-    ev = evaluate(model_of(scenario, backend="batched"), scenario.settings["wedge.mode"])
+    ev = evaluate(model_of(scenario, points, backend="batched"), scenario.settings["wedge.mode"])
     names = [s.name for s in ev.model.library]
     try:
         start = parse_mix(args.start, names)
@@ -95,11 +92,23 @@ def cmd_learn(args: argparse.Namespace) -> int:
     years = args.years if args.years is not None else float(scenario.values["time.horizon_years"])
     if not np.isfinite(years) or years <= 0:
         raise UsageError(f"--years: expected a positive number, found {years:g}")
-    cli_checks.learning_run(years, scenario.values["time.period_years"], 1,
+    cli_checks.learning_run(years, scenario.values["time.period_years"], n,
                             len(scenario.settings["partnership.strategies"]))
     own = float(scenario.values["solver.rationality"])
     lam = args.lam if args.lam is not None else (own if np.isfinite(own) else 10.0)
-    path = learn(ev.stage, ev.counter, args.dynamics, start, years, lam)
+    return names, years, learn(ev.stage, ev.counter, args.dynamics, start, years, lam)
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    from triangle.wedge.solve import record
+
+    _figure_suffix(args.output)
+    scenario = scenario_from_args(args.file, args.sets)
+    if (args.x is None) != (args.y is None):
+        raise UsageError("learn: expected both --x PATH=LO:HI:N and --y PATH=LO:HI:N, or neither")
+    if args.x is not None:
+        return _basin(args, scenario)
+    names, years, path = _learn_points(args, scenario, None, 1)
     rec = record(scenario)
     if args.output:
         from triangle.presentation.plot import save_figure
@@ -127,9 +136,7 @@ def _basin(args: argparse.Namespace, scenario: Any) -> int:
     """``learn --x --y``: the end state of the dynamic from the same start over a grid."""
     from triangle.presentation.cli_maps import parse_axis
     from triangle.scenario.files import ScenarioError
-    from triangle.wedge.bounded import learn, parse_mix
-    from triangle.wedge.solve import model_of, record
-    from triangle.wedge.verdict import evaluate
+    from triangle.wedge.solve import record
 
     x, y = parse_axis("--x", args.x), parse_axis("--y", args.y)
     cli_checks.grid_points("--y", x[1].size, y[1].size)
@@ -138,21 +145,7 @@ def _basin(args: argparse.Namespace, scenario: Any) -> int:
     if "time.period_years" in (x[0], y[0]):
         raise UsageError("learn: time.period_years sets the learning clock; it cannot be an axis")
     gx, gy = np.meshgrid(x[1], y[1])
-    ev = evaluate(model_of(scenario, {x[0]: gx.ravel(), y[0]: gy.ravel()}, backend="batched"),
-                  scenario.settings["wedge.mode"])
-    names = [s.name for s in ev.model.library]
-    try:
-        start = parse_mix(args.start, names)
-    except ValueError as err:
-        raise UsageError(f"--from: {err}") from None
-    years = args.years if args.years is not None else float(scenario.values["time.horizon_years"])
-    if not np.isfinite(years) or years <= 0:
-        raise UsageError(f"--years: expected a positive number, found {years:g}")
-    cli_checks.learning_run(years, scenario.values["time.period_years"], gx.size,
-                            len(scenario.settings["partnership.strategies"]))
-    own = float(scenario.values["solver.rationality"])
-    lam = args.lam if args.lam is not None else (own if np.isfinite(own) else 10.0)
-    path = learn(ev.stage, ev.counter, args.dynamics, start, years, lam)
+    _, years, path = _learn_points(args, scenario, {x[0]: gx.ravel(), y[0]: gy.ravel()}, gx.size)
     rec = {**record(scenario), "figure": "basin", "dynamics": args.dynamics, "from": args.start,
            "x": x[0], "y": y[0]}
     if args.output:

@@ -25,7 +25,6 @@ import math
 import numbers
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -37,7 +36,12 @@ from triangle.common import hooks
 from triangle.common.suggest import did_you_mean
 from triangle.scenario.claims import Claim, parse_claims
 from triangle.scenario.distributions import Distribution, is_distribution, parse_distribution
+from triangle.scenario.errors import ScenarioError
 from triangle.scenario.parameters import BY_PATH, PARAMETERS, SETTING_BY_PATH, SETTINGS, Parameter, Setting
+from triangle.scenario.reading import MAX_FILE_BYTES, key_lines, read_text
+
+__all__ = ["MAX_FILE_BYTES", "Scenario", "ScenarioError", "library_dir", "list_library",
+           "load_scenario", "parse_override", "parse_scenario"]
 
 _ORDER = ("scenario", "actors", "time", "partnership", "schism", "wedge", "counter", "threat",
           "position", "relations", "solver")
@@ -47,33 +51,6 @@ Leaf = Parameter | Setting
 def is_list(s: Setting) -> bool:
     """Whether a setting holds a list of strings (sources, strategies)."""
     return s.path in ("scenario.sources", "partnership.strategies") or isinstance(s.default, list)
-
-
-class ScenarioError(Exception):
-    """One-line, user-facing error in a scenario file or an override.
-
-    Attributes
-    ----------
-    file, key, expected, found : str
-        The file (or an override's origin, e.g. ``"--set"``), the dotted key (``None`` for a
-        TOML syntax error), what was expected and what was found.
-    line, hint : int or None, str or None
-        The key's line in the file, when known; a suggestion (``"did you mean ...?"``).
-    """
-
-    def __init__(self, file: str, key: str | None, expected: str, found: str,
-                 line: int | None = None, hint: str | None = None) -> None:
-        super().__init__(file, key, expected, found, line, hint)
-        self.file, self.key, self.expected, self.found = file, key, expected, found
-        self.line, self.hint = line, hint
-
-    def __str__(self) -> str:
-        where = self.file + (f": {self.key}" if self.key else "")
-        where += f" (line {self.line})" if self.line is not None else ""
-        text = f"{where}: expected {self.expected}, found {self.found}"
-        text += f"; {self.hint}" if self.hint else ""
-        # one line, whatever the file's keys contain: control characters are shown escaped
-        return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def _nest(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
@@ -93,53 +70,6 @@ TREE = _nest((leaf.path, leaf) for leaf in (*PARAMETERS, *SETTINGS))
 _LEAF_PATHS = [leaf.path for leaf in (*SETTINGS, *PARAMETERS)]
 _TABLE_PATHS = sorted({".".join(p.split(".")[:i]) for p in _LEAF_PATHS
                        for i in range(1, p.count(".") + 1)})
-
-
-# --- line numbers -------------------------------------------------------------------------
-_TOKEN = re.compile(r'''(?P<nl>\n)|(?P<ws>[ \t\r]+)|(?P<comment>\#[^\n]*)
-  |(?P<str>"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')
-  |(?P<punct>[\[\]{},=])|(?P<bare>[^\s\[\]{},="'\#]+)''', re.VERBOSE | re.DOTALL)
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """Map every dotted key and table of a (valid) TOML text to the line that defines it."""
-    found: dict[str, int] = {}
-    table: tuple[str, ...] = ()
-    stack: list[tuple[str, tuple[str, ...] | None]] = []  # ("t"|"a", path of an inline table)
-    parts: list[str] = []
-    target: tuple[str, ...] | None = ()
-    header, keypos, line = 0, True, 1
-    for m in _TOKEN.finditer(text):
-        kind, tok = m.lastgroup, m.group()
-        if kind in ("bare", "str") and (keypos or header):
-            parts += [p for p in tok.split(".") if p] if kind == "bare" else [tok.strip("\"'")]
-        elif tok == "[" and keypos and not stack and not parts:
-            header += 1
-        elif tok == "]" and header:
-            if parts:
-                table, parts = tuple(parts), []
-                found.setdefault(".".join(table), line)
-            header -= 1
-        elif tok == "=" and keypos:
-            base = stack[-1][1] if stack else table
-            target = None if base is None else (*base, *parts)
-            if target is not None:
-                found.setdefault(".".join(target), line)
-            parts, keypos = [], False
-        elif tok in "{[" and kind == "punct":
-            inside_array = bool(stack) and stack[-1][0] == "a"
-            stack.append(("t" if tok == "{" else "a", None if inside_array else target))
-            keypos = tok == "{"
-        elif tok in "}]" and kind == "punct":
-            if stack:
-                stack.pop()
-            parts, keypos = [], False
-        elif tok == "," and stack and stack[-1][0] == "t":
-            keypos = True
-        elif kind == "nl" and not stack:
-            parts, keypos = [], True
-        line += tok.count("\n")
-    return found
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -392,7 +322,7 @@ def parse_scenario(data: Mapping[str, Any], file: str = "<data>",
     Raises :class:`ScenarioError` for an unknown key, a wrong type, a value out of range, a
     missing required key, a bad strategy list or a violated cross-field rule.
     """
-    ctx = _Context(file, _key_lines(text) if text else None)
+    ctx = _Context(file, key_lines(text) if text else None)
     claims = parse_claims(data["claims"], ctx.fail) if "claims" in data else ()
     data = {k: v for k, v in data.items() if k != "claims"}
     given = {path: _check(path, raw, ctx, allow_inf=False)
@@ -420,40 +350,10 @@ def _ordered(dists: Mapping[str, Distribution]) -> tuple[tuple[str, Distribution
 
 
 #: A scenario is a page of numbers; anything larger is not one (and is not read whole).
-MAX_FILE_BYTES = 1 << 20
-
-
-def _read_text(file: str) -> str:
-    """The UTF-8 text of a regular file of at most ``MAX_FILE_BYTES``; a FIFO, a device or a
-    directory is refused before it is opened (opening a FIFO would wait for a writer)."""
-    try:
-        info = os.stat(file)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a special file (FIFO, device or socket)"
-            raise ScenarioError(file, None, "a regular scenario file", kind)
-        if info.st_size > MAX_FILE_BYTES:
-            raise ScenarioError(file, None, f"a scenario file of at most {MAX_FILE_BYTES} bytes",
-                                f"{info.st_size} bytes")
-        with open(file, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        found = (exc.strerror or str(exc)).lower()
-        raise ScenarioError(file, None, "a readable scenario file", found) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(file, None, f"a scenario file of at most {MAX_FILE_BYTES} bytes",
-                            "more")
-    if b"\0" in raw:
-        raise ScenarioError(file, None, "UTF-8 text", "binary data (NUL bytes)")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(file, None, "UTF-8 text", "undecodable bytes") from None
-
-
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a TOML scenario file (data only: nothing in it is evaluated)."""
     file = os.fspath(path)
-    text = _read_text(file)
+    text = read_text(file)
     try:
         data = tomllib.loads(text)
     except RecursionError:
