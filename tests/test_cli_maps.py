@@ -268,3 +268,38 @@ def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     kept = len(list(parts.glob("chunk-*.csv.json")))
     assert f"interrupted; {kept} finished chunk(s) kept in {parts}" in err and "--resume" in err
     assert kept >= 2 and not out.exists()
+
+
+def test_resume_of_a_finished_sweep_solves_no_point(capsys, tmp_path, monkeypatch):
+    """The evaluations themselves are counted: a finished file is left alone, not recomputed."""
+    import triangle.analysis.sweep as sw
+
+    solved = []
+    real = sw.closed_form_columns
+
+    def counting(scenario, points, **kw):
+        solved.append(len(next(iter(points.values()))))
+        return real(scenario, points, **kw)
+
+    monkeypatch.setattr(sw, "closed_form_columns", counting)
+    out = tmp_path / "r.csv"
+    spec = ["sweep", TEMPLATE, "--kind", "closed_form", "--grid", "wedge.reward=0:1:5",
+            "--grid", "schism.cost.target=0:10:4", "--chunk-size", "6", "-o", out]
+    assert run(capsys, *spec)[0] == 0
+    assert sum(solved) == 20
+    before = out.read_bytes(), out.stat().st_mtime_ns
+    code, stdout, _ = run(capsys, *spec, "--resume")
+    assert code == 0 and sum(solved) == 20  # not one point more
+    assert "(0 computed, 4 resumed)" in stdout
+    assert (out.read_bytes(), out.stat().st_mtime_ns) == before
+
+
+def test_the_resume_hint_is_the_command_lines(capsys, tmp_path):
+    """The library says what is wrong with the journal; the command line names the flag."""
+    out = tmp_path / "r.csv"
+    parts = tmp_path / "r.csv.parts"
+    parts.mkdir()
+    (parts / "manifest.json").write_text(json.dumps({"param_hash": "other"}))
+    code, _, err = run(capsys, "sweep", TEMPLATE, "--grid", "wedge.reward=0:1:3", "--kind",
+                       "closed_form", "-o", out, "--resume")
+    assert code == 2 and err.count("--resume") == 2 and "run without --resume to start afresh" in err

@@ -235,7 +235,9 @@ class Journal:
     resume : bool
         Keep the verified chunks of a matching journal; without it an old journal is discarded.
     notify : callable, optional
-        Told (one line) when an old journal with finished chunks is discarded.
+        Told (one line) when an old journal with finished chunks is discarded.  Messages and
+        errors speak of the journal, never of command-line flags: the caller adds its own hint
+        (the command line: ``--resume``).
     """
 
     def __init__(self, out: str | os.PathLike[str], manifest: dict[str, Any], resume: bool,
@@ -268,19 +270,18 @@ class Journal:
         old = _read_manifest(manifest_file)
         if resume and old is None:
             raise ResumeError(f"{manifest_file}: expected a sweep manifest (a JSON object), found "
-                              "unreadable content; run without --resume to start afresh")
+                              "unreadable content")
         if resume and old != self.manifest:
             assert old is not None
             diff = sorted(k for k in set(old) | set(self.manifest) if old.get(k) != self.manifest.get(k))
             raise ResumeError(f"{self.dir}: cannot resume, the journal was written for another "
-                              f"sweep (differs in: {', '.join(diff)}); run without --resume")
+                              f"sweep (differs in: {', '.join(diff)})")
         if resume:
             self._verify()
             return
         finished = count_finished(self.out)
         if finished and notify is not None:
-            notify(f"{self.dir}: discarding {finished} finished chunk(s) of an earlier run "
-                   "(run with --resume to keep them)")
+            notify(f"{self.dir}: discarding {finished} finished chunk(s) of an earlier run")
         _remove_dir(self.dir)
 
     def _create(self) -> None:

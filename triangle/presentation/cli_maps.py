@@ -190,17 +190,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def _run_sweep(args: argparse.Namespace, scenario: Any, spec: dict[str, Any], chunk: int,
                workers: int | None) -> Any:
     """The sweep itself; a bad journal is a usage error, Ctrl-C says how to resume."""
-    from triangle.analysis.storage import StorageError, count_finished, journal_dir
+    from triangle.analysis.storage import ResumeError, StorageError, count_finished, journal_dir
     from triangle.analysis.sweep import sweep_to_file
 
     def notify(message: str) -> None:
-        print(f"triangle: {message}", file=sys.stderr)
+        # the library's one notice is of finished chunks discarded; the flag is ours to name
+        print(f"triangle: {message} (run with --resume to keep them)", file=sys.stderr)
 
     try:
         with executor_from_args(args, workers) as executor:
             return sweep_to_file(scenario, args.output, **spec, kind=args.kind, backend=args.solver,
                                  chunk_size=chunk, executor=executor, progress=None,
                                  resume=args.resume, notify=notify)
+    except ResumeError as err:
+        raise UsageError(f"--resume: {err}; run without --resume to start afresh") from None
     except StorageError as err:
         raise UsageError(str(err)) from None
     except KeyboardInterrupt:
