@@ -4,6 +4,7 @@ The scenario file is the designed one of ``test_sensitivity`` (closed-form thres
 One small Dask ``LocalCluster`` (one worker on 127.0.0.1) serves every ``--dask ADDRESS`` test.
 """
 
+import argparse
 import json
 import os
 import subprocess
@@ -109,7 +110,7 @@ def test_text_output_lists_flips_and_record(scenario_file, capsys):
 
 
 def test_sobol_ranks_and_is_reproducible_locally_and_on_dask(scenario_file, capsys, cluster):
-    argv = ["sensitivity", scenario_file, "--method", "sobol", "--output", "margin", *GSA,
+    argv = ["sensitivity", scenario_file, "--method", "sobol", "--measure", "margin", *GSA,
             "--samples", "64", "--seed", "5"]
     local = run_json(capsys, *argv)
     again = run_json(capsys, *argv)
@@ -123,7 +124,7 @@ def test_sobol_ranks_and_is_reproducible_locally_and_on_dask(scenario_file, caps
 
 
 def test_morris_on_dask_matches_local(scenario_file, capsys, cluster, tmp_path):
-    argv = ["sensitivity", scenario_file, "--method", "morris", "--output", "margin", *GSA,
+    argv = ["sensitivity", scenario_file, "--method", "morris", "--measure", "margin", *GSA,
             "--samples", "8", "--seed", "1"]
     local = run_json(capsys, *argv)
     fig = tmp_path / "morris.svg"
@@ -139,12 +140,12 @@ def test_morris_on_dask_matches_local(scenario_file, capsys, cluster, tmp_path):
 
 def test_existential_cost_writes_inf_strings_and_a_clip_note(scenario_file, capsys):
     d = run_json(capsys, "sensitivity", scenario_file, "--set", "schism.cost.target=existential",
-                 "--output", "margin", "--vary", "wedge.reward=1:20", "--samples", "3")
+                 "--measure", "margin", "--vary", "wedge.reward=1:20", "--samples", "3")
     assert d["baseline"]["margin"] == "-inf"
     assert d["parameters"]["wedge.reward"]["margin"]["min"] == "-inf"
     assert d["parameters"]["wedge.reward"]["flips"] == []
     d = run_json(capsys, "sensitivity", scenario_file, "--set", "schism.cost.target=existential",
-                 "--output", "margin", "--method", "sobol", *GSA[:2], *GSA[4:], "--samples", "8")
+                 "--measure", "margin", "--method", "sobol", *GSA[:2], *GSA[4:], "--samples", "8")
     assert d["clip"]["clipped"] == d["evaluations"]
     assert "clipped" in d["clip"]["rule"]
     assert d["notes"] and "constant" in d["notes"][0]
@@ -168,13 +169,13 @@ def test_success_is_the_default_output_with_its_probability_and_interval(scenari
     assert fig.stat().st_size > 0
     # no upfront concessions, no counter budget: every point is success or failed
     m = run_json(capsys, "sensitivity", scenario_file, "--method", "morris",
-                 "--output", "verdict:failed", "--vary", f"schism.cost.target=0:{high}",
+                 "--measure", "verdict:failed", "--vary", f"schism.cost.target=0:{high}",
                  "--vary", "time.horizon_years=1:50", "--samples", "6", "--seed", "1")
     assert m["output"] == "verdict:failed"
     assert m["parameters"]["time.horizon_years"]["mu_star"] == 0.0
     assert m["parameters"]["schism.cost.target"]["mu_star"] > 0
     with pytest.raises(SystemExit) as exit_:
-        run(capsys, "sensitivity", scenario_file, "--output", "verdict:lost", "--vary",
+        run(capsys, "sensitivity", scenario_file, "--measure", "verdict:lost", "--vary",
             "schism.cost.target=0:40")
     assert exit_.value.code == 2 and "verdict:lost" in capsys.readouterr().err
 
@@ -289,8 +290,27 @@ def test_discover_warns_when_successes_are_few(scenario_file, capsys):
     assert code == 0 and "warning" not in err
 
 
-def test_measure_names_the_output_and_output_stays_an_alias(scenario_file, capsys):
+def test_measure_names_the_output_and_output_is_a_deprecated_hidden_alias(scenario_file, capsys):
     argv = ["sensitivity", scenario_file, "--vary", "wedge.reward=1:12", "--samples", "3"]
-    new = run_json(capsys, *argv, "--measure", "p_schism")
-    old = run_json(capsys, *argv, "--output", "p_schism")
-    assert new["outputs"] == old["outputs"] == ["p_schism"]
+    assert main([*argv, "--measure", "p_schism", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["outputs"] == ["p_schism"] and "warning" not in err
+    assert main([*argv, "--output", "p_schism", "--json"]) == 0
+    old, err = capsys.readouterr()
+    assert json.loads(old)["outputs"] == ["p_schism"]
+    assert "--output p_schism is deprecated; use --measure p_schism" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_help_names_one_measure_option_and_output_only_as_the_output_file():
+    """In every command's --help, --output is only ever the long form of -o (the main output
+    file); the sensitivity measure is --measure."""
+    from triangle.presentation.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, p in sub.choices.items():
+        for a in p._actions:
+            if "--output" in a.option_strings and a.help != argparse.SUPPRESS:
+                assert "-o" in a.option_strings, name
+    text = sub.choices["sensitivity"].format_help()
+    assert "--measure NAME" in text and "--output" not in text

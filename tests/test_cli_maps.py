@@ -303,3 +303,11 @@ def test_the_resume_hint_is_the_command_lines(capsys, tmp_path):
     code, _, err = run(capsys, "sweep", TEMPLATE, "--grid", "wedge.reward=0:1:3", "--kind",
                        "closed_form", "-o", out, "--resume")
     assert code == 2 and err.count("--resume") == 2 and "run without --resume to start afresh" in err
+
+
+def test_a_map_with_overrides_records_them(capsys, tmp_path):
+    csv = tmp_path / "m.csv"
+    code, _, err = run(capsys, "map", TEMPLATE, "--kind", "closed_form", "--set", "counter.budget=1",
+                       "--x", "wedge.reward=0:1:2", "--y", "schism.cost.target=0:1:2", "--data", csv)
+    assert code == 0, err
+    assert read_metadata(csv)["overrides"] == ["counter.budget=1"]

@@ -199,3 +199,14 @@ def test_scenario_names_are_drawn_literally_never_as_mathtext(tmp_path, name):
     save_figure(fig, tmp_path / "m.png", m.record)
     assert (tmp_path / "m.png").stat().st_size > 0
     assert fig.axes[0].get_title().startswith(name.replace("$", r"\$"))
+
+
+def test_a_map_of_a_changed_scenario_names_the_changes_in_its_title():
+    plain_map = synthetic([["success", "backfire"]], np.zeros((1, 2)))
+    assert "with" not in plot_map(plain_map).axes[0].get_title()
+    changed = EquilibriumMap(*[getattr(plain_map, f) for f in ("x_path", "y_path", "x", "y", "verdict",
+                                                               "margin", "configuration", "robust",
+                                                               "point", "table")],
+                             {**RECORD, "overrides": ["counter.budget=1", "schism.cost.target=10"]})
+    title = plot_map(changed).axes[0].get_title()
+    assert title.endswith("\nwith counter.budget = 1, schism.cost.target = 10")

@@ -66,7 +66,7 @@ def test_library_errors_speak_of_arguments_and_the_cli_translates():
                                  (lambda: se.sobol(s, ["wedge.reward=0:1"], samples=100), "samples",
                                   "--samples"),
                                  (lambda: se.oat(s, ["wedge.reward=0:1"], outputs=("nope",)), "output",
-                                  "--output"),
+                                  "--measure"),
                                  (lambda: se.ranges([]), "vary", "--vary")]:
         with pytest.raises(ArgumentError) as err:
             call()

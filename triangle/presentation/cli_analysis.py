@@ -209,6 +209,16 @@ def _ranges(vary: list[str] | None, scenario: Any) -> list[Any]:
         raise usage_error(err) from None
 
 
+class _DeprecatedMeasure(argparse.Action):
+    """``sensitivity --output NAME``: the measure under its old name, with a warning."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        print(f"triangle: warning: --output {values} is deprecated; use --measure {values} "
+              "(-o is the figure file, as the output file of every command)", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     add_scenario_args(p)
     p.add_argument("--vary", action="append", metavar="PATH=LO:HI",
@@ -230,13 +240,15 @@ def register(sub: Any) -> None:
     p.add_argument("--method", choices=("oat", "morris", "sobol"), default="oat",
                    help="one-at-a-time with a tornado chart and flip values (default), Morris "
                         "screening, or Sobol' indices")
-    p.add_argument("--measure", "--output", dest="output", default="success",
-                   choices=INDICATOR_OUTPUTS + NUMERIC_OUTPUTS,
-                   metavar="NAME",
-                   help="output to analyse: success (default: 1 where the wedge succeeds, else 0), "
+    measures = INDICATOR_OUTPUTS + NUMERIC_OUTPUTS
+    p.add_argument("--measure", dest="output", default="success", choices=measures, metavar="NAME",
+                   help="what to analyse: success (default: 1 where the wedge succeeds, else 0), "
                         "verdict:NAME, margin (can the divider outbid the partner), p_schism, "
-                        f"or one of {', '.join(NUMERIC_OUTPUTS[2:])} (--measure: the same option; "
-                        "-o is the figure)")
+                        f"or one of {', '.join(NUMERIC_OUTPUTS[2:])}")
+    # The measure's old name, kept for scripts: -o/--output is the output file in every other
+    # command, so it warns and is left out of --help.
+    p.add_argument("--output", dest="output", choices=measures, action=_DeprecatedMeasure,
+                   help=argparse.SUPPRESS)
     p.add_argument("--samples", type=int, metavar="N", help=SAMPLES_HELP)
     p.add_argument("--clip", type=float, metavar="C",
                    help="morris/sobol: clip infinite outputs to [-C, C] (default 2 max|finite|)")

@@ -24,7 +24,7 @@ class UsageError(Exception):
 
 # The library's argument names and the flags that carry them.
 FLAGS = {"vary": "--vary", "samples": "--samples", "grid": "--samples",
-         "trajectories": "--samples", "output": "--output"}
+         "trajectories": "--samples", "output": "--measure"}
 
 
 def usage_error(err: ArgumentError) -> UsageError:

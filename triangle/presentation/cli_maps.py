@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import math
 import sys
 from collections.abc import Iterator
@@ -140,6 +141,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
                                executor=executor, progress=None)
+    if args.sets:  # a map of a changed scenario says so, in its title and its provenance
+        emap = dataclasses.replace(emap, record={**emap.record, "overrides": list(args.sets)})
     if args.output:  # the figure first: if drawing fails, no data file is left behind
         save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
     if args.data:

@@ -181,7 +181,10 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
     ax.set_ylabel(axis_label(m.y_path))
     rec = m.record
     kind = "closed form" if rec.get("kind") == "closed_form" else "game"
-    ax.set_title(f"{plain(rec.get('scenario'))}: verdict of the wedge ({kind})", fontsize=10)
+    title = f"{plain(rec.get('scenario'))}: verdict of the wedge ({kind})"
+    if rec.get("overrides"):
+        title += "\nwith " + ", ".join(plain(o).replace("=", " = ") for o in rec["overrides"])
+    ax.set_title(title, fontsize=10)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
               fontsize=8, title="verdict", title_fontsize=9, frameon=False)
     return fig
