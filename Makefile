@@ -30,7 +30,8 @@ DEMO_MAP := reverse_kissinger_2025 --solver batched \
 	--set schism.cost.target=10 --set counter.budget=1 --set schism.value_to_divider=12 \
 	--x wedge.reward=0:40:41 --y partnership.value.target=-1:5:41
 
-# Every figure in docs/figures, from the commands the docs show (transcripts in out/docs-figures/).
+# Every figure in docs/figures, from the commands the docs show (their output in out/docs-figures/,
+# then under each command in the docs); the report screenshot needs Chromium (make browser).
 FOUR := 'partnership.strategies=["Loyal","Hedger","Grim","Realign"]'
 SENS := scenarios/wedge_optimist_2025.toml --set $(FOUR) \
 	--vary schism.cost.target=0:20 --vary wedge.durability=0.8:1 --vary counter.budget=0:3 \
