@@ -79,3 +79,11 @@ def test_transcripts_replace_the_output_of_figure_commands_only(tmp_path):
     new, done = _transcripts().update(text, tmp_path)
     assert done == ["fig-a"]
     assert new == text.replace("old output\nmore old output\n", "new line 1\nnew line 2\n")
+
+
+def test_marked_shares_are_rewritten_from_the_transcript(tmp_path):
+    (tmp_path / "m.txt").write_text("wrote m.png\nverdicts: success 7.1%, split_anyway 92.9%\n")
+    text = "over the grid: <!-- shares:m -->old words<!-- /shares --> of it"
+    new, done = _transcripts().shares(text, tmp_path)
+    assert done == ["m"]
+    assert new == "over the grid: <!-- shares:m -->success 7.1%, split anyway 92.9%<!-- /shares --> of it"
