@@ -367,6 +367,36 @@ def test_an_equilibrium_nashpy_misses_is_added_and_marked(monkeypatch):
         in eq.games[0].notes
 
 
+def test_the_unequal_support_equilibrium_is_reported_by_the_real_nashpy_backend():
+    """No stubs: nashpy's vertex enumeration finds x = (1, 0), y = (1/2, 1/2) itself; support
+    enumeration does not, and the notes say so."""
+    A, B = np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[0.0, 0.0], [1.0, 2.0]])
+    eq = solve_batch(A[None], B[None], "nashpy")
+    found = {(tuple(x.round(12)), tuple(y.round(12))) for x, y in eq.of_game(0)}
+    assert found == {((1.0, 0.0), (0.0, 1.0)), ((1.0, 0.0), (0.5, 0.5))}
+    assert set(eq.source[0, :2]) == {"nashpy+batched"}
+    assert "nashpy support enumeration found 1 of 2" in eq.games[0].notes
+
+
+@pytest.mark.parametrize("size, runs_support", [(2, True), (6, True), (7, False)])
+def test_support_enumeration_runs_only_up_to_6x6_in_the_backend(monkeypatch, size, runs_support):
+    """(2^k - 1)(2^l - 1) support pairs: 3,969 at 6x6, 16,129 at 7x7; above the bound the
+    backend says that only vertex enumeration ran, and `methods` can ask for both."""
+    from triangle.solvers import reference
+
+    calls = []
+    monkeypatch.setattr(nashpy.Game, "support_enumeration",
+                        lambda self, **kw: calls.append(self.payoff_matrices[0].shape) or iter(()))
+    rng = np.random.default_rng(size)
+    A, B = rng.random((size, size)), rng.random((size, size))
+    eqs = reference.game_equilibria(A, B)
+    assert bool(calls) == runs_support
+    assert any("support enumeration not run" in n for n in eqs.notes) == (not runs_support)
+    calls.clear()
+    reference.game_equilibria(A, B, methods=reference.BOTH)
+    assert calls == [(size, size)]
+
+
 # An 8 x 8 degenerate game on which Lemke-Howson from label 15, with nashpy 0.0.43's tableaux,
 # returns to a (basis, entering label) state it left 6 pivots before, after 28 pivots: nashpy's
 # unbounded loop never ends.  (Found by a seeded search; the fact is about nashpy, so no test
