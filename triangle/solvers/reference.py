@@ -37,7 +37,7 @@ from triangle.common import status
 from triangle.solvers.batched import batched_equilibria
 from triangle.solvers.components import connected_sets, is_degenerate
 from triangle.solvers.result import Equilibria, GameEquilibria, padded, sort_key
-from triangle.solvers.tolerance import TOL, clean, in_units, is_equilibrium
+from triangle.solvers.tolerance import TOL, best_replies_hold, clean, in_units
 
 METHOD = "nashpy support+vertex"
 #: nashpy's two methods, in the order they run.
@@ -111,15 +111,18 @@ def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
         except Exception as exc:  # any failure of the reference is reported
             failed[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             continue
-        seen: set[bytes] = set()  # vertex enumeration repeats a vertex once per label set
+        xs, ys = [], []
         for x, y in candidates:
             cx, cy = clean(x, tol), clean(y, tol)
-            if cx is None or cy is None or cx.shape != (A.shape[0],) or cy.shape != (A.shape[1],):
-                continue
-            key = np.round(np.concatenate([cx, cy]), 12).tobytes()
-            if key not in seen and is_equilibrium(A, B, cx, cy, unit, tol):
-                _add_unique(by_method[name], cx, cy)
-            seen.add(key)
+            if cx is not None and cy is not None and cx.shape == (A.shape[0],) \
+                    and cy.shape == (A.shape[1],):
+                xs.append(cx)
+                ys.append(cy)
+        if xs:  # one best-reply check of every candidate at once (thousands in degenerate games)
+            X, Y = np.array(xs)[None], np.array(ys)[None]
+            ok = best_replies_hold(A[None], B[None], X, Y, (ua, ub), tol)[0]
+            for i in np.flatnonzero(ok):
+                _add_unique(by_method[name], X[0, i], Y[0, i])
     found: list = []
     for eqs in by_method.values():
         for x, y in eqs:
