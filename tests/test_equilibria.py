@@ -325,6 +325,21 @@ def test_constant_game_does_not_crash_the_nashpy_backend():
     assert eq.degenerate[0] and eq.games[0].continuum
 
 
+@pytest.mark.parametrize("shape, value", [((2, 2), 0.0), ((3, 3), 5.0), ((2, 3), -1.0),
+                                          ((1, 3), 0.0)])
+def test_the_real_nashpy_methods_on_constant_games_never_raise(shape, value):
+    """Every pure profile of a constant game is an extreme equilibrium; nashpy's own methods
+    find them or fail, and a failure is a note (vertex enumeration's Qhull refuses a single
+    row), never an exception."""
+    from triangle.solvers.reference import game_equilibria
+
+    A = np.full(shape, value)
+    found = game_equilibria(A, A)
+    assert len(found.equilibria) == shape[0] * shape[1]
+    assert all("failed" in n for n in found.notes)
+    assert solve_batch(A[None], A[None], "nashpy").count()[0] == shape[0] * shape[1]
+
+
 @pytest.mark.parametrize("error", [TypeError("'NoneType' object is not subscriptable"),
                                    "qhull", ValueError("degenerate")])
 def test_failures_of_both_nashpy_methods_are_noted_and_the_engine_fills_in(monkeypatch, error):
