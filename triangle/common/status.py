@@ -6,9 +6,11 @@ game, say) names itself here with :func:`step`; the command line's progress line
 it.  Setting and reading one string is all this module does, so it costs nothing when no
 one is watching.
 
->>> with step("solving the baseline"):
+Steps nest: the line shows the outer step, then the inner one.
+
+>>> with step("the game without the offer"), step("nashpy on an 8x8 game"):
 ...     current()
-'solving the baseline'
+'the game without the offer: nashpy on an 8x8 game'
 >>> current()
 ''
 """
@@ -18,19 +20,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-_NOW = [""]
+_STEPS: list[str] = []
 
 
 def current() -> str:
-    """The innermost step now running (``""`` if none)."""
-    return _NOW[0]
+    """The steps now running, outermost first, joined by ``": "`` (``""`` if none)."""
+    return ": ".join(list(_STEPS))  # a copy: another thread may be reading
 
 
 @contextlib.contextmanager
 def step(text: str) -> Iterator[None]:
-    """Name the step that runs inside the ``with`` block; the outer one returns after it."""
-    outer, _NOW[0] = _NOW[0], text
+    """Name the step that runs inside the ``with`` block (inside any step already running)."""
+    _STEPS.append(text)
     try:
         yield
     finally:
-        _NOW[0] = outer
+        _STEPS.pop()
