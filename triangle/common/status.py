@@ -8,9 +8,9 @@ one is watching.
 
 Steps nest: the line shows the outer step, then the inner one.
 
->>> with step("the game without the offer"), step("nashpy on an 8x8 game"):
+>>> with step("the game without the offer"), step("nashpy on the 8x8 game"):
 ...     current()
-'the game without the offer: nashpy on an 8x8 game'
+'the game without the offer: nashpy on the 8x8 game'
 >>> current()
 ''
 """

@@ -153,7 +153,7 @@ def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | No
     for g in range(n):
         u = None if unit is None else (float(unit[0][g]), float(unit[1][g]))
         with status.step(f"nashpy on game {g + 1} of {n} ({k}x{m})" if n > 1 else
-                         f"nashpy on a {k}x{m} game"):
+                         f"nashpy on the {k}x{m} game"):
             ref = game_equilibria(A[g], B[g], TOL, u)
         union = list(ref.equilibria)
         marks = ["nashpy"] * len(union)
