@@ -3,11 +3,11 @@
 Every ``triangle`` command runs inside :func:`progress_line`.  When stderr is a terminal
 and the command is still running after :data:`DELAY` seconds, one line appears there and is
 rewritten four times a second: the command, the seconds elapsed and the step now running
-(:mod:`triangle.common.status`, e.g. ``nashpy on game 1 of 1 (8x8)``).  It is erased when
-the command ends, so the terminal keeps only the command's own output.  When stderr is not
-a terminal (a pipe, a file, a notebook's capture) nothing at all is written.  Commands
-that draw their own bar (``map``, ``sweep`` and the analyses, through tqdm) keep it: the
-line stands aside while a bar is visible.
+(:mod:`triangle.common.status`, e.g. ``the game with the offer: nashpy on the 8x8 game``).
+It is erased when the command ends, so the terminal keeps only the command's own output.
+When stderr is not a terminal (a pipe, a file, a notebook's capture) nothing at all is
+written.  Commands that draw their own bar (``map``, ``sweep`` and the analyses, through
+tqdm) keep it: the line stands aside while a bar is visible.
 
 The delay can be changed with the environment variable ``TRIANGLE_PROGRESS_DELAY``
 (seconds; ``0`` shows the line at once, which the tests use to see it deterministically).
