@@ -121,7 +121,7 @@ def _schism_after_counter(model: Model, package: Package, max_steps: int
 
 def _divider_value(model: Model, package: Package, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
     stage, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
-    return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D)), converged
+    return sol.pick(stage.divider_pv(sol)), converged
 
 
 def _open(splits: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -218,7 +218,7 @@ def baseline(model: Model, max_steps: int = MAX_STEPS) -> Baseline:
                                               max_steps=max_steps)
     inverse = inverse.reshape(-1)
     stage, sol = stage.take(inverse), sol.take(inverse)
-    return Baseline(stage, m0[inverse], sol, stage.divider_value(sol.hit_D, sol.duration_D),
+    return Baseline(stage, m0[inverse], sol, stage.divider_pv(sol),
                     converged[inverse])
 
 
@@ -263,7 +263,7 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
     base = baseline(model, max_steps)
     converged = converged & ok & base.converged
     sol0 = base.solution
-    V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
+    V_D_all = stage.divider_pv(sol)
     if mode != "optimize":
         best_offer, r_cap = sol.pick(V_D_all), package.reward
 
