@@ -48,7 +48,9 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
         "configuration": c["configuration"],
         "roles": out.roles,
         "actors": out.actors,
-        "package": {"upfront": c["upfront"], "reward": c["reward"], "pressure": c["pressure"]},
+        "package": {"upfront": c["upfront"], "reward": c["reward"], "pressure": c["pressure"],
+                    "hedge_reward": c["hedge_reward"]},
+        "hedge_share": c["hedge_share"],
         "counter_offer": c["counter_offer"],
         "equilibria": eq,
         "selected_equilibrium": out.selected,
@@ -60,6 +62,7 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
         "cohesion": {"before": c["cohesion_before"], "after": c["cohesion_after"],
                      "change": c["cohesion_change"]},
         "baseline": {"schism": c["schism_baseline"], "p_schism": c["p_schism_baseline"],
+                     "hedge_share": c["hedge_share_baseline"],
                      "counter_offer": c["counter_offer_baseline"],
                      "pv_divider": c["pv_divider_baseline"]},
         "thresholds": {"r_star": c["r_star"], "r_star_at_max_counter": c["r_star_max"],
@@ -108,7 +111,12 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
         "## The wedge package and the counter-offer (per year)",
         "",
         f"- up-front concessions u = {_n(c['upfront'])}, conditional reward r = {_n(c['reward'])},"
-        f" pressure = {_n(c['pressure'])} ({out.method['mode']} mode)",
+        f" pressure = {_n(c['pressure'])}"
+        + (f", hedge reward h = {_n(c['hedge_reward'])}" if c["hedge_reward"] > 0 else "")
+        + f" ({out.method['mode']} mode)",
+        *([f"- share of the horizon in which {a['target']} hedges: {_n(c['hedge_share'])} with "
+           f"the offer, {_n(c['hedge_share_baseline'])} without it"]
+          if c["hedge_reward"] > 0 or c["verdict"] == "partial_success" else []),
         f"- {a['partner']}'s counter-inducement m = {_n(c['counter_offer'])}"
         f" (largest worthwhile: {_n(c['m_max'])})",
         f"- threshold reward r*(m) = {_n(c['r_star'])}; divider's largest worthwhile reward"
