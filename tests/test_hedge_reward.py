@@ -133,3 +133,26 @@ def test_partial_success_has_its_reasons():
     assert "partial success" in by_id["hedge_caused"]["text"]
     assert verdict_from_reasons(reasons) == "partial_success"
     assert all(r["holds"] for r in reasons)
+
+
+def test_a_sweep_over_the_hedge_reward_has_the_hedge_columns_and_the_new_verdict():
+    """The parameter reaches sweeps and maps through the registry; the table carries the
+    hedge shares and ``partial_success`` is a category of its verdict column."""
+    from triangle.analysis.sweep import sweep
+    from triangle.scenario.files import parse_scenario
+
+    s = parse_scenario({"scenario": {"name": "daylight", "sources": ["illustrative"]},
+                        "time": {"patience": {"target": 0.9, "partner": 0.9, "divider": 0.9}},
+                        "partnership": {"value": {"target": 4, "partner": 3},
+                                        "hedge_gain": {"target": 0.5},
+                                        "hedge_loss": {"target": 2, "partner": 2},
+                                        "fraying": {"target": 1, "partner": 1},
+                                        "strategies": list(TFT)},
+                        "schism": {"cost": {"target": 5, "partner": 5}}})
+    df = sweep(s, grid={"wedge.hedge_reward": [0.0, 0.5, 0.84, 0.86, 3.0]})  # h* = 0.85
+    assert "partial_success" in df["verdict"].cat.categories
+    assert df["verdict"].astype(str).tolist() == [
+        "no_attempt", "failed", "failed", "partial_success", "partial_success"]
+    assert df["hedge_share"].tolist()[-2:] == [1.0, 1.0]
+    assert (df["hedge_share_baseline"] == 0.0).all()
+    assert "hedge_reward" not in df.columns  # the varied parameter is its own column
