@@ -133,3 +133,19 @@ def test_hedge_share_agrees_with_the_forward_path():
                          np.full(n, N))
         path = pair_path(parse_strategy(T), parse_strategy(P), stage_T, stage_P, e, N)
         np.testing.assert_allclose(pv.hedge_share, path.hedging.mean(axis=1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("pair", [("Grim", "Hedger"), ("Consult(1)", "TitForTat"),
+                                  ("Grim", "Grim"), ("Realign", "Loyal")])
+def test_the_time_path_counts_the_same_deliberate_breaks_as_the_chain(pair):
+    """``sum_t (delta s)^t P(own break at t)`` over the forward law equals the chain's reward
+    weight (to the truncation ``(delta s)^N``)."""
+    from triangle.partnership.path import pair_path
+
+    e, d, s, N = 0.1, 0.9, 0.8, 400
+    pv = _pair(*pair, e=e, d=d, s=s)
+    stage_T, stage_P = stage_payoffs(np.full(1, 4.0), np.full(1, 3.0), g_T=1.0, g_P=1.0)
+    path = pair_path(parse_strategy(pair[0]), parse_strategy(pair[1]), stage_T, stage_P,
+                     np.full(1, e), N)
+    hazard = np.diff(path.own_break[0], prepend=0.0)
+    assert (d * s) ** np.arange(N) @ hazard == pytest.approx(pv.reward_T[0], abs=1e-12)
