@@ -156,3 +156,12 @@ def test_a_sweep_over_the_hedge_reward_has_the_hedge_columns_and_the_new_verdict
     assert df["hedge_share"].tolist()[-2:] == [1.0, 1.0]
     assert (df["hedge_share_baseline"] == 0.0).all()
     assert "hedge_reward" not in df.columns  # the varied parameter is its own column
+
+
+def test_a_partial_success_makes_the_target_the_pivot():
+    """T earns the hedge reward and stays with P: D–T and T–P are +, D–P − (romantic
+    triangle, T the pivot); below the threshold T takes nothing and D is the outcast."""
+    c = evaluate(_tft(np.array([0.5, 2.0]))).columns
+    assert c["verdict"].tolist() == ["failed", "partial_success"]
+    assert c["configuration"].tolist() == ["stable_marriage", "romantic_triangle"]
+    assert c["role_target"][1] == "pivot" and c["role_divider"][0] == "outcast"

@@ -318,7 +318,10 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
     verdicts, verdict = names[chosen], names[code]
     schism = sol.pick(schism_k.astype(float)) > 0.5
 
-    tp, d_t, d_p = dyad_signs(schism, package.upfront, package.pressure, model.divider_partner)
+    # T took something from D: up-front concessions, or a hedge reward it earns by hedging.
+    hedging = (package.hedge > 0) & (sol.pick(sol.hedge_share) > threshold)
+    took = np.where(hedging, package.upfront + package.hedge, package.upfront)
+    tp, d_t, d_p = dyad_signs(schism, took, package.pressure, model.divider_partner)
     who = roles(tp, d_t, d_p)
 
     s = model.survival
