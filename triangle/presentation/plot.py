@@ -44,7 +44,7 @@ VERDICT_COLOURS = {
 #: differ in pattern as well as in hue.
 VERDICT_HATCHES = {
     "split_anyway": "++",
-    "partial_success": "//",
+    "partial_success": "||",
     "success": "",
     "pyrrhic": "\\\\",
     "backfire": "xx",
