@@ -61,6 +61,8 @@ from triangle.wedge.subgame import expected
 GRID = 33
 #: Golden-section steps (the bracket, two grid cells wide, shrinks by 0.618 per step).
 GOLDEN_STEPS = 30
+#: Games traced at once (memory: the tracer keeps every step of its batch).
+BATCH = 2048
 #: Least gain, in the partner's payoff unit, for which it pays a counter.
 GAIN_TOL = 1e-8
 #: Largest fixed-point residual of a profile accepted as a QRE.
@@ -130,10 +132,17 @@ def counter_cap(stage: Stage) -> np.ndarray:
 
 
 def _values(stage: Stage, lam: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Partner's expected PV at counters ``m`` ``(n, K)``: one batched trace of ``n K`` games."""
+    """Partner's expected PV at counters ``m`` ``(n, K)``: batched traces of ``n K`` games,
+    :data:`BATCH` at a time (the tracer keeps every step of its batch)."""
     n, K = m.shape
     rep = np.repeat(np.arange(n), K)
-    return respond(stage.take(rep), m.reshape(-1), lam[rep]).V_P.reshape(n, K)
+    flat = m.reshape(-1)
+    out = np.empty(n * K)
+    for start in range(0, n * K, BATCH):
+        part = rep[start:start + BATCH]
+        out[start:start + BATCH] = respond(stage.take(part), flat[start:start + BATCH],
+                                           lam[part]).V_P
+    return out.reshape(n, K)
 
 
 def quantal_counter(stage: Stage, lam: np.ndarray) -> np.ndarray:
@@ -281,3 +290,33 @@ def quantal_evaluate(model: Model, package: Package, lam: np.ndarray) -> Quantal
         "converged": residual < RESIDUAL_TOL,
     }
     return QuantalEvaluation(model, package, stage, stage0, play, play0, columns)
+
+
+#: Columns added to every evaluation (:func:`quantal_columns`).
+QUANTAL_VERDICT_COLUMNS = ("quantal_verdict", "quantal_p_schism", "quantal_p_schism_baseline",
+                           "quantal_p_schism_change", "quantal_counter_offer",
+                           "quantal_pv_divider", "quantal_pv_divider_baseline")
+
+
+def quantal_columns(ev) -> tuple[dict[str, np.ndarray], QuantalEvaluation | None]:
+    """The columns :data:`QUANTAL_VERDICT_COLUMNS` of an evaluation, and the quantal evaluation
+    of its points with a finite ``solver.rationality`` (None if there are none).
+
+    At a point whose precision is ``"nash"`` the columns repeat the Nash verdict, probabilities
+    and counter, so a map over ``solver.rationality`` runs smoothly into the Nash answer.
+    """
+    c, lam = ev.columns, ev.model["solver.rationality"]
+    out = {"quantal_verdict": np.array(c["verdict"], dtype=object),
+           "quantal_p_schism": np.array(c["p_schism"], float),
+           "quantal_p_schism_baseline": np.array(c["p_schism_baseline"], float),
+           "quantal_p_schism_change": np.array(c["p_schism"], float) - c["p_schism_baseline"],
+           "quantal_counter_offer": np.array(c["counter_offer"], float),
+           "quantal_pv_divider": np.array(c["pv_divider"], float),
+           "quantal_pv_divider_baseline": np.array(c["pv_divider_baseline"], float)}
+    idx = np.flatnonzero(np.isfinite(lam))
+    if idx.size == 0:
+        return out, None
+    q = quantal_evaluate(ev.model.take(idx), ev.package.take(idx), lam[idx])
+    for name in QUANTAL_VERDICT_COLUMNS:
+        out[name][idx] = q.columns[name.removeprefix("quantal_")]
+    return out, q
