@@ -70,6 +70,10 @@ def plot_probability_map(m: Any, measure: str = "p_schism", ax: Any = None) -> A
         handles.append(Line2D([], [], marker="*", markersize=12, markerfacecolor="white",
                               markeredgecolor="black", linestyle="none",
                               label=f"scenario ({fmt(x0, 'g')}, {fmt(y0, 'g')})"))
+    else:
+        handles.append(Line2D([], [], marker="*", markersize=12, markerfacecolor="none",
+                              markeredgecolor="black", linestyle="none",
+                              label=f"scenario ({fmt(x0, 'g')}, {fmt(y0, 'g')}), off the map"))
     ax.set_xlim(xe.min(), xe.max())
     ax.set_ylim(ye.min(), ye.max())
     ax.set_xlabel(axis_label(m.x_path))
