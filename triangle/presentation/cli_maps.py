@@ -141,11 +141,11 @@ def cmd_map(args: argparse.Namespace) -> int:
     if x[1].size * y[1].size > cli_checks.MAX_MAP_POINTS:
         raise ScenarioError("--y", y[0], f"a map of at most {cli_checks.MAX_MAP_POINTS} points "
                             "(use sweep for more)", f"{x[1].size} x {y[1].size} points")
+    measure = _measure(args, scenario, (x[0], y[0]))
     chunk, workers = _chunk_size(args), _workers(args)
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
                                executor=executor, progress=None)
-    measure = _measure(args, emap)
     if args.output:  # the figure first: if drawing fails, no data file is left behind
         save_figure(emap.plot(margin_contours=not args.no_contours) if measure == "verdict" else
                     plot_probability_map(emap, measure), args.output, emap.record)
@@ -164,15 +164,18 @@ def cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
-def _measure(args: argparse.Namespace, emap: Any) -> str:
-    """``--measure``; ``auto`` is the probability of schism where every point's precision
-    ``solver.rationality`` is finite, else the verdict."""
-    if args.measure != "auto":
-        if args.measure != "verdict" and not np.isfinite(emap.table["rationality"]).all():
-            raise UsageError(f"--measure {args.measure}: expected a finite solver.rationality "
-                             "at every point (e.g. --set solver.rationality=2), found \"nash\"")
-        return args.measure
-    return "p_schism" if np.isfinite(emap.table["rationality"]).all() else "verdict"
+def _measure(args: argparse.Namespace, scenario: Any, axes: tuple[str, str]) -> str:
+    """``--measure``, checked before any work; ``auto`` is the probability of schism where
+    every point's precision ``solver.rationality`` is finite (the scenario's, or an axis of
+    numbers), else the verdict."""
+    finite = bool(np.isfinite(scenario.values["solver.rationality"])) or (
+        "solver.rationality" in axes)
+    if args.measure == "auto":
+        return "p_schism" if finite else "verdict"
+    if args.measure != "verdict" and not finite:
+        raise UsageError(f"--measure {args.measure}: expected a finite solver.rationality "
+                         "(e.g. --set solver.rationality=2), found \"nash\"")
+    return args.measure
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
