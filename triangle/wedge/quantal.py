@@ -167,22 +167,28 @@ def quantal_counter(stage: Stage, lam: np.ndarray) -> np.ndarray:
     V = _values(sub, lam_s, grid)
     best = np.argmax(V, axis=1)  # the first maximum: the least counter among ties
     rows = np.arange(idx.size)
-    v_best, m_best = V[rows, best], grid[rows, best]
-    lo = grid[rows, np.maximum(best - 1, 0)]
-    hi = grid[rows, np.minimum(best + 1, GRID - 1)]
-    c, d = hi - _PHI * (hi - lo), lo + _PHI * (hi - lo)
-    Vc, Vd = _values(sub, lam_s, np.stack([c, d], axis=1)).T
-    for _ in range(GOLDEN_STEPS):
-        left = Vc >= Vd  # the maximum lies in [lo, d]: d becomes the new upper end
-        lo, hi = np.where(left, lo, c), np.where(left, d, hi)
-        new = np.where(left, hi - _PHI * (hi - lo), lo + _PHI * (hi - lo))
-        Vn = _values(sub, lam_s, new[:, None])[:, 0]
-        c, d, Vc, Vd = (np.where(left, new, d), np.where(left, c, new),
-                        np.where(left, Vn, Vd), np.where(left, Vc, Vn))
-    v_ref = np.maximum(Vc, Vd)
-    m_ref = np.where(Vc >= Vd, c, d)
-    take = np.isfinite(v_best) & (v_ref > v_best)
-    m_best, v_best = np.where(take, m_ref, m_best), np.where(take, v_ref, v_best)
+    v_best, m_best = V[rows, best].copy(), grid[rows, best].copy()
+    # Refine only where a positive counter beats the others on the grid: where the best is
+    # m = 0 (or every value is -inf) the partner pays nothing and there is nothing to refine.
+    r = np.flatnonzero(np.isfinite(v_best) & (best > 0))
+    if r.size:
+        sub_r, lam_r = sub.take(r), lam_s[r]
+        lo = grid[r, best[r] - 1]
+        hi = grid[r, np.minimum(best[r] + 1, GRID - 1)]
+        c, d = hi - _PHI * (hi - lo), lo + _PHI * (hi - lo)
+        Vc, Vd = _values(sub_r, lam_r, np.stack([c, d], axis=1)).T
+        for _ in range(GOLDEN_STEPS):
+            left = Vc >= Vd  # the maximum lies in [lo, d]: d becomes the new upper end
+            lo, hi = np.where(left, lo, c), np.where(left, d, hi)
+            new = np.where(left, hi - _PHI * (hi - lo), lo + _PHI * (hi - lo))
+            Vn = _values(sub_r, lam_r, new[:, None])[:, 0]
+            c, d, Vc, Vd = (np.where(left, new, d), np.where(left, c, new),
+                            np.where(left, Vn, Vd), np.where(left, Vc, Vn))
+        v_ref = np.maximum(Vc, Vd)
+        m_ref = np.where(Vc >= Vd, c, d)
+        take = v_ref > v_best[r]
+        m_best[r] = np.where(take, m_ref, m_best[r])
+        v_best[r] = np.where(take, v_ref, v_best[r])
     with np.errstate(invalid="ignore"):  # -inf - -inf: no gain
         gain = v_best - V[:, 0]
     pays = np.isfinite(v_best) & ((gain > GAIN_TOL * unit) | np.isneginf(V[:, 0]))
