@@ -58,7 +58,7 @@ from triangle.wedge.reasons import VERDICTS, decide
 from triangle.wedge.subgame import expected
 
 #: Counters tried per point before the golden-section refinement.
-GRID = 33
+GRID = 17
 #: Golden-section steps (the bracket, two grid cells wide, shrinks by 0.618 per step).
 GOLDEN_STEPS = 30
 #: Games traced at once (memory: the tracer keeps every step of its batch).
