@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from triangle.common.numbers import fmt
+from triangle.presentation.report_quantal import quantal_note
 from triangle.wedge.outcome import Outcome
 
 
@@ -42,6 +43,7 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
         "verdict": c["verdict"],
         "robust": c["robust"],
         "possible": out.possible,
+        "quantal_response": quantal_note(out),
         "schism": c["schism"],
         "p_schism": c["p_schism"],
         "margin": c["margin"],
@@ -91,10 +93,14 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
     robust = ("robust: the only verdict over the admissible pairs of equilibria with and "
               "without the offer") if c["robust"] else (
         "not robust: possible verdicts " + ", ".join(out.possible))
+    note = quantal_note(out)
+    if note:
+        robust = "an expected outcome, see below"
     lines = [
         f"# {out.scenario}",
         "",
         f"**Verdict: {c['verdict']}** ({robust}).",
+        *(["", note] if note else []),
         *([] if out.method.get("converged", True) else ["", "**Not converged**: a search behind this result stopped at its iteration cap; treat its numbers as approximate."]),  # noqa: E501
         "",
         "## Why",
