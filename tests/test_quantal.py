@@ -41,7 +41,8 @@ def test_at_lambda_zero_the_offer_moves_no_choice(stem):
     without it (the package changes payoffs, not the chain's transitions), the offer never
     causes a schism, and a counter only costs the partner (its expected PV falls by
     ``m dt E[duration_P]``), so it pays nothing.  The offer reaches the target's expected PV
-    only through its own terms: ``u dt / (1 - delta_T s) + r dt / (1 - delta_T s) E[hit_T]``."""
+    only through its own terms: ``u dt / (1 - delta_T s) + r dt / (1 - delta_T s) E[reward_T]``
+    (``reward_T`` weighs the target's own deliberate breaks on the commitment's one clock)."""
     s = scenario(stem)
     q = quantal(s, [0.0])
     c, k = q.columns, len(s.settings["partnership.strategies"])
@@ -53,8 +54,8 @@ def test_at_lambda_zero_the_offer_moves_no_choice(stem):
     assert s.values["wedge.pressure"] == 0.0
     md = q.model
     dt, dT, sv = md.dt, md.delta("target"), md.survival
-    hit_T = q.stage.table["hit_T"].mean(axis=(1, 2))
-    direct = (md["wedge.upfront"] + md["wedge.reward"] * hit_T) * dt / (1 - dT * sv)
+    reward_T = q.stage.table["reward_T"].mean(axis=(1, 2))
+    direct = (md["wedge.upfront"] + md["wedge.reward"] * reward_T) * dt / (1 - dT * sv)
     if np.isinf(s.values["schism.cost.target"]):  # uniform play risks the existential schism
         assert np.isneginf(q.play.V_T[0]) and np.isneginf(q.play0.V_T[0])
     else:

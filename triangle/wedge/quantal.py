@@ -109,7 +109,8 @@ def respond(stage: Stage, m: np.ndarray, lam: np.ndarray) -> Play:
     y = np.where(zero, 1.0 / k, br.y)
     t = stage.table
     p = np.clip(expected(x, y, t["p_horizon"]), 0.0, 1.0)[:, 0]
-    V_D = stage.divider_value(expected(x, y, t["hit_D"]), expected(x, y, t["duration_D"]))[:, 0]
+    V_D = stage.divider_value(*(expected(x, y, t[key]) for key in
+                                ("hit_D", "duration_D", "reward_D", "hedge_D")))[:, 0]
     residual = np.where(flat, 0.0, np.maximum(br.residual[:, 0], 0.0))
     return Play(x[:, 0], y[:, 0], p, expected(x, y, game.A)[:, 0], expected(x, y, game.B)[:, 0],
                 V_D, residual, exact)
@@ -249,7 +250,7 @@ def quantal_evaluate(model: Model, package: Package, lam: np.ndarray) -> Quantal
     both = model.take(np.concatenate([np.arange(n), np.arange(n)]))
     none = _no_offer(model)
     joint = build_stage(both, Package(*(np.concatenate([getattr(package, f), getattr(none, f)])
-                                        for f in ("upfront", "reward", "pressure"))))
+                                        for f in ("upfront", "reward", "pressure", "hedge"))))
     lam2 = np.concatenate([lam, lam])
     m_both = quantal_counter(joint, lam2)
     played = respond(joint, m_both, lam2)
