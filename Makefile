@@ -58,6 +58,9 @@ docs-figures: $(STAMP)
 		--vary wedge.reward=0:10 --vary schism.value_to_divider=0:20 \
 		--seed 1 -o docs/figures/discover-reverse-kissinger.png \
 		> out/docs-figures/discover-reverse-kissinger.txt
+	$(VENV)/bin/triangle map scenarios/reverse_kissinger_2025.toml --set solver.rationality=2 \
+		--set schism.cost.partner=20 --x wedge.reward=0:40:21 --y schism.cost.target=0:60:21 \
+		-o docs/figures/bounded-quantal-map.png > out/docs-figures/bounded-quantal-map.txt
 	$(VENV)/bin/triangle report kissinger_1971 -o out/docs-figures/kissinger_1971.html
 	chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1400 \
 		--screenshot=docs/figures/report-kissinger-1971.png file://$(CURDIR)/out/docs-figures/kissinger_1971.html
