@@ -32,8 +32,8 @@ import numpy as np
 from triangle.solvers.tolerance import TOL
 from triangle.wedge.subgame import MetaGame
 
-#: Relative width to which the root of the slack is bracketed (below the search's own 1e-12).
-ROOT_RTOL = 1e-13
+#: Relative width to which the root of the slack is bracketed (well inside the check's 1e-9).
+ROOT_RTOL = 1e-11
 #: Relative distance from the root at which the game solver must fail below and hold above:
 #: the solver's tolerances (1e-11 of a payoff unit, singular systems) move its own switch by
 #: less than this from the exact root.
