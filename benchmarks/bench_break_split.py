@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from triangle.scenario.files import library_dir, load_scenario
 from triangle.solvers import admissible
 from triangle.solvers.batched import batched_equilibria
-from triangle.solvers.break_split import constant_strategies
+from triangle.solvers.break_split import constant_strategies, equilibria
 from triangle.solvers.dominance import uses_dominated, weakly_dominated
 from triangle.solvers.tolerance import TOL, in_units
 from triangle.wedge.model import Package, build_stage
@@ -83,10 +83,10 @@ def compare(name: str, n: int, seed: int) -> dict:
     """Split against whole enumeration on ``n`` points of scenario ``name``."""
     A, B, unit = scenario_games(name, n, seed)
     t = time.perf_counter()
-    split = batched_equilibria(A, B, TOL, unit)
+    split = equilibria(A, B, TOL, unit)
     t_split = time.perf_counter() - t
     t = time.perf_counter()
-    whole = batched_equilibria(A, B, TOL, unit, split=False)
+    whole = batched_equilibria(A, B, TOL, unit)
     t_whole = time.perf_counter() - t
     t = time.perf_counter()
     adm = admissible.solve(A, B, unit)

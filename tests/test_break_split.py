@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from triangle.solvers.batched import batched_equilibria
-from triangle.solvers.break_split import constant_strategies, split_equilibria
+from triangle.solvers.break_split import constant_strategies, equilibria, split_equilibria
 from triangle.solvers.tolerance import best_replies_hold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -33,7 +33,7 @@ def with_breaks(rng, N: int, m: int, n: int, rows: int, cols: int, integer: bool
 def test_same_extreme_equilibria_as_full_enumeration(m, n, rows, cols, integer):
     rng = np.random.default_rng(m * 100 + n * 10 + rows + 5 * cols + integer)
     A, B = with_breaks(rng, 150, m, n, rows, cols, integer)
-    split, whole = batched_equilibria(A, B), batched_equilibria(A, B, split=False)
+    split, whole = equilibria(A, B), batched_equilibria(A, B)
     assert equilibrium_sets(split) == equilibrium_sets(whole)
     assert split.degenerate.all()
     assert best_replies_hold(A, B, split.x, split.y)[split.valid].all()
@@ -71,8 +71,7 @@ def test_games_without_breaks_untouched():
     rng = np.random.default_rng(3)
     A, B = rng.uniform(size=(20, 4, 4)), rng.uniform(size=(20, 4, 4))
     assert not split_equilibria(A, B)[3].any()
-    assert equilibrium_sets(batched_equilibria(A, B)) == equilibrium_sets(
-        batched_equilibria(A, B, split=False))
+    assert equilibrium_sets(equilibria(A, B)) == equilibrium_sets(batched_equilibria(A, B))
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -81,8 +80,8 @@ def test_scenario_meta_games(name):
     admissible backend's set, as the whole game's enumeration gives them.  (The same
     check on 10,000 points: benchmarks/bench_break_split.py.)"""
     A, B, unit = scenario_games(name, 200, seed=5)
-    split = batched_equilibria(A, B, unit=unit)
-    whole = batched_equilibria(A, B, unit=unit, split=False)
+    split = equilibria(A, B, unit=unit)
+    whole = batched_equilibria(A, B, unit=unit)
     assert equilibrium_sets(split) == equilibrium_sets(whole)
     from triangle.solvers import admissible
 

@@ -319,8 +319,7 @@ def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: 
 
 
 def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
-                       unit: tuple[np.ndarray, np.ndarray] | None = None,
-                       split: bool = True) -> Equilibria:
+                       unit: tuple[np.ndarray, np.ndarray] | None = None) -> Equilibria:
     """All Nash equilibria (all extreme equilibria if degenerate) of a stack of bimatrix games.
 
     Parameters
@@ -341,11 +340,6 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
         others: stand-ins for an existential cost, say, sit thousands of ordinary spreads
         below, and their range would shrink every ordinary minor below ``SINGULAR`` and
         loosen every test, so the model passes its ordinary spread instead.
-    split : bool
-        Solve games with immediate-break strategies (rows and columns of one constant payoff
-        pair) from their break-free game and break continua
-        (:mod:`triangle.solvers.break_split`): the same extreme equilibria, without
-        enumerating the whole degenerate game.  ``False`` enumerates every game whole.
 
     Returns
     -------
@@ -386,23 +380,24 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
         raise ValueError(f"games of size {m} x {n} are too large for support enumeration")
     per_game = max(comb(m, k) * comb(n, k) * k for k in range(1, min(m, n) + 1))
     chunk = max(1, SYSTEM_BUDGET // per_game)
-    gs, xs, ys = [np.zeros(0, dtype=np.intp)], [np.zeros((0, m))], [np.zeros((0, n))]
-    deg = np.zeros(N, dtype=bool)
-    if split:
-        from triangle.solvers import break_split  # it builds on this module's vertex tables
+    gs, xs, ys, degs = [], [], [], []
+    for lo in range(0, N, chunk):
+        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol)
+        gs.append(g + lo)
+        xs.append(x)
+        ys.append(y)
+        degs.append(deg)
+    g = np.concatenate(gs) if gs else np.zeros(0, dtype=np.intp)
+    x = np.concatenate(xs) if xs else np.zeros((0, m))
+    y = np.concatenate(ys) if ys else np.zeros((0, n))
+    deg = np.concatenate(degs) if degs else np.zeros(0, dtype=bool)
+    return padded_equilibria((N, m, n), g, x, y, deg, tol, "batched support")
 
-        g, x, y, deg = break_split.split_equilibria(A, B, tol)  # split games are degenerate
-        gs.append(g)
-        xs.append(x)
-        ys.append(y)
-    rest = np.flatnonzero(~deg)
-    for lo in range(0, rest.size, chunk):
-        games = rest[lo : lo + chunk]
-        g, x, y, deg[games] = _solve_chunk(A[games], B[games], tol)
-        gs.append(games[g])
-        xs.append(x)
-        ys.append(y)
-    g, x, y = np.concatenate(gs), np.concatenate(xs), np.concatenate(ys)
+
+def padded_equilibria(shape: tuple[int, int, int], g: np.ndarray, x: np.ndarray, y: np.ndarray,
+                      degenerate: np.ndarray, tol: float, method: str) -> Equilibria:
+    """The result from every game's equilibria ``(g, x, y)``, deduplicated and in slots."""
+    N, m, n = shape
     # Of equilibria equal to ~1e-7 the one with the smallest supports stands for them all: a
     # pure equilibrium, not its twin with a weight of 1e-8 on another strategy.
     sparse = np.argsort((x > tol).sum(axis=1) + (y > tol).sum(axis=1), kind="stable")
@@ -414,7 +409,7 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     slot = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
     X, Y, valid = np.zeros((N, K, m)), np.zeros((N, K, n)), np.zeros((N, K), dtype=bool)
     X[g, slot], Y[g, slot], valid[g, slot] = x, y, True
-    return Equilibria(X, Y, valid, deg, "batched support")
+    return Equilibria(X, Y, valid, degenerate, method)
 
 
 def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | None = None

@@ -66,10 +66,13 @@ from triangle.solvers.batched import (
     _pair_vertices,
     _responses,
     _vertices,
+    batched_equilibria,
+    padded_equilibria,
 )
-from triangle.solvers.tolerance import TOL
+from triangle.solvers.result import Equilibria
+from triangle.solvers.tolerance import TOL, in_units
 
-__all__ = ["constant_strategies", "split_equilibria"]
+__all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 
 #: Games solved at once: bounds the vertex tables (an 8 x 8 game's sides hold ~10^4 systems).
 GAMES_PER_CHUNK = 400
@@ -211,3 +214,41 @@ def split_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> tuple:
     g, x, y = np.concatenate(gs), np.concatenate(xs), np.concatenate(ys)
     ok = _responses(A[g], B[g], x, y, tol)[2]
     return g[ok], x[ok], y[ok], split
+
+
+def equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
+               unit: tuple[np.ndarray, np.ndarray] | None = None) -> Equilibria:
+    """Every extreme equilibrium of each game, as :func:`~triangle.solvers.batched.batched_equilibria`
+    gives it, with games that have immediate-break strategies solved by the split.
+
+    Same arguments and result as the whole enumeration, equilibria in the same order; the
+    games of the split are degenerate (a breaker's opponent is indifferent among all its
+    strategies).
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    if A.ndim == 2:
+        A, B = A[None], B[None]
+    if A.ndim != 3 or A.shape != B.shape or min(A.shape[1:]) < 1:
+        raise ValueError(f"A and B must both have shape (N, m, n); got {A.shape} and {B.shape}")
+    if not (np.isfinite(A).all() and np.isfinite(B).all()):
+        raise ValueError("payoffs must be finite")
+    N, m, n = A.shape
+    ua, ub = (None, None) if unit is None else unit
+    A, B = in_units(A, ua), in_units(B, ub)
+    g, x, y, split = split_equilibria(A, B, tol)
+    rest = np.flatnonzero(~split)
+    degenerate = split.copy()
+    if rest.size:
+        whole = batched_equilibria(A[rest], B[rest], tol, (np.ones(rest.size), np.ones(rest.size)))
+        degenerate[rest] = whole.degenerate
+        r, k = np.nonzero(whole.valid)
+        g = np.concatenate([g, rest[r]])
+        x, y = np.concatenate([x, whole.x[r, k]]), np.concatenate([y, whole.y[r, k]])
+    return padded_equilibria((N, m, n), g, x, y, degenerate, tol, "batched support")
+
+
+def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | None = None
+          ) -> Equilibria:
+    """Registry entry of the batched engine: every extreme equilibrium of each game
+    (:func:`equilibria`)."""
+    return equilibria(A, B, TOL, unit)
