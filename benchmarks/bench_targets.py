@@ -81,8 +81,9 @@ def map_command(name: str, x: tuple, y: tuple, size: int, workers: int, tmp: Pat
     before = load()
     secs, run = timed(lambda: subprocess.run(command, check=True, cwd=ROOT, capture_output=True,
                                              text=True))
-    return {"command": " ".join(["triangle", *command[3:5], *command[5:8]]).replace(str(ROOT) + "/", "")
-            + f" --workers {workers}", "seconds": secs, "load_before": before, "load_after": load(),
+    shown = f"triangle map scenarios/{name}.toml --x {command[6]} --y {command[8]} -o map.png " \
+            f"--data map.csv --workers {workers}"
+    return {"command": shown, "seconds": secs, "load_before": before, "load_after": load(),
             "summary": run.stdout.strip().splitlines()[-1]}
 
 
@@ -251,7 +252,7 @@ def bench_sweep(n: int, workers: int) -> dict:
            "extrapolated_seconds_for_1e7": secs * 1e7 / n, "load_before": before,
            "load_after": load(),
            "command": " ".join(["triangle", "sweep", "scenarios/reverse_kissinger_2025.toml",
-                                *command[6:-4]]) + f" -o sweep.parquet --workers {workers}"}
+                                *command[5:-4]]) + f" -o sweep.parquet --workers {workers}"}
     print(f"sweep of {n:,d} points on {workers} workers: {secs:.0f} s ({out['ms_per_point']:.2f} "
           f"ms/point), peak RSS {peak:.0f} MiB; 10^7 points at this rate: "
           f"{out['extrapolated_seconds_for_1e7'] / 60:.0f} min", flush=True)

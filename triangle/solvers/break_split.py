@@ -108,8 +108,9 @@ def constant_strategies(A: np.ndarray, B: np.ndarray, tol: float = TOL
 
 
 def _side_vertices(C: np.ndarray, tol: float) -> tuple:
-    """Vertices ``(g, z, zero, br)`` of ``{z in simplex, C^T z <= w}`` for ``C``: ``(N, p, q)``,
-    level by level as the batched engine does."""
+    """Vertices ``(g, z, zero, br, sup, tight)`` of ``{z in simplex, C^T z <= w}`` for ``C``:
+    ``(N, p, q)``, level by level as the batched engine does; ``sup`` and ``tight`` are the
+    bit sets of the system ``(I, T)`` each vertex solves."""
     N, p, q = C.shape
     minors = np.ones((q, 1, N))
     games_last = C.transpose(1, 2, 0).copy()
@@ -117,11 +118,27 @@ def _side_vertices(C: np.ndarray, tol: float) -> tuple:
     for k in range(1, min(p, q) + 1):
         lv = _level(p, q, k)
         up = None if k == q else _next_minors(games_last, minors, _level(p, q, k + 1), k + 1)
-        g, _, _, z, br = _vertices(C, minors, up, lv, tol)
+        g, it, ii, z, br = _vertices(C, minors, up, lv, tol)
         minors = up
-        out.append((g, z, br))
-    g, z, br = (np.concatenate(v) for v in zip(*out, strict=True))
-    return g, z, z <= tol, br
+        out.append((g, z, br, _set_bits(lv.sup[ii]), _set_bits(lv.tight[it])))
+    g, z, br, sup, tight = (np.concatenate(v) for v in zip(*out, strict=True))
+    return g, z, z <= tol, br, sup, tight
+
+
+def _set_bits(sets: np.ndarray) -> np.ndarray:
+    """Index sets ``(K, k)`` as int64 bit sets."""
+    return (np.int64(1) << sets.astype(np.int64)).sum(axis=1)
+
+
+def _matched(gx, X, sup_x, tight_x, gy, Y, sup_y, tight_y, width: int) -> tuple:
+    """Equilibria of non-degenerate games by support: ``x`` solving ``(I, T)`` meets ``y``
+    solving ``(J, T')`` where ``J = T`` and ``T' = I`` (von Stengel 2007, sect. 3.3).  A system
+    whose tight set holds the break reply matches nothing: no break-free support has it.
+    ``width``: bits of a set (more than either side's strategies)."""
+    key_x = (gx.astype(np.int64) << 2 * width) | (sup_x << width) | tight_x
+    key_y = (gy.astype(np.int64) << 2 * width) | (tight_y << width) | sup_y
+    _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+    return gx[ax], X[ax], Y[ay]
 
 
 def _split_pattern(A: np.ndarray, B: np.ndarray, rb: np.ndarray, cb: np.ndarray, tol: float
@@ -141,13 +158,21 @@ def _split_pattern(A: np.ndarray, B: np.ndarray, rb: np.ndarray, cb: np.ndarray,
     if er:
         Cy = np.concatenate([Cy, np.broadcast_to(a[:, None, None], (N, nf, 1))], axis=2)
     core = (1 << (mf + nf)) - 1
-    gx, X, zx, bx = _side_vertices(np.ascontiguousarray(Cx), tol)
-    gy, Y, zy, by = _side_vertices(np.ascontiguousarray(Cy), tol)
+    gx, X, zx, bx, sup_x, tight_x = _side_vertices(np.ascontiguousarray(Cx), tol)
+    gy, Y, zy, by, sup_y, tight_y = _side_vertices(np.ascontiguousarray(Cy), tol)
     Lx = _bits(zx, 0) | _bits(bx[:, :nf], mf)  # break-free labels only: rows, then columns
     Ly = _bits(zy, mf) | _bits(by[:, :mf], 0)
-    # 1. neither breaks: completely labelled over the break-free labels
-    g1, x1, y1 = _pair_vertices(N, core, gx, X, Lx, gy, Y, Ly)
-    pieces = [(g1, _embed(x1, rf, m), _embed(y1, cf, n))]
+    # 1. neither breaks: completely labelled over the break-free labels.  Where both
+    # polyhedra are non-degenerate (no vertex with more labels than its dimension) the pairs
+    # are the matching supports; elsewhere every vertex pair is tried.
+    deg = np.zeros(N, dtype=bool)
+    deg[gx[zx.sum(1) + bx.sum(1) > mf]] = True
+    deg[gy[zy.sum(1) + by.sum(1) > nf]] = True
+    dx, dy = deg[gx], deg[gy]
+    g1, x1, y1 = _matched(gx[~dx], X[~dx], sup_x[~dx], tight_x[~dx],
+                          gy[~dy], Y[~dy], sup_y[~dy], tight_y[~dy], max(m, n) + 1)
+    g2, x2, y2 = _pair_vertices(N, core, gx[dx], X[dx], Lx[dx], gy[dy], Y[dy], Ly[dy])
+    pieces = [(g1, _embed(x1, rf, m), _embed(y1, cf, n)), (g2, _embed(x2, rf, m), _embed(y2, cf, n))]
     # 2. the column player breaks against every x in X (vertices with the break reply)
     if ec:
         hit = np.flatnonzero(bx[:, nf])
