@@ -14,8 +14,9 @@ stand-ins).  It exists while its *slack*
 ``s(m) = min(x_I, y_J, (u - A_i. y) / unit_T for i not in I, (v - x^T B_.j) / unit_P for j not in J)``
 
 is non-negative (``>= -TOL``, the solvers' tolerance: at a breakpoint two payoffs tie and
-the slack is round-off), so ``m*`` is the root of ``s`` in the bracket, found by bisection on ``s``:
-each step solves one small linear system per point instead of the whole meta-game.  The
+the slack is round-off), so ``m*`` is the root of ``s`` in the bracket, found by regula falsi
+on ``s`` (Illinois rule, with bisection steps between): each step solves one small linear
+system per point instead of the whole meta-game.  The
 root is then checked with the game solver just below and just above it (:func:`settle`):
 where the solver agrees, the bracket shrinks from the breakpoint interval to ``2e-9`` of
 ``m*`` in two solves, and the caller's bisection finishes it; where it does not (the
@@ -119,17 +120,33 @@ def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tu
     """
     owner, x, y = candidates
     I, J = x > 0, y > 0
-    up = support_slack(game_at(owner, high[owner]), I, J) >= -TOL
-    new = up & (support_slack(game_at(owner, low[owner]), I, J) < -TOL)  # appears inside
+    s_high = support_slack(game_at(owner, high[owner]), I, J)
+    s_low = support_slack(game_at(owner, low[owner]), I, J)
+    new = (s_high >= -TOL) & (s_low < -TOL)  # appears inside the bracket
     owner, I, J = owner[new], I[new], J[new]
     lo, hi = low[owner].copy(), high[owner].copy()
-    for _ in range(ROOT_STEPS):
+    f_lo, f_hi = s_low[new] + TOL, s_high[new] + TOL  # the root of f = slack + TOL
+    kept = np.zeros(lo.size, dtype=np.int8)  # which end the last step kept: -1 low, +1 high
+    for step in range(ROOT_STEPS):
         open_ = np.flatnonzero(hi - lo > ROOT_RTOL * np.maximum(1.0, hi))
         if open_.size == 0:
             break
-        mid = 0.5 * (lo[open_] + hi[open_])
-        ok = support_slack(game_at(owner[open_], mid), I[open_], J[open_]) >= -TOL
-        hi[open_[ok]], lo[open_[~ok]] = mid[ok], mid[~ok]
+        a, b, fa, fb = lo[open_], hi[open_], f_lo[open_], f_hi[open_]
+        # regula falsi with the Illinois rule (Dowell & Jarratt 1971), every third step a
+        # bisection, so the bracket shrinks whatever the slack's kinks
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            guess = b - fb * (b - a) / (fb - fa)
+        inside = np.isfinite(guess) & (guess > a) & (guess < b)
+        mid = np.where(inside & (step % 3 != 2), guess, 0.5 * (a + b))
+        f = support_slack(game_at(owner[open_], mid), I[open_], J[open_]) + TOL
+        up_ = f >= 0
+        hi[open_[up_]], f_hi[open_[up_]] = mid[up_], f[up_]
+        lo[open_[~up_]], f_lo[open_[~up_]] = mid[~up_], f[~up_]
+        side = np.where(up_, 1, -1).astype(np.int8)
+        again = kept[open_] == -side  # the other end kept twice in a row: halve its value
+        f_lo[open_[again & up_]] *= 0.5
+        f_hi[open_[again & ~up_]] *= 0.5
+        kept[open_] = -side
     root = np.full(low.size, np.inf)
     np.minimum.at(root, owner, hi)
     cand = np.flatnonzero(np.isfinite(root))
