@@ -325,6 +325,21 @@ def test_constant_game_does_not_crash_the_nashpy_backend():
     assert eq.degenerate[0] and eq.games[0].continuum
 
 
+@pytest.mark.parametrize("shape, value", [((2, 2), 0.0), ((3, 3), 5.0), ((2, 3), -1.0),
+                                          ((1, 3), 0.0)])
+def test_the_real_nashpy_methods_on_constant_games_never_raise(shape, value):
+    """Every pure profile of a constant game is an extreme equilibrium; nashpy's own methods
+    find them or fail, and a failure is a note (vertex enumeration's Qhull refuses a single
+    row), never an exception."""
+    from triangle.solvers.reference import game_equilibria
+
+    A = np.full(shape, value)
+    found = game_equilibria(A, A)
+    assert len(found.equilibria) == shape[0] * shape[1]
+    assert all("failed" in n for n in found.notes)
+    assert solve_batch(A[None], A[None], "nashpy").count()[0] == shape[0] * shape[1]
+
+
 @pytest.mark.parametrize("error", [TypeError("'NoneType' object is not subscriptable"),
                                    "qhull", ValueError("degenerate")])
 def test_failures_of_both_nashpy_methods_are_noted_and_the_engine_fills_in(monkeypatch, error):
@@ -365,6 +380,36 @@ def test_an_equilibrium_nashpy_misses_is_added_and_marked(monkeypatch):
                      ((1.0, 0.0), (0.5, 0.5)): "batched"}
     assert "nashpy missed 1 of 2 equilibria; the batched engine's are added, marked 'batched'" \
         in eq.games[0].notes
+
+
+def test_the_unequal_support_equilibrium_is_reported_by_the_real_nashpy_backend():
+    """No stubs: nashpy's vertex enumeration finds x = (1, 0), y = (1/2, 1/2) itself; support
+    enumeration does not, and the notes say so."""
+    A, B = np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[0.0, 0.0], [1.0, 2.0]])
+    eq = solve_batch(A[None], B[None], "nashpy")
+    found = {(tuple(x.round(12)), tuple(y.round(12))) for x, y in eq.of_game(0)}
+    assert found == {((1.0, 0.0), (0.0, 1.0)), ((1.0, 0.0), (0.5, 0.5))}
+    assert set(eq.source[0, :2]) == {"nashpy+batched"}
+    assert "nashpy support enumeration found 1 of 2" in eq.games[0].notes
+
+
+@pytest.mark.parametrize("size, runs_support", [(2, True), (6, True), (7, False)])
+def test_support_enumeration_runs_only_up_to_6x6_in_the_backend(monkeypatch, size, runs_support):
+    """(2^k - 1)(2^l - 1) support pairs: 3,969 at 6x6, 16,129 at 7x7; above the bound the
+    backend says that only vertex enumeration ran, and `methods` can ask for both."""
+    from triangle.solvers import reference
+
+    calls = []
+    monkeypatch.setattr(nashpy.Game, "support_enumeration",
+                        lambda self, **kw: calls.append(self.payoff_matrices[0].shape) or iter(()))
+    rng = np.random.default_rng(size)
+    A, B = rng.random((size, size)), rng.random((size, size))
+    eqs = reference.game_equilibria(A, B)
+    assert bool(calls) == runs_support
+    assert any("support enumeration not run" in n for n in eqs.notes) == (not runs_support)
+    calls.clear()
+    reference.game_equilibria(A, B, methods=reference.BOTH)
+    assert calls == [(size, size)]
 
 
 # An 8 x 8 degenerate game on which Lemke-Howson from label 15, with nashpy 0.0.43's tableaux,

@@ -55,3 +55,16 @@ def test_one_number_formatter():
     twins = [path.name for path in (ROOT / "triangle").rglob("*.py") if path.name != "numbers.py"
              and re.search(r"""["']inf["'] if \w+ > 0 else ["']-inf["']""", path.read_text())]
     assert twins == []
+
+
+def test_the_nashpy_backend_report_marks_each_equilibrium_and_says_what_nashpy_missed():
+    """kissinger_1971's games are degenerate: nashpy's support enumeration finds 4 of the
+    10 extreme equilibria of the game with the offer; the report says so, and which solver
+    found each equilibrium (here nashpy's vertex enumeration found them all)."""
+    out = triangle.solve(load_scenario(library_dir() / "kissinger_1971.toml"), backend="nashpy")
+    text = render_text(out, all_equilibria=True)
+    assert "| found by |" in text
+    assert all(row.endswith("| nashpy+batched |") for row in _rows(text))
+    assert re.search(r"^Note: nashpy support enumeration found \d+ of \d+\.$", text, re.MULTILINE)
+    assert "found by" not in render_text(triangle.solve(load_scenario(
+        library_dir() / "kissinger_1971.toml")))

@@ -125,3 +125,16 @@ def test_report_in_headless_chromium(kissinger, tmp_path):
         assert driver.save_screenshot(str(shots / "report_kissinger_1971.png"))
     finally:
         driver.quit()
+
+
+def test_the_nashpy_backend_html_marks_each_equilibrium_and_keeps_the_notes():
+    """As in the Markdown report: a "found by" column and nashpy's notes under the table;
+    neither with the default engine."""
+    from triangle.presentation.report_html import outcome_html
+
+    scenario = load_scenario(library_dir() / "kissinger_1971.toml")
+    html = outcome_html(triangle.solve(scenario, backend="nashpy"))
+    assert "<th>found by</th>" in html and "<td>nashpy+batched</td>" in html
+    assert re.search(r"Note: nashpy support enumeration found \d+ of \d+\.", html)
+    plain = outcome_html(triangle.solve(scenario))
+    assert "found by" not in plain and "Note:" not in plain

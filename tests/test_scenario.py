@@ -320,7 +320,7 @@ def test_param_hash_is_sensitive_to_every_value(base: Scenario) -> None:
         assert p.admits(new)
         seen.add(base.replace({p.path: new}).param_hash())
     for overrides in ({"scenario.name": "other"}, {"partnership.strategies": ["Loyal", "Grim"]},
-                      {"solver.backend": "batched"}, {"schism.cost.target": "existential"}):
+                      {"solver.backend": "nashpy"}, {"schism.cost.target": "existential"}):
         seen.add(base.replace(overrides).param_hash())
     assert len(seen) == 1 + len(PARAMETERS) + 4
     # equal values give equal hashes, however they were written

@@ -76,3 +76,54 @@ def test_noise_is_a_yearly_rate_so_values_converge_as_the_period_shrinks():
     v = table["flow_T"][:, 0, 0]
     gaps = np.abs(np.diff(v)) / -np.diff(dts)
     assert np.all(np.isfinite(v)) and gaps.max() < 10 * gaps.min() + 1e-9, (v, gaps)
+
+
+# ------------------------------------------- selection does not depend on the solver's order
+
+TIED = {"scenario": {"name": "tie", "sources": ["illustrative"]},
+        "partnership": {"value": {"target": 4, "partner": 3}, "noise": 0.05,
+                        "hedge_gain": {"target": 1, "partner": 1},
+                        "strategies": ["Loyal", "Hedger", "Grim", "Realign"]},
+        "schism": {"cost": {"target": "existential", "partner": 5}, "value_to_divider": 10},
+        "wedge": {"reward": 6}, "counter": {"budget": 0}}
+
+
+def _selected(ev):
+    sol = ev.solution
+    k = sol.selected[0]
+    return sol.batch.x[0, k].tolist(), sol.batch.y[0, k].tolist()
+
+
+def test_a_tie_in_selection_goes_the_same_way_whatever_the_order_of_the_slots(monkeypatch):
+    """Two admissible equilibria, (Loyal, Hedger) worth (80, 80) and (Hedger, Hedger) worth
+    (100, 60): neither payoff-dominates, and their sums tie.  The rule takes the canonically
+    first (pure, then lexicographic), so the engine, the engine with its slots reversed, the
+    admissible backend and nashpy (which sorts) all select the same one."""
+    from triangle.scenario.files import parse_scenario
+    from triangle.solvers import registry
+    from triangle.solvers.result import Equilibria
+    from triangle.wedge.solve import evaluate_scenario
+
+    s = parse_scenario(TIED)
+    chosen = {b: _selected(evaluate_scenario(s, backend=b)) for b in ("batched", "admissible",
+                                                                      "nashpy")}
+    assert chosen["batched"] == chosen["admissible"] == chosen["nashpy"]
+    assert chosen["batched"] == ([1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0])
+
+    honest = registry.SOLVERS["batched"]
+
+    class Reversed:
+        complete, admissible_only, name = True, False, "batched"
+
+        @staticmethod
+        def solve(A, B, unit=None):
+            eq = honest.solve(A, B, unit)
+            idx = np.argsort(~eq.valid, axis=1, kind="stable")  # valid first, then reversed
+            count = eq.valid.sum(axis=1)
+            for g in range(len(idx)):
+                idx[g, : count[g]] = idx[g, : count[g]][::-1]
+            take = lambda a: np.take_along_axis(a, idx[..., None] if a.ndim == 3 else idx, 1)  # noqa: E731
+            return Equilibria(take(eq.x), take(eq.y), take(eq.valid), eq.degenerate, eq.method)
+
+    monkeypatch.setitem(registry.SOLVERS, "batched", Reversed)
+    assert _selected(evaluate_scenario(s, backend="batched")) == chosen["batched"]

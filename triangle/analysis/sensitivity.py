@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from triangle.analysis.outputs import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS
 from triangle.analysis.probability import proportion
 from triangle.analysis.sweep import evaluate_table
 from triangle.common import hooks
@@ -51,9 +52,6 @@ from triangle.scenario.ranges import ArgumentError, Range, check_range, parse_ra
 from triangle.wedge.solve import evaluate_scenario
 from triangle.wedge.verdict import VERDICTS
 
-NUMERIC_OUTPUTS = ("margin", "p_schism", "r_star", "r_star_max", "r_max", "m_max", "counter_offer",
-                   "cohesion_change", "pv_divider", "pv_target", "pv_partner")
-INDICATOR_OUTPUTS = ("success", *(f"verdict:{v}" for v in VERDICTS))
 CLIP_RULE = "infinite values clipped to [-C, C], C = 2 max|finite value| (1 if none is finite)"
 
 

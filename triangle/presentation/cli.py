@@ -19,7 +19,7 @@ from typing import Any
 
 from triangle.common.atomic import atomic_replace
 from triangle.common.version import __version__
-from triangle.presentation import cli_checks
+from triangle.presentation import cli_checks, cli_crosscheck
 from triangle.presentation.cli_analysis import register as register_analysis
 from triangle.presentation.cli_bounded import register as register_bounded
 from triangle.presentation.cli_common import (
@@ -33,6 +33,7 @@ from triangle.presentation.cli_common import (
 from triangle.presentation.cli_compare import register as register_compare
 from triangle.presentation.cli_maps import register as register_maps
 from triangle.presentation.cli_report import register as register_report
+from triangle.presentation.progress import progress_line
 from triangle.scenario.files import (
     ScenarioError,
     library_dir,
@@ -44,24 +45,28 @@ from triangle.solvers.registry import backends
 
 def cmd_run(args: argparse.Namespace) -> int:
     from triangle.presentation.cli_report import write_report
-    from triangle.presentation.report import dumps, render_text
+    from triangle.presentation.report import dumps, outcome_dict, render_text
     from triangle.wedge.solve import solve
 
     scenario = scenario_from_args(args.file, args.sets)
     cli_checks.output_path("--report", args.report)
     if args.samples is not None:
+        if args.check:
+            raise UsageError("--check: applies to one run, not to --samples")
         from triangle.presentation.cli_uncertainty import run_samples
 
         return run_samples(scenario, args)
     outcome = solve(scenario, backend=args.solver)
     text = render_text(outcome, args.all_equilibria)
+    check = cli_crosscheck.cross_checked(scenario, args.quick) if args.check else None
     if args.report:
         write_report(args.report, scenario, outcome, args.all_equilibria)
     if args.json:
-        print(dumps(outcome))
+        print(dumps(outcome) if check is None else json.dumps(
+            {**outcome_dict(outcome), "check": check.to_dict()}, indent=2, allow_nan=False))
     else:
-        print(text)
-    return 0
+        print(text if check is None else f"{text}\n\n{check}")
+    return 0 if check is None else cli_crosscheck.exit_code(check)
 
 
 #: Sources that stand for none: the template's placeholder and the like.
@@ -125,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="draw N points of the parameters given as distributions and report the "
                         "probability of each verdict")
     p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    p.add_argument("--check", action="store_true",
+                   help="also solve the final games with nashpy and report any difference "
+                        "(exit 1 if the solvers differ): see `triangle check`")
+    cli_crosscheck.add_quick(p)
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files")
@@ -149,14 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    return [register_maps, register_analysis, register_bounded, register_compare, register_report]
+    return [register_maps, register_analysis, register_bounded, register_compare, register_report,
+            cli_crosscheck.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        with progress_line(f"triangle {args.command}"):  # on a terminal only, after ~2 s
+            return int(args.handler(args) or 0)
     except (ScenarioError, UsageError) as err:
         print(f"triangle: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from triangle.analysis.sensitivity import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS, VaryError, ranges
+from triangle.analysis.outputs import INDICATOR_OUTPUTS, NUMERIC_OUTPUTS
 from triangle.common.atomic import atomic_replace
 from triangle.common.numbers import fmt
 from triangle.presentation import cli_checks
@@ -27,6 +27,7 @@ from triangle.presentation.cli_common import (
     scenario_from_args,
     usage_error,
 )
+from triangle.scenario.ranges import ArgumentError
 
 SAMPLES_HELP = ("oat: grid points per parameter (default 21); morris: trajectories (default 20); "
                 "sobol: base samples, a power of 2 (default 256)")
@@ -139,7 +140,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             else:
                 res = sobol(scenario, rs, output=args.output, samples=n, seed=seed,
                             clip=args.clip, executor=client)
-    except VaryError as err:
+    except ArgumentError as err:
         raise usage_error(err) from None
     rec = record(scenario, seed)
     if args.output_file:
@@ -162,7 +163,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     rs = _ranges(args.vary, scenario)
     try:
         require_prim()
-    except VaryError as err:
+    except ArgumentError as err:
         raise usage_error(err) from None
     except MissingDependencyError as err:
         raise UsageError(str(err)) from None
@@ -175,7 +176,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         with dask_client(args.dask) as client:
             res = discover(scenario, rs, samples=args.samples, seed=args.seed, executor=client,
                            max_boxes=args.max_boxes)
-    except VaryError as err:
+    except ArgumentError as err:
         raise usage_error(err) from None
     rec = record(scenario, args.seed)
     successes = int(res.samples["success"].sum())
@@ -196,7 +197,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 def _ranges(vary: list[str] | None, scenario: Any) -> list[Any]:
     """The ``--vary`` ranges, or else the parameters the scenario gives as distributions."""
-    from triangle.analysis.sensitivity import distribution_ranges
+    from triangle.analysis.sensitivity import distribution_ranges, ranges
 
     if not vary:
         if not scenario.distributions:
@@ -205,7 +206,7 @@ def _ranges(vary: list[str] | None, scenario: Any) -> list[Any]:
         return distribution_ranges(scenario)
     try:
         return ranges(vary)
-    except VaryError as err:
+    except ArgumentError as err:
         raise usage_error(err) from None
 
 

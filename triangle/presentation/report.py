@@ -84,6 +84,7 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
     the ones the verdicts look at) and counts the rest; ``all_equilibria`` lists every one.
     """
     c, a = out.columns, out.actors
+    sourced = any("source" in e for e in out.equilibria)  # the nashpy backend marks each
     robust = ("robust: the only verdict over the admissible pairs of equilibria with and "
               "without the offer") if c["robust"] else (
         "not robust: possible verdicts " + ", ".join(out.possible))
@@ -122,8 +123,8 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
         + (" The game is degenerate: equilibria may form a continuum." if c["degenerate"] else ""),
         "",
         f"| # | {a['target']} | {a['partner']} | PV {a['target']} | PV {a['partner']} |"
-        f" PV {a['divider']} | P(schism) | admissible | verdict |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f" PV {a['divider']} | P(schism) | admissible | verdict |" + (" found by |" if sourced else ""),
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if sourced else ""),
     ]
     for i, e in enumerate(out.equilibria):
         if not (all_equilibria or e["admissible"] or i == out.selected):
@@ -131,7 +132,8 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
         mark = " (selected)" if i == out.selected else ""
         lines.append(f"| {i}{mark} | {e['target']} | {e['partner']} | {_n(e['pv_target'])} | "
                      f"{_n(e['pv_partner'])} | {_n(e['pv_divider'])} | {_n(e['p_schism'])} | "
-                     f"{'yes' if e['admissible'] else 'no'} | {e['verdict']} |")
+                     f"{'yes' if e['admissible'] else 'no'} | {e['verdict']} |"
+                     + (f" {e.get('source', '')} |" if sourced else ""))
     hidden = sum(not (e["admissible"] or i == out.selected) for i, e in enumerate(out.equilibria))
     if hidden and not all_equilibria:
         lines += ["", f"{hidden} more equilibria in dominated strategies: --all-equilibria"]
@@ -139,6 +141,9 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
         groups = "; ".join("{" + ", ".join(map(str, g)) + "}" for g in out.game.components
                            if len(g) > 1)
         lines += ["", f"Equilibria connected by a continuum (Jansen 1981): {groups}."]
+    notes = out.method.get("notes") or []  # e.g. a nashpy method that failed, missed or did not run
+    if notes:
+        lines += ["", *(f"Note: {n}." for n in notes)]
     lines += [
         "",
         "## Present values and cohesion",

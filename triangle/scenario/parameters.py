@@ -187,9 +187,10 @@ SETTINGS: tuple[Setting, ...] = (
             ("+", "-")),
     Setting("solver.selection", "payoff_dominant", "equilibrium selection rule",
             ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")),
-    Setting("solver.backend", "nashpy",
-            "equilibrium solver: nashpy (reference), batched (all equilibria), admissible "
-            "(the admissible ones only; fastest)", backends()),
+    Setting("solver.backend", "batched",
+            "equilibrium solver of the reported equilibria: batched (all equilibria; the "
+            "engine), admissible (the admissible ones only), nashpy (the slow reference, "
+            "united with the engine's set)", backends()),
 )
 
 SETTING_BY_PATH: dict[str, Setting] = {s.path: s for s in SETTINGS}

@@ -225,22 +225,47 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
         beats = (V_T[:, :, None] >= V_T[:, None, :]) & (V_P[:, :, None] >= V_P[:, None, :])
         dominant = np.all(beats | ~admissible[:, None, :], axis=2) & admissible
         total = np.where(admissible, V_T + V_P, -np.inf)
-        fallback = _first_max(total, admissible)
-        selected = np.where(dominant.any(axis=1), np.argmax(dominant, axis=1), fallback)
+        fallback = _first_max(total, admissible, x, y)
+        selected = np.where(dominant.any(axis=1), _canonical_first(dominant, x, y), fallback)
     elif selection == "best_for_divider":
-        selected = _first_max(V_D, admissible)
+        selected = _first_max(V_D, admissible, x, y)
     else:
-        selected = _first_max(-V_D, admissible)
+        selected = _first_max(-V_D, admissible, x, y)
     return SubgameSolution(batch, game, V_T, V_P, hit_D, duration_D, p_schism, admissible,
                            selected)
 
 
-def _first_max(score: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Index of the largest score among masked slots (first on ties, first slot if none)."""
+def _canonical_first(hits: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per game, the slot among ``hits`` that comes first in the canonical order of
+    :func:`triangle.solvers.result.sort_key` (smallest supports, then lexicographic); slot 0
+    where there is none.
+
+    A rule that ties (two equilibria with the same sum for both partners, say) must not
+    depend on the order in which a solver happens to list the equilibria, or two backends
+    with the same set would select differently.  Only games with more than one hit are
+    ranked.
+    """
+    first = np.where(hits.any(axis=1), np.argmax(hits, axis=1), 0)
+    tied = np.flatnonzero(hits.sum(axis=1) > 1)
+    if tied.size == 0:
+        return first
+    xt, yt, ht = x[tied], y[tied], hits[tied]
+    n, K = ht.shape
+    support = (xt > 0).sum(axis=2) + (yt > 0).sum(axis=2)
+    keys = np.concatenate([support[..., None], -np.round(xt, 9), -np.round(yt, 9)], axis=2)
+    keys = keys.reshape(n * K, -1)
+    game = np.repeat(np.arange(n), K)
+    order = np.lexsort((*keys.T[::-1], ~ht.reshape(-1), game))  # hits first within a game
+    first[tied] = order.reshape(n, K)[:, 0] - np.arange(n) * K
+    return first
+
+
+def _first_max(score: np.ndarray, mask: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Index of the largest score among masked slots (the canonically first on ties,
+    :func:`_canonical_first`; slot 0 if no slot is masked)."""
     masked = np.where(mask, score, -np.inf)
     best = masked.max(axis=1, keepdims=True)
-    hits = mask & (masked >= best)
-    return np.where(hits.any(axis=1), np.argmax(hits, axis=1), 0)
+    return _canonical_first(mask & (masked >= best), x, y)
 
 
 def overlay(base: SubgameSolution, rows_: np.ndarray, other: SubgameSolution) -> SubgameSolution:

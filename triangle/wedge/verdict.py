@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from triangle.common import status
 from triangle.partnership import closed_form as cf
 from triangle.wedge.counter import MAX_STEPS, counter_offer, keeps_partnership
 from triangle.wedge.dittmer import configuration, dyad_signs, roles
@@ -259,8 +260,10 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
         package, best_offer, r_cap, converged = _optimize(model, max_steps)
     else:
         package, converged = fixed_package(model), np.ones(model.n, dtype=bool)
-    stage, m, sol, ok = solve_package(model, package, max_steps=max_steps)
-    base = baseline(model, max_steps)
+    with status.step("the game with the offer"):  # named for a progress line
+        stage, m, sol, ok = solve_package(model, package, max_steps=max_steps)
+    with status.step("the game without the offer"):
+        base = baseline(model, max_steps)
     converged = converged & ok & base.converged
     sol0 = base.solution
     V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
