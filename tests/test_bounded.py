@@ -120,3 +120,28 @@ def test_report_states_the_expected_outcome_under_quantal_response():
     assert out.qre_p_schism == pytest.approx(br.p_schism[0, 0], abs=1e-12)
     assert "expected outcome, not an equilibrium verdict" in out.explain()
     assert "quantal" not in triangle.solve(scenario("wedge_optimist_2025"), backend="batched").explain()
+
+
+def test_stand_in_cost_deep_below_the_payoffs_is_traced_without_nan():
+    """An 8-strategy library where the target's Realign meets the partner's existential cost
+    in every column: the limit rule leaves the partner nothing, so the branch runs on the
+    finite stand-in, 1e4 payoff spreads deep.  Its log probabilities then reach -1e5, below
+    which an absolute Newton tolerance of 1e-11 is under the rounding floor: the trace used to
+    stall and the reported mix came out as 0/0."""
+    from triangle.wedge.bounded import quantal_branch
+    from triangle.wedge.model import build_stage
+    from triangle.wedge.verdict import fixed_package
+
+    s = scenario("wedge_optimist_2025", **{
+        "wedge.reward": 29.516, "schism.cost.target": 33.925, "schism.cost.partner": np.inf,
+        "partnership.noise": 0.0995})
+    assert len(s.settings["partnership.strategies"]) == 8
+    md = model_of(s, backend="batched")
+    stage = build_stage(md, fixed_package(md))
+    lams = [0.1, 0.5, 102.13]
+    br = quantal_branch(stage, np.array([2.5909]), lams)
+    assert not br.exact[0]  # the finite stand-in, as the module says
+    for arr in (br.x, br.y, br.p_schism, br.V_T, br.V_P, br.V_D):
+        assert not np.isnan(arr).any()
+    assert (br.residual < 1e-8).all()  # a fixed point at every lambda, not a stalled trace
+    np.testing.assert_allclose(br.x.sum(-1), 1.0, atol=1e-12)

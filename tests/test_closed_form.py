@@ -80,7 +80,8 @@ def test_grim_critical_delta_noise_free_is_the_quadratic_root():
 def test_grim_threshold_matches_meta_game(noise):
     """(Grim, Grim) is an equilibrium of the {Grim, Hedger} meta-game iff delta_T >= delta*."""
     R, g, S, O, r = 3.0, 1.5, 2.0, 0.5, 0.2
-    d_star = cf.critical_delta(cf.grim_deviation_gain, R, g, e=noise, S=S, O=O, r=r)
+    # The reward r never enters: neither pair has a deliberate break by the target.
+    d_star = cf.critical_delta(cf.grim_deviation_gain, R, g, e=noise, S=S, O=O)
     assert 0.05 < d_star < 0.99
     betas = np.linspace(0.05, 0.995, 400)
     betas = betas[np.abs(betas - d_star) > 1e-6]

@@ -26,6 +26,7 @@ RANGES = {
     "wedge.reward": (0.0, 12.0), "wedge.upfront": (0.0, 2.0), "wedge.pressure": (0.0, 3.0),
     "threat.response.target": (0.0, 2.0), "counter.budget": (0.0, 3.0),
     "partnership.noise": (0.0, 1.0), "wedge.courting_cost": (0.0, 0.5),
+    "wedge.hedge_reward": (0.0, 4.0),
 }
 ACTORS = {"divider": "D", "target": "T", "partner": "P"}
 
@@ -34,10 +35,11 @@ def _points(rng, n):
     pts = {k: rng.uniform(lo, hi, n) for k, (lo, hi) in RANGES.items()}
     for key in ("schism.cost.target", "schism.cost.partner"):  # some existential costs
         pts[key] = np.where(rng.random(n) < 0.1, np.inf, pts[key])
-    for key in ("wedge.upfront", "wedge.pressure", "counter.budget"):  # exact zeros, often
+    for key in ("wedge.upfront", "wedge.pressure", "counter.budget",
+                "wedge.hedge_reward"):  # exact zeros, often
         pts[key] = np.where(rng.random(n) < 0.4, 0.0, pts[key])
     no_offer = rng.random(n) < 0.05  # some points offer nothing at all
-    for key in ("wedge.reward", "wedge.upfront", "wedge.pressure"):
+    for key in ("wedge.reward", "wedge.upfront", "wedge.pressure", "wedge.hedge_reward"):
         pts[key] = np.where(no_offer, 0.0, pts[key])
     return pts
 
@@ -64,12 +66,13 @@ def test_every_reason_holds_and_the_verdict_follows_from_them(stem, rng):
 
 
 def test_decide_is_the_documented_order():
-    """Brute force over the 2^7 test outcomes: the first rule that applies wins."""
-    for bits in range(2 ** 7):
-        t = [bool(bits >> k & 1) for k in range(7)]
-        offer, schism, anyway, caused, gains, tighter, upfront = t
+    """Brute force over the 2^10 test outcomes: the first rule that applies wins."""
+    for bits in range(2 ** 10):
+        t = [bool(bits >> k & 1) for k in range(10)]
+        offer, schism, anyway, caused, gains, tighter, upfront, hedges, h_anyway, h_caused = t
         expected = ("no_attempt" if not offer else "split_anyway" if schism and anyway else
                     ("success" if gains else "pyrrhic") if schism and caused else
+                    "partial_success" if hedges and not h_anyway and h_caused else
                     "backfire" if tighter else "pocketed" if upfront else "failed")
         assert VERDICTS[decide(*t)] == expected
 

@@ -413,9 +413,9 @@ def out_of_range(p: Any) -> st.SearchStrategy[float]:
     if not math.isinf(p.low):
         options.append(st.floats(max_value=p.low, exclude_max=not p.low_open, allow_nan=False,
                                  allow_infinity=True))
-    if not math.isinf(p.high):
+    if not math.isinf(p.high):  # +inf is in range where the parameter has a word for it
         options.append(st.floats(min_value=p.high, exclude_min=not p.high_open, allow_nan=False,
-                                 allow_infinity=True))
+                                 allow_infinity=p.infinite_word is None))
     if p.infinite_word is None:
         options.append(st.sampled_from([math.inf, -math.inf]))
     return st.one_of(options)

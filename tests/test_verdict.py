@@ -74,8 +74,16 @@ def test_existential_equals_finite_cost_above_the_bound():
     assert ex.columns["verdict"][0] == finite.columns["verdict"][0] == "pocketed"
     a, b = ex.solution.batch, finite.solution.batch
     assert a.valid.sum() == b.valid.sum()
-    np.testing.assert_allclose(a.x[a.valid], b.x[b.valid], atol=1e-9)
-    np.testing.assert_allclose(a.y[a.valid], b.y[b.valid], atol=1e-9)
+    # Above the bound the supports and every pure equilibrium are the same (subgame module
+    # doc); the extreme points of a continuum along which the target is indifferent between
+    # two exposures to a schism move with the cost (T's own break pays the reward, a break
+    # by P does not), so only their supports are compared.
+    np.testing.assert_array_equal(a.x[a.valid] > 0, b.x[b.valid] > 0)
+    np.testing.assert_array_equal(a.y[a.valid] > 0, b.y[b.valid] > 0)
+    pure = ((a.x[a.valid] == 1).any(axis=1) & (a.y[a.valid] == 1).any(axis=1))
+    assert pure.sum() >= 9
+    np.testing.assert_array_equal(a.x[a.valid][pure], b.x[b.valid][pure])
+    np.testing.assert_array_equal(a.y[a.valid][pure], b.y[b.valid][pure])
     assert ex.columns["margin"][0] == -np.inf
     for key in ("pv_target", "pv_partner", "pv_divider", "p_schism", "cohesion_change"):
         assert np.isfinite(ex.columns[key][0]), key

@@ -113,7 +113,8 @@ def closed_form_columns(scenario: Scenario, points: Mapping[str, np.ndarray],
 
     m, schism = core(r)
     m0, schism0 = core(np.zeros_like(r))
-    attempt = (u > 0) | (r > 0) | (pressure > 0)
+    # A hedge reward is an attempt, but the core has no hedging: it is never paid there.
+    attempt = (u > 0) | (r > 0) | (pressure > 0) | (v["wedge.hedge_reward"] > 0)
     split = G * dt / (1 - dD)
     courting = np.where(attempt, v["wedge.courting_cost"] * dt / (1 - dD), 0.0)
     v_d = (np.where(schism, split - (1 + a) * r * dt / (1 - dD * s), 0.0)
@@ -154,7 +155,8 @@ def _categorical(name: str, values: np.ndarray, codes: bool) -> pd.Categorical:
 
 
 #: Output columns that repeat a ``wedge.*`` parameter when the package is fixed (not optimised).
-PACKAGE_COLUMNS = {"upfront": "wedge.upfront", "reward": "wedge.reward", "pressure": "wedge.pressure"}
+PACKAGE_COLUMNS = {"upfront": "wedge.upfront", "reward": "wedge.reward", "pressure": "wedge.pressure",
+                   "hedge_reward": "wedge.hedge_reward"}
 
 
 def evaluate_chunk(scenario: Scenario, kind: str, backend: str | None,

@@ -12,7 +12,14 @@ only choice is to stay or to break.  With per-period flows (per-year flows times
   rather see the schism than keep the partnership for free offers nothing, not a negative sum);
 * the divider's largest worthwhile reward per year is
   ``r_max = G (1 - delta_D s) / ((1 - delta_D)(1 + alliance_cost))``;
-* the wedge margin is ``M = r_max - r*(m_max)``, positive where the divider can outbid.
+* the wedge margin is ``M = r_max - r*(m_max)``, positive where the divider can outbid;
+* the hedge reward per year above which the target hedges against TitForTat is
+  ``h* = (1 - delta_T s) [delta_T f_T / (1 - delta_T) - g_T]`` (:func:`hedge_threshold`).
+
+In the core the target breaks in the first period or never, so the reward's present value
+is the same whether the commitment's survival is counted from the offer or from the break;
+with later breaks the single clock of :mod:`triangle.partnership.repeated` discounts it by
+``(delta s) ** tau``.
 
 With ``dt = 1`` these are DESIGN's formulas verbatim.  Infinite costs flow through
 exactly: ``S_T = inf`` gives ``r* = inf`` and ``M = -inf``; no ``nan`` is produced.
@@ -104,7 +111,7 @@ def wedge_margin(r_max: ArrayLike, r_star: ArrayLike) -> np.ndarray:
 
 def grim_deviation_gain(
     delta: float, R: float, g: float, W: float | None = None, *, e: float = 0.0,
-    S: float = 0.0, O: float = 0.0, r: float = 0.0, s: float = 1.0, dt: float = 1.0,
+    S: float = 0.0, O: float = 0.0, h: float = 0.0, s: float = 1.0, dt: float = 1.0,
 ) -> float:
     """Gain from hedging for ever against Grim, over staying with Grim (both Grim): ``V_HG - V_GG``.
 
@@ -114,36 +121,68 @@ def grim_deviation_gain(
     1991, §5.1, here with noise):
 
     ``V_GG = (R dt + delta (1 - (1 - e)^2) W) / (1 - delta (1 - e)^2)``,
-    ``V_HG = ((R + g) dt + delta (1 - e) W) / (1 - delta e)``,
+    ``V_HG = ((R + g) dt + delta (1 - e) W) / (1 - delta e) + h dt / (1 - delta s e)``,
 
-    where ``W = -S + O dt / (1 - delta) + r dt / (1 - delta s)`` is the value at the schism
-    (a reward ``r`` is paid once the partnership has split).  ``R`` includes any counter
-    ``m``; ``g`` is the hedging gain against a cooperator.  The fraying of the hedge against a
-    breaking Grim is never felt: Grim breaks the period after it sees the hedge.
+    where ``W = -S + O dt / (1 - delta)`` is the value at the schism.  The divider's reward
+    for a break never enters: in neither pair does the target break deliberately (the
+    hedger's partner breaks; a Grim target breaks only on a misreading), and the reward is
+    paid only after the target's own break (docs/model.md §8.1).  The hedge reward ``h`` is
+    paid in each period the hedger is still in the partnership and the divider's commitment
+    (per-period survival ``s``, one clock from the offer) still lives: ``sum_t (delta s e)^t
+    h dt``.  ``R`` includes any counter ``m``; ``g`` is the hedging gain against a cooperator.
+    The fraying of the hedge against a breaking Grim is never felt: Grim breaks the period
+    after it sees the hedge.
     """
     if W is None:
-        W = -S + O * dt / (1.0 - delta) + r * dt / (1.0 - delta * s)
+        W = -S + O * dt / (1.0 - delta)
     stay = (1.0 - e) ** 2
     v_gg = (R * dt + delta * (1.0 - stay) * W) / (1.0 - delta * stay)
-    v_hg = ((R + g) * dt + delta * (1.0 - e) * W) / (1.0 - delta * e)
+    v_hg = ((R + g) * dt + delta * (1.0 - e) * W) / (1.0 - delta * e) \
+        + h * dt / (1.0 - delta * s * e)
     return v_hg - v_gg
 
 
 def consult_deviation_gain(
     delta: float, R: float, g: float, k: int, *, S: float = 0.0, O: float = 0.0,
-    r: float = 0.0, s: float = 1.0, dt: float = 1.0,
+    h: float = 0.0, s: float = 1.0, dt: float = 1.0,
 ) -> float:
     """Noise-free gain from hedging for ever against ``Consult(k)``: ``V_HC - V_CC``.
 
-    ``V_CC = R dt / (1 - delta)``; the hedger collects ``(R + g) dt`` for ``k + 1`` periods
-    (``k`` warnings, then the break is played in period ``k + 1``), then the schism value:
-    ``V_HC = (R + g) dt (1 - delta^(k+1)) / (1 - delta) + delta^(k+1) W``.
+    ``V_CC = R dt / (1 - delta)``; the hedger collects ``(R + g) dt`` and the hedge reward
+    ``h dt`` (while the divider's commitment lives) for ``k + 1`` periods (``k`` warnings,
+    then the break is played in period ``k + 1``), then the schism value ``W = -S + O dt /
+    (1 - delta)``, without the divider's reward (the partner broke):
+    ``V_HC = (R + g) dt (1 - delta^(k+1)) / (1 - delta) + h dt (1 - (delta s)^(k+1)) /
+    (1 - delta s) + delta^(k+1) W``.
     """
-    W = -S + O * dt / (1.0 - delta) + r * dt / (1.0 - delta * s)
+    W = -S + O * dt / (1.0 - delta)
     v_cc = R * dt / (1.0 - delta)
     lag = delta ** (k + 1)
-    v_hc = (R + g) * dt * (1.0 - lag) / (1.0 - delta) + lag * W
+    v_hc = (R + g) * dt * (1.0 - lag) / (1.0 - delta) + lag * W \
+        + h * dt * (1.0 - (delta * s) ** (k + 1)) / (1.0 - delta * s)
     return v_hc - v_cc
+
+
+def hedge_threshold(g: ArrayLike, f: ArrayLike, delta: ArrayLike, s: ArrayLike) -> np.ndarray:
+    """Least hedge reward per year above which the target hedges against TitForTat.
+
+    Noise-free, a target that hedges for ever against a TitForTat partner earns ``(R + g) dt``
+    once, then ``(R - f) dt`` each period as the partner hedges back, plus the hedge reward
+    ``h dt`` in every period while the divider's commitment lives (``sum_t (delta s)^t h dt``);
+    staying with TitForTat earns ``R dt`` each period.  Hedging pays iff
+
+    ``h dt / (1 - delta s) > delta f dt / (1 - delta) - g dt``, that is iff ``h > h*`` with
+    ``h* = (1 - delta s) [delta f / (1 - delta) - g]`` (at equality the target stays).
+
+    ``R`` cancels: the hedge reward buys distance, not a break.  With ``dt -> 0``,
+    ``h* -> f (rho + lambda) / rho`` (``rho = -ln beta``, ``lambda = -ln durability``): an
+    instant answer makes each hedge cost the fraying for as long as it lasts.
+
+    >>> round(float(hedge_threshold(g=0.5, f=1.0, delta=0.9, s=1.0)), 12)   # 0.9 - 0.05
+    0.85
+    """
+    g, f, delta, s = map(_f, (g, f, delta, s))
+    return (1.0 - delta * s) * (delta * f / (1.0 - delta) - g)
 
 
 def critical_delta(gain, *args, lo: float = 1e-9, hi: float = 1.0 - 1e-9, **kwargs) -> float:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triangle.partnership.repeated import joint_actions, joint_transitions, live_flows
+from triangle.partnership.repeated import deliberate_break, joint_actions, joint_transitions, live_flows
 from triangle.partnership.strategies import Strategy
 
 
@@ -38,11 +38,18 @@ class PairPath:
     flow_T, flow_P : numpy.ndarray
         Expected stage flow of period ``t`` (zero once the partnership has ended), in the
         unit of the flows passed in.
+    own_break : numpy.ndarray
+        Probability that the partnership has split by period ``t`` through the target's
+        deliberate break (:func:`~triangle.partnership.repeated.deliberate_break`).
+    hedging : numpy.ndarray
+        Probability that the partnership lives in period ``t`` and the target hedges in it.
     """
 
     alive: np.ndarray
     flow_T: np.ndarray
     flow_P: np.ndarray
+    own_break: np.ndarray
+    hedging: np.ndarray
 
 
 def pair_path(strategy_T: Strategy, strategy_P: Strategy, stage_T: np.ndarray, stage_P: np.ndarray,
@@ -69,17 +76,26 @@ def pair_path(strategy_T: Strategy, strategy_P: Strategy, stage_T: np.ndarray, s
     auto_T, auto_P = strategy_T.automaton(), strategy_P.automaton()
     a_T, a_P, live, start = joint_actions(auto_T, auto_P)
     n = e.shape[0]
-    alive, flow_T, flow_P = (np.zeros((n, periods)) for _ in range(3))
+    alive, flow_T, flow_P, own, hedging = (np.zeros((n, periods)) for _ in range(5))
     if not live[start]:  # someone breaks in the first period
-        return PairPath(alive, flow_T, flow_P)
+        if a_T[auto_T.initial] == 2:  # the target's own break
+            own[:] = 1.0
+        return PairPath(alive, flow_T, flow_P, own, hedging)
     Q = joint_transitions(auto_T, auto_P, e)[:, live][:, :, live]
     f_T = live_flows(stage_T, a_T, a_P, live, auto_P.n_states)
     f_P = live_flows(stage_P, a_T, a_P, live, auto_P.n_states)
+    to_own = deliberate_break(auto_T, a_P, e)[:, live]
+    hedges = (a_T[np.divmod(np.flatnonzero(live), auto_P.n_states)[0]] == 1) * 1.0
     dist = np.zeros((n, int(live.sum())))
     dist[:, int(np.flatnonzero(np.flatnonzero(live) == start)[0])] = 1.0
+    broke = np.zeros(n)
     for t in range(periods):
         alive[:, t] = dist.sum(axis=1)
         flow_T[:, t] = (dist * f_T).sum(axis=1)
         flow_P[:, t] = (dist * f_P).sum(axis=1)
+        hedging[:, t] = (dist * hedges).sum(axis=1)
+        own[:, t] = broke
+        broke = broke + (dist * to_own).sum(axis=1)  # the break is played in period t + 1
         dist = np.einsum("nk,nkj->nj", dist, Q)
-    return PairPath(np.clip(alive, 0.0, 1.0), flow_T, flow_P)
+    return PairPath(np.clip(alive, 0.0, 1.0), flow_T, flow_P, np.clip(own, 0.0, 1.0),
+                    np.clip(hedging, 0.0, 1.0))

@@ -17,9 +17,21 @@ We solve three right-hand sides per actor's discount factor ``delta_i``:
   ``x`` per period before the schism is worth ``x * duration``);
 * ``hit``: ``E[delta_i ** tau]``, the discounted probability of the schism at period ``tau``.
 
+The divider's commitment is one process: it survives each period with probability ``s``,
+counted from the offer (period 0).  Everything it pays is discounted at ``delta_i s``, so
+two more right-hand sides, solved with ``delta_i s`` for the target and the divider, give
+
+* ``reward``: ``E[(delta_i s) ** tau ; T broke deliberately]``: a reward ``r`` paid from the
+  schism on while the commitment lives is worth ``r dt / (1 - delta_i s) * reward_i``;
+  a commitment that lapsed before the break pays nothing, and a schism the partner starts,
+  or that the target starts on a misreading, pays nothing (:func:`deliberate_break`);
+* ``hedge``: ``E[sum_{t < tau} (delta_i s) ** t ; T hedges in t]``: the discounted number
+  of periods in which the target hedges while the commitment lives.
+
 A pair's present value for actor ``i`` is then exactly
-``flow_i + m_i * duration_i + hit_i * W_i``, where ``W_i`` is the value at the moment of
-schism.  Keeping ``hit_i`` apart lets ``W_i = -inf`` (an existential cost) enter exactly:
+``flow_i + m_i * duration_i + hit_i * W_i`` plus the divider's payments, where ``W_i`` is the
+value at the moment of schism.  Keeping ``hit_i`` apart lets ``W_i = -inf`` (an existential
+cost) enter exactly:
 ``hit_i = 0`` contributes nothing, never ``0 * inf = nan``.
 
 Everything is vectorised over ``n`` parameter points: arrays of shape ``(n,)`` in,
@@ -52,6 +64,13 @@ class PairValues:
         ``E[delta_i ** tau]`` with ``tau`` the period of the schism (``0`` if it never comes).
     p_horizon : numpy.ndarray
         Probability that the schism happens within the horizon (undiscounted).
+    reward_T, reward_D : numpy.ndarray
+        ``E[(delta_i s) ** tau ; the target broke deliberately]`` (module doc).
+    hedge_T, hedge_D : numpy.ndarray
+        Discounted number of periods, at ``delta_i s``, in which the target hedges.
+    hedge_share : numpy.ndarray
+        Expected share of the horizon's periods in which the partnership lives and the
+        target hedges (undiscounted, like ``p_horizon``).
     """
 
     flow_T: np.ndarray
@@ -63,6 +82,11 @@ class PairValues:
     hit_P: np.ndarray
     hit_D: np.ndarray
     p_horizon: np.ndarray
+    reward_T: np.ndarray
+    reward_D: np.ndarray
+    hedge_T: np.ndarray
+    hedge_D: np.ndarray
+    hedge_share: np.ndarray
 
 
 def misreading_probability(rate: np.ndarray, dt: np.ndarray) -> np.ndarray:
@@ -111,6 +135,26 @@ def live_flows(stage: np.ndarray, a_T: np.ndarray, a_P: np.ndarray, live: np.nda
     return stage[:, a_T[s_idx], a_P[t_idx]]
 
 
+def deliberate_break(auto_T: Automaton, a_P: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Probability that the target moves into a breaking state *deliberately*, per point and
+    joint state (row-major over ``(s_T, s_P)``), shape ``(n, n_T * n_P)``.
+
+    A break is deliberate when the target's machine would have broken on a *correct* reading
+    of the partner's action: with ``R`` and ``W`` the probabilities of moving into a breaking
+    state on the right and on the wrong reading, the deliberate part is
+    ``(1 - e) R + e min(R, W)`` (the two readings coupled so that a break that comes on
+    either reading is the machine's own).  A break set off by a misreading alone, ``e (W -
+    min(R, W))``, is not deliberate, and neither is any break by the partner.
+    """
+    breaking = np.array([a == "B" for a in auto_T.actions])
+    seen = np.where(a_P == 1, 1, 0)
+    right = auto_T.transitions[:, seen, :][..., breaking].sum(axis=-1)  # (s, t)
+    wrong = auto_T.transitions[:, 1 - seen, :][..., breaking].sum(axis=-1)
+    both = np.minimum(right, wrong)
+    e = e[:, None, None]
+    return ((1.0 - e) * right + e * both).reshape(e.shape[0], -1)
+
+
 def joint_transitions(auto_T: Automaton, auto_P: Automaton, e: np.ndarray) -> np.ndarray:
     """Transition matrix of the joint chain, shape ``(n, S, S)`` with ``S = n_T * n_P``.
 
@@ -155,16 +199,20 @@ def pair_values(
     delta: dict[str, np.ndarray],
     e: np.ndarray,
     horizon_periods: np.ndarray,
+    survival: np.ndarray | None = None,
 ) -> PairValues:
     """Exact chain quantities of one strategy pair at many points, in blocks of points
     sized by :func:`block_size` (see :func:`_pair_values` for the mathematics)."""
     n = e.shape[0]
+    survival = np.ones(n) if survival is None else np.broadcast_to(
+        np.asarray(survival, dtype=float), (n,))
     step = block_size(strategy_T.automaton().n_states * strategy_P.automaton().n_states)
     if n <= step:
-        return _pair_values(strategy_T, strategy_P, stage_T, stage_P, delta, e, horizon_periods)
+        return _pair_values(strategy_T, strategy_P, stage_T, stage_P, delta, e, horizon_periods,
+                            survival)
     parts = [_pair_values(strategy_T, strategy_P, stage_T[i:i + step], stage_P[i:i + step],
                           {w: d[i:i + step] for w, d in delta.items()}, e[i:i + step],
-                          horizon_periods[i:i + step])
+                          horizon_periods[i:i + step], survival[i:i + step])
              for i in range(0, n, step)]
     return PairValues(**{name: np.concatenate([getattr(p, name) for p in parts])
                          for name in PairValues.__dataclass_fields__})
@@ -178,6 +226,7 @@ def _pair_values(
     delta: dict[str, np.ndarray],
     e: np.ndarray,
     horizon_periods: np.ndarray,
+    survival: np.ndarray,
 ) -> PairValues:
     """Exact chain quantities of one strategy pair at many points.
 
@@ -193,6 +242,8 @@ def _pair_values(
         Probability of an uncorrected misreading per side and period, ``(n,)``.
     horizon_periods : numpy.ndarray
         Whole number of periods in the horizon, ``(n,)``, at least one.
+    survival : numpy.ndarray
+        Per-period survival ``s`` of the divider's commitment, ``(n,)``.
 
     Returns
     -------
@@ -204,17 +255,24 @@ def _pair_values(
     n = e.shape[0]
     if not live[start]:  # someone breaks in the first period
         zeros, ones = np.zeros(n), np.ones(n)
-        return PairValues(zeros, zeros, zeros, zeros, zeros, ones, ones, ones, ones)
+        # The break at tau = 0 is the target's own only if its first state breaks.
+        own = ones if a_T[auto_T.initial] == 2 else zeros
+        return PairValues(zeros, zeros, zeros, zeros, zeros, ones, ones, ones, ones,
+                          own, own, zeros, zeros, zeros)
 
     Q_full = joint_transitions(auto_T, auto_P, e)
     Q = Q_full[:, live][:, :, live]
     to_break = Q_full[:, live][:, :, ~live].sum(axis=2)
+    to_own_break = deliberate_break(auto_T, a_P, e)[:, live]
     flows_T = live_flows(stage_T, a_T, a_P, live, auto_P.n_states)
     flows_P = live_flows(stage_P, a_T, a_P, live, auto_P.n_states)
     k = int(live.sum())
     start_live = int(np.flatnonzero(np.flatnonzero(live) == start)[0])
     ones = np.ones((n, k))
+    hedging = np.broadcast_to((a_T[np.divmod(np.flatnonzero(live), auto_P.n_states)[0]] == 1)
+                              * 1.0, (n, k))
     eye = np.eye(k)
+    one_clock = bool(np.all(survival == 1.0))  # then the commitment's discount is delta's
 
     out: dict[str, np.ndarray] = {}
     for who, flows in (("T", flows_T), ("P", flows_P), ("D", None)):
@@ -222,18 +280,31 @@ def _pair_values(
         columns = [ones, d[:, :, 0] * to_break]
         if flows is not None:
             columns.append(flows)
+        paid = who != "P"  # the divider's payments concern the target and the divider
+        if paid and one_clock:
+            columns += [d[:, :, 0] * to_own_break, hedging]
         rhs = np.stack(columns, axis=-1)
         sol = np.linalg.solve(eye - d * Q, rhs)[:, start_live, :]
         out[f"duration_{who}"] = sol[:, 0]
         out[f"hit_{who}"] = np.clip(sol[:, 1], 0.0, 1.0)
         if flows is not None:
             out[f"flow_{who}"] = sol[:, 2]
+        if paid and not one_clock:
+            ds = d * survival[:, None, None]
+            rhs = np.stack([ds[:, :, 0] * to_own_break, hedging], axis=-1)
+            sol = np.concatenate([sol, np.linalg.solve(eye - ds * Q, rhs)[:, start_live, :]],
+                                 axis=1)
+        if paid:
+            out[f"reward_{who}"] = np.clip(sol[:, -2], 0.0, 1.0)
+            out[f"hedge_{who}"] = np.maximum(sol[:, -1], 0.0)
     survive = _survival(Q, start_live, horizon_periods)
+    hedged = _visits(Q, start_live, horizon_periods, hedging[0])
     # 1 - survival carries the round-off of the sum (a few ulps) even when no schism can
     # happen; below that resolution the probability is zero.
     p = 1.0 - survive
     p = np.where(p < 64 * np.finfo(float).eps, 0.0, np.minimum(p, 1.0))
-    return PairValues(p_horizon=p, **out)
+    share = np.clip(hedged / np.asarray(horizon_periods, dtype=float), 0.0, 1.0)
+    return PairValues(p_horizon=p, hedge_share=share, **out)
 
 
 def _survival(Q: np.ndarray, start: int, periods: np.ndarray) -> np.ndarray:
@@ -243,10 +314,36 @@ def _survival(Q: np.ndarray, start: int, periods: np.ndarray) -> np.ndarray:
     points with different horizons share the work.
     """
     n, k, _ = Q.shape
-    steps = np.asarray(periods, dtype=np.int64) - 1
     dist = np.zeros((n, 1, k))
     dist[:, 0, start] = 1.0
-    power = Q.copy()
+    return _power_from(dist, Q, periods)[:, 0, :].sum(axis=1)
+
+
+def _visits(Q: np.ndarray, start: int, periods: np.ndarray, marked: np.ndarray) -> np.ndarray:
+    """Expected number of periods ``0 .. N-1`` spent in the live states ``marked`` (a 0/1
+    vector): ``sum_{t < N} e_start Q^t marked``.
+
+    One power of the augmented matrix ``[[Q, marked], [0, 1]]``, whose corner accumulates
+    the visits (its ``t``-th power has corner ``sum_{u < t} Q^u marked``).
+    """
+    n, k, _ = Q.shape
+    if not marked.any():
+        return np.zeros(n)
+    step = np.zeros((n, k + 1, k + 1))
+    step[:, :k, :k] = Q
+    step[:, :k, k] = marked
+    step[:, k, k] = 1.0
+    dist = np.zeros((n, 1, k + 1))
+    dist[:, 0, start] = 1.0
+    last = _power_from(dist, step, periods)[:, 0, :]
+    return last[:, k] + (last[:, :k] * marked).sum(axis=1)
+
+
+def _power_from(dist: np.ndarray, M: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """``dist M^(periods-1)`` per point, by binary powering."""
+    steps = np.asarray(periods, dtype=np.int64) - 1
+    dist = dist.copy()
+    power = M.copy()
     while np.any(steps > 0):
         odd = (steps & 1).astype(bool)
         if odd.any():
@@ -254,7 +351,7 @@ def _survival(Q: np.ndarray, start: int, periods: np.ndarray) -> np.ndarray:
         steps = steps >> 1
         if np.any(steps > 0):
             power = power @ power
-    return dist[:, 0, :].sum(axis=1)
+    return dist
 
 
 def values_table(
@@ -264,6 +361,7 @@ def values_table(
     delta: dict[str, np.ndarray],
     e: np.ndarray,
     horizon_periods: np.ndarray,
+    survival: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Chain quantities for every pair of the library, each of shape ``(n, k, k)``.
 
@@ -272,13 +370,15 @@ def values_table(
     with identical inputs share one solve: a map over schism costs or the divider's package
     leaves the chain itself unchanged.
     """
+    survival = np.ones(len(e)) if survival is None else np.broadcast_to(
+        np.asarray(survival, dtype=float), (len(e),))
     inputs = np.column_stack([stage_T.reshape(len(e), -1), stage_P.reshape(len(e), -1), e,
-                              horizon_periods, *(delta[w] for w in sorted(delta))])
+                              horizon_periods, *(delta[w] for w in sorted(delta)), survival])
     _, first, inverse = np.unique(inputs, axis=0, return_index=True, return_inverse=True)
     if first.size < e.shape[0]:
         shared = _shared_table(library, inputs[first], stage_T[first], stage_P[first],
                                {w: d[first] for w, d in delta.items()}, e[first],
-                               horizon_periods[first])
+                               horizon_periods[first], survival[first])
         return {name: v[inverse.reshape(-1)] for name, v in shared.items()}
     k = len(library)
     n = e.shape[0]
@@ -286,7 +386,7 @@ def values_table(
     table = {name: np.empty((n, k, k)) for name in fields}
     for i, s_T in enumerate(library):
         for j, s_P in enumerate(library):
-            pv = pair_values(s_T, s_P, stage_T, stage_P, delta, e, horizon_periods)
+            pv = pair_values(s_T, s_P, stage_T, stage_P, delta, e, horizon_periods, survival)
             for name in fields:
                 table[name][:, i, j] = getattr(pv, name)
     return table

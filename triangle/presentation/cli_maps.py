@@ -120,6 +120,11 @@ def cmd_map(args: argparse.Namespace) -> int:
     from triangle.analysis.storage import write_table
     from triangle.analysis.sweep import equilibrium_map
     from triangle.presentation.plot import FIGURE_FORMATS, save_figure
+    from triangle.presentation.plot_quantal import (
+        measure_frame,
+        measure_grid,
+        plot_probability_map,
+    )
 
     scenario = scenario_from_args(args.file, args.sets)
     if args.x is None or args.y is None:
@@ -136,20 +141,41 @@ def cmd_map(args: argparse.Namespace) -> int:
     if x[1].size * y[1].size > cli_checks.MAX_MAP_POINTS:
         raise ScenarioError("--y", y[0], f"a map of at most {cli_checks.MAX_MAP_POINTS} points "
                             "(use sweep for more)", f"{x[1].size} x {y[1].size} points")
+    measure = _measure(args, scenario, (x[0], y[0]))
     chunk, workers = _chunk_size(args), _workers(args)
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
                                executor=executor, progress=None)
     if args.output:  # the figure first: if drawing fails, no data file is left behind
-        save_figure(emap.plot(margin_contours=not args.no_contours), args.output, emap.record)
+        save_figure(emap.plot(margin_contours=not args.no_contours) if measure == "verdict" else
+                    plot_probability_map(emap, measure), args.output, emap.record)
     if args.data:
-        write_table(emap.to_frame(), args.data, emap.record)
+        write_table(emap.to_frame() if measure == "verdict" else measure_frame(emap), args.data,
+                    emap.record)
         print(f"wrote {args.data} ({len(emap.table)} points)")
     if args.output:
         print(f"wrote {args.output}")
+    if measure != "verdict":
+        z = measure_grid(emap, measure)
+        print(f"{measure} under quantal response: from {z.min():.4g} to {z.max():.4g}")
+        return 0
     shares = emap.table["verdict"].value_counts(normalize=True, sort=False)
     print("verdicts: " + ", ".join(f"{v} {100 * s:.1f}%" for v, s in shares.items() if s > 0))
     return 0
+
+
+def _measure(args: argparse.Namespace, scenario: Any, axes: tuple[str, str]) -> str:
+    """``--measure``, checked before any work; ``auto`` is the probability of schism where
+    every point's precision ``solver.rationality`` is finite (the scenario's, or an axis of
+    numbers), else the verdict."""
+    finite = bool(np.isfinite(scenario.values["solver.rationality"])) or (
+        "solver.rationality" in axes)
+    if args.measure == "auto":
+        return "p_schism" if finite else "verdict"
+    if args.measure != "verdict" and not finite:
+        raise UsageError(f"--measure {args.measure}: expected a finite solver.rationality "
+                         "(e.g. --set solver.rationality=2), found \"nash\"")
+    return args.measure
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -235,6 +261,10 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="FIGURE", help="figure file: .png, .svg or .pdf")
     p.add_argument("--data", metavar="TABLE", help="also write the grid: .csv (with .meta.json) or .parquet")
     p.add_argument("--no-contours", action="store_true", help="leave out the margin contours")
+    p.add_argument("--measure", choices=("auto", "verdict", "p_schism", "p_schism_change"),
+                   default="auto", help="what the map shows: the verdict, or under a finite "
+                   "solver.rationality the smooth probability of schism (p_schism) or its change "
+                   "due to the offer (default auto: p_schism where the precision is finite)")
     p.set_defaults(handler=cmd_map)
 
     p = sub.add_parser("sweep", help="evaluate a grid or a sample of parameters, streamed to disk",

@@ -12,6 +12,8 @@ VERDICT_MEANINGS = {
     "split_anyway": "the partnership splits, but it splits without any offer too: the wedge was not needed",
     "success": "the partnership splits and the divider is better off than without the wedge",
     "pyrrhic": "the partnership splits, but the divider is worse off than without the wedge",
+    "partial_success": "no split, but the target keeps its distance: it hedges where without "
+                       "the wedge it would not",
     "backfire": "no split, and the partnership is tighter than without the wedge",
     "pocketed": "no split; the target kept the divider's up-front concessions",
     "failed": "no split and nothing else moved: the divider paid for nothing",

@@ -38,11 +38,13 @@ VERDICT_COLOURS = {
     "failed": "#56B4E9",      # sky blue
     "no_attempt": "#999999",  # grey
     "split_anyway": "#F0E442",  # yellow: the split came without the wedge
+    "partial_success": "#0072B2",  # blue: distance without a break
 }
 #: Hatching per verdict: neighbours in lightness (success/backfire, pocketed/failed/no_attempt)
 #: differ in pattern as well as in hue.
 VERDICT_HATCHES = {
     "split_anyway": "++",
+    "partial_success": "||",
     "success": "",
     "pyrrhic": "\\\\",
     "backfire": "xx",

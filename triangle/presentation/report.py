@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from triangle.common.numbers import fmt
+from triangle.presentation.report_quantal import quantal_note
 from triangle.wedge.outcome import Outcome
 
 
@@ -42,13 +43,16 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
         "verdict": c["verdict"],
         "robust": c["robust"],
         "possible": out.possible,
+        "quantal_response": quantal_note(out),
         "schism": c["schism"],
         "p_schism": c["p_schism"],
         "margin": c["margin"],
         "configuration": c["configuration"],
         "roles": out.roles,
         "actors": out.actors,
-        "package": {"upfront": c["upfront"], "reward": c["reward"], "pressure": c["pressure"]},
+        "package": {"upfront": c["upfront"], "reward": c["reward"], "pressure": c["pressure"],
+                    "hedge_reward": c["hedge_reward"]},
+        "hedge_share": c["hedge_share"],
         "counter_offer": c["counter_offer"],
         "equilibria": eq,
         "selected_equilibrium": out.selected,
@@ -60,6 +64,7 @@ def outcome_dict(out: Outcome) -> dict[str, Any]:
         "cohesion": {"before": c["cohesion_before"], "after": c["cohesion_after"],
                      "change": c["cohesion_change"]},
         "baseline": {"schism": c["schism_baseline"], "p_schism": c["p_schism_baseline"],
+                     "hedge_share": c["hedge_share_baseline"],
                      "counter_offer": c["counter_offer_baseline"],
                      "pv_divider": c["pv_divider_baseline"]},
         "thresholds": {"r_star": c["r_star"], "r_star_at_max_counter": c["r_star_max"],
@@ -88,10 +93,14 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
     robust = ("robust: the only verdict over the admissible pairs of equilibria with and "
               "without the offer") if c["robust"] else (
         "not robust: possible verdicts " + ", ".join(out.possible))
+    note = quantal_note(out)
+    if note:
+        robust = "an expected outcome, see below"
     lines = [
         f"# {out.scenario}",
         "",
         f"**Verdict: {c['verdict']}** ({robust}).",
+        *(["", note] if note else []),
         *([] if out.method.get("converged", True) else ["", "**Not converged**: a search behind this result stopped at its iteration cap; treat its numbers as approximate."]),  # noqa: E501
         "",
         "## Why",
@@ -109,7 +118,12 @@ def render_text(out: Outcome, all_equilibria: bool = False) -> str:
         "## The wedge package and the counter-offer (per year)",
         "",
         f"- up-front concessions u = {_n(c['upfront'])}, conditional reward r = {_n(c['reward'])},"
-        f" pressure = {_n(c['pressure'])} ({out.method['mode']} mode)",
+        f" pressure = {_n(c['pressure'])}"
+        + (f", hedge reward h = {_n(c['hedge_reward'])}" if c["hedge_reward"] > 0 else "")
+        + f" ({out.method['mode']} mode)",
+        *([f"- share of the horizon in which {a['target']} hedges: {_n(c['hedge_share'])} with "
+           f"the offer, {_n(c['hedge_share_baseline'])} without it"]
+          if c["hedge_reward"] > 0 or c["verdict"] == "partial_success" else []),
         f"- {a['partner']}'s counter-inducement m = {_n(c['counter_offer'])}"
         f" (largest worthwhile: {_n(c['m_max'])})",
         f"- threshold reward r*(m) = {_n(c['r_star'])}; divider's largest worthwhile reward"

@@ -22,6 +22,7 @@ import numpy as np
 
 from triangle.common.numbers import fmt
 from triangle.presentation.glossary import TERMS, VERDICT_MEANINGS
+from triangle.presentation.report_quantal import quantal_note
 from triangle.scenario.files import Scenario
 from triangle.scenario.parameters import BY_PATH
 from triangle.wedge.outcome import Outcome
@@ -101,6 +102,7 @@ def context(scenario: Scenario | None, out: Outcome, figures: bool = True, map_g
         "verdict_meaning": VERDICT_MEANINGS[c["verdict"]],
         "robust": bool(c["robust"]),
         "possible": out.possible,
+        "quantal_note": quantal_note(out),
         "glossary": VERDICT_MEANINGS,
         "terms": TERMS,
         "reasons": list(reasons) if reasons is not None else None,

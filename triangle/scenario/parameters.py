@@ -128,7 +128,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("wedge.upfront", "payoff per year", 0.0,
               "u: up-front concessions, paid whatever the target does", **NONNEG),
     Parameter("wedge.reward", "payoff per year", 0.0,
-              "r: conditional reward, paid only after a schism", **NONNEG),
+              "r: conditional reward, paid only after the target's own break, while the "
+              "commitment survives", **NONNEG),
+    Parameter("wedge.hedge_reward", "payoff per year", 0.0,
+              "h: reward paid in every period in which the target hedges, while the "
+              "commitment survives", **NONNEG),
     Parameter("wedge.pressure", "payoff per year", 0.0,
               "coercive pressure on the target while the partnership lasts", **NONNEG),
     Parameter("wedge.durability", "annual survival probability", 1.0,

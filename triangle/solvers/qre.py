@@ -54,7 +54,8 @@ import numpy as np
 
 __all__ = ["QREBranch", "infinite_support", "logit_branch", "logit_response", "qre_residual"]
 
-#: Newton's corrector stops when every equation is below this (log-probability units).
+#: Newton's corrector stops when every equation is below this times the game's rounding
+#: scale (:meth:`_System.scale`), in log-probability units.
 NEWTON_TOL = 1e-11
 #: Smallest cosine between the tangents at the two ends of an accepted step.
 MIN_COS = 0.9
@@ -184,6 +185,19 @@ class _System:
         y = np.where(self.keep_B, np.exp(np.minimum(w[:, m:-1], 50.0)), 0.0)
         return x, y, w[:, -1]
 
+    def scale(self, w: np.ndarray) -> np.ndarray:
+        """``1 + max(|z|, lambda a |A|, lambda b |B|)`` per game: the size of the terms of ``H``.
+
+        ``H`` is computed to about machine epsilon times this, so the corrector's tolerance is
+        relative to it: with a stand-in cost ``1e4`` payoff spreads deep, the log probabilities
+        of the strategies it removes reach ``-1e5`` and an absolute tolerance of ``1e-11`` lies
+        below the rounding floor, where every step is rejected and the trace stalls.
+        """
+        lam = np.abs(w[:, -1])
+        big_A = np.abs(self.A).max(axis=(1, 2)) * lam * self.a_A
+        big_B = np.abs(self.B).max(axis=(1, 2)) * lam * self.a_B
+        return 1.0 + np.maximum(np.abs(w[:, :-1]).max(axis=1), np.maximum(big_A, big_B))
+
     def residual(self, w: np.ndarray) -> np.ndarray:
         m = self.m
         x, y, lam = self.split(w)
@@ -270,7 +284,8 @@ def _trace(sys: _System, w0: np.ndarray, lam_end: float, h0: float = 0.05,
             elif it == 2:  # Newton must contract at once, else the prediction was too far
                 contracts = size <= MAX_CONTRACTION * first + 1e-8 * (1.0 + np.abs(cur).max(axis=1))
             cur = cur + step
-            converged = np.abs(sub.residual(cur)).max(axis=1) < NEWTON_TOL
+            with np.errstate(invalid="ignore"):
+                converged = np.abs(sub.residual(cur)).max(axis=1) < NEWTON_TOL * sub.scale(cur)
             done_at = np.where(converged & (done_at == 99), it, done_at)
             if (done_at < 99).all():
                 break
@@ -303,7 +318,7 @@ def _newton_fixed(sys: _System, w: np.ndarray, iterations: int = 30) -> np.ndarr
     N = w.shape[1] - 1
     for _ in range(iterations):
         H = sys.residual(w)
-        if np.abs(H).max(initial=0.0) < NEWTON_TOL:
+        if (np.abs(H).max(axis=1, initial=0.0) < NEWTON_TOL * sys.scale(w)).all():
             break
         dz = _solve(sys.jacobian(w)[:, :, :N], -H)
         w = w.copy()
@@ -377,9 +392,10 @@ def logit_branch(A: np.ndarray, B: np.ndarray, lambdas: Sequence[float] | np.nda
         w = _newton_fixed(fixed, start)
     # never a NaN: a correction that diverged keeps the traced point, and its residual says so
     w = np.where(np.isfinite(w).all(axis=1, keepdims=True), w, start)
-    x, y, _ = fixed.split(w)
-    x /= x.sum(1, keepdims=True)
-    y /= y.sum(1, keepdims=True)
+    # Normalised in log space: a point whose log probabilities all lie below the exponent's
+    # range (a stalled trace far off the branch) would otherwise divide zero by zero.
+    x = _softmax(w[:, :m], fixed.keep_A)
+    y = _softmax(w[:, m:m + n], fixed.keep_B)
     res = qre_residual(fixed.A, fixed.B, x, y, w[:, -1] * fixed.a_A, w[:, -1] * fixed.a_B,
                        (fixed.keep_A, fixed.keep_B))
     zero = lam == 0  # uniform over every strategy at lambda = 0, infinite costs or not

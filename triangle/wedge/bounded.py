@@ -35,7 +35,7 @@ import numpy as np
 
 from triangle.solvers.learning import fictitious_play, replicator, smooth_fictitious_play
 from triangle.solvers.qre import infinite_support, logit_branch
-from triangle.wedge.model import Model, Stage
+from triangle.wedge.model import DIVIDER_CHAIN, Model, Stage
 from triangle.wedge.subgame import expected
 from triangle.wedge.verdict import Evaluation, evaluate
 
@@ -84,8 +84,7 @@ def quantal_branch(stage: Stage, m: np.ndarray, lambdas: Sequence[float] | np.nd
     br = logit_branch(A, B, lambdas, unit=(game.unit_T, game.unit_P))
     t = stage.table
     p = np.clip(expected(br.x, br.y, t["p_horizon"]), 0.0, 1.0)
-    V_D = stage.divider_value(expected(br.x, br.y, t["hit_D"]),
-                              expected(br.x, br.y, t["duration_D"]))
+    V_D = stage.divider_value(*(expected(br.x, br.y, t[k]) for k in DIVIDER_CHAIN))
     return QuantalBranch(br.lam, br.x, br.y, p, expected(br.x, br.y, game.A),
                          expected(br.x, br.y, game.B), V_D, br.residual, exact,
                          tuple(s.name for s in stage.model.library))
@@ -251,6 +250,6 @@ def quantal_columns(ev: Evaluation) -> dict[str, np.ndarray]:
     out["qre_p_schism"][idx] = np.clip(expected(x, y, t["p_horizon"]), 0.0, 1.0)[:, 0]
     out["qre_pv_target"][idx] = expected(x, y, game.A)[:, 0]
     out["qre_pv_partner"][idx] = expected(x, y, game.B)[:, 0]
-    out["qre_pv_divider"][idx] = stage.divider_value(expected(x, y, t["hit_D"]),
-                                                     expected(x, y, t["duration_D"]))[:, 0]
+    out["qre_pv_divider"][idx] = stage.divider_value(
+        *(expected(x, y, t[k]) for k in DIVIDER_CHAIN))[:, 0]
     return out

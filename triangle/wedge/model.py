@@ -1,8 +1,11 @@
 """The triangle by backward induction: divider's package, partner's counter, partnership.
 
-1. The divider (D) offers up-front concessions ``u``, a conditional reward ``r`` (paid once
-   the partnership has split, for as long as D's commitment survives) and coercive
-   pressure on the target (T) while the partnership lasts.
+1. The divider (D) offers up-front concessions ``u`` (paid whatever the target does), a
+   conditional reward ``r`` (paid once the target (T) has broken with its partner, and only
+   after its own deliberate break), a hedge reward ``h`` (paid in every period in which T
+   hedges) and coercive pressure on T while the partnership lasts.  The commitment is one
+   process: it survives each period with probability ``s``, counted from the offer, and every
+   payment stops when it lapses (:mod:`triangle.partnership.repeated`).
 2. The partner (P) sees the package and pays the target the least counter-inducement
    ``m`` in ``[0, budget]`` that keeps the partnership (no schism in the selected
    equilibrium), if that leaves P better off than paying nothing (:mod:`triangle.wedge.counter`).
@@ -15,9 +18,12 @@ positional payoffs (Wu 1996), when on, add to the flows before and after a schis
 The divider's present value at an equilibrium, with ``E[delta_D ** tau]`` (``hit_D``) and the
 discounted pre-schism duration ``duration_D``:
 
-``V_D = hit_D [(G + pos_D') dt / (1 - delta_D) - (1 + a) r dt / (1 - delta_D s)]
-+ (pos_D - a * pressure) dt duration_D - (1 + a) u dt / (1 - delta_D s)
-- courting dt / (1 - delta_D) [if D offers anything]``.
+``V_D = hit_D (G + pos_D') dt / (1 - delta_D) - (1 + a) r dt / (1 - delta_D s) reward_D
+- (1 + a) h dt hedge_D + (pos_D - a * pressure) dt duration_D - (1 + a) u dt / (1 - delta_D s)
+- courting dt / (1 - delta_D) [if D offers anything]``,
+
+with ``reward_D = E[(delta_D s) ** tau ; T broke deliberately]`` and ``hedge_D`` the
+discounted number of periods, at ``delta_D s``, in which T hedges.
 
 Every function works on arrays of parameter points; loops run over search iterations,
 never over points.
@@ -36,6 +42,9 @@ from triangle.partnership.stage import stage_payoffs
 from triangle.partnership.strategies import Strategy
 from triangle.wedge.dittmer import dyad_signs, positional_payoff
 from triangle.wedge.subgame import MetaGame, SubgameSolution, meta_game, solve_subgame
+
+#: Chain quantities (table keys) that :meth:`Stage.divider_value` takes, in its order.
+DIVIDER_CHAIN = ("hit_D", "duration_D", "reward_D", "hedge_D")
 
 
 @dataclass(frozen=True)
@@ -88,15 +97,21 @@ def make_model(values: Mapping[str, object], library: tuple[Strategy, ...], sele
 
 @dataclass(frozen=True)
 class Package:
-    """The divider's package per point: per-year ``upfront``, ``reward`` and ``pressure``."""
+    """The divider's package per point: per-year ``upfront``, ``reward``, ``pressure`` and
+    ``hedge`` (the hedge reward, paid while the target hedges; zero when omitted)."""
 
     upfront: np.ndarray
     reward: np.ndarray
     pressure: np.ndarray
+    hedge: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.hedge is None:
+            object.__setattr__(self, "hedge", np.zeros_like(np.asarray(self.upfront, float)))
 
     @property
     def attempt(self) -> np.ndarray:
-        return (self.upfront > 0) | (self.reward > 0) | (self.pressure > 0)
+        return (self.upfront > 0) | (self.reward > 0) | (self.pressure > 0) | (self.hedge > 0)
 
     def take(self, idx: np.ndarray) -> Package:
         return rows.take(self, idx)
@@ -119,7 +134,7 @@ class Stage:
     table: dict[str, np.ndarray]
     c_T: np.ndarray
     c_P: np.ndarray
-    upfront_T: np.ndarray
+    paid_T: np.ndarray  # (n, k, k): PV to T of everything D pays it, per strategy pair
     R_T: np.ndarray
     R_P: np.ndarray
     O_T: np.ndarray
@@ -129,20 +144,28 @@ class Stage:
     def game(self, m: np.ndarray) -> MetaGame:
         md = self.model
         return meta_game(self.table, m, md["schism.cost.target"], md["schism.cost.partner"],
-                         self.c_T, self.c_P, self.upfront_T, md.dt)
+                         self.c_T, self.c_P, self.paid_T, md.dt)
 
-    def divider_value(self, hit_D: np.ndarray, duration_D: np.ndarray) -> np.ndarray:
+    def divider_value(self, hit_D: np.ndarray, duration_D: np.ndarray, reward_D: np.ndarray,
+                      hedge_D: np.ndarray) -> np.ndarray:
         """The divider's PV (module doc) for chain quantities of shape ``(n, K)``."""
         md, pk = self.model, self.package
         dt, d, s, a = md.dt, md.delta("divider"), md.survival, md["wedge.alliance_cost"]
         pre, post = self.pos_D
-        split = (md["schism.value_to_divider"] + post) * dt / (1 - d) - (
-            1 + a) * pk.reward * dt / (1 - d * s)
+        split = (md["schism.value_to_divider"] + post) * dt / (1 - d)
+        reward = (1 + a) * pk.reward * dt / (1 - d * s)
         running = (pre - a * pk.pressure) * dt
         fixed = -(1 + a) * pk.upfront * dt / (1 - d * s) - np.where(
             pk.attempt, md["wedge.courting_cost"] * dt / (1 - d), 0.0)
         col = (slice(None), None)
-        return hit_D * split[col] + duration_D * running[col] + fixed[col]
+        value = hit_D * split[col] + duration_D * running[col] + fixed[col]
+        # Each payment only where it is offered, so an empty package adds exact zeros.
+        value = value - np.where(pk.reward > 0, reward, 0.0)[col] * reward_D
+        return value - np.where(pk.hedge > 0, (1 + a) * pk.hedge * dt, 0.0)[col] * hedge_D
+
+    def divider_pv(self, sol: SubgameSolution) -> np.ndarray:
+        """:meth:`divider_value` in every equilibrium slot of ``sol``, shape ``(n, K)``."""
+        return self.divider_value(sol.hit_D, sol.duration_D, sol.reward_D, sol.hedge_D)
 
     def solve(self, m: np.ndarray, backend: str | None = None) -> SubgameSolution:
         md = self.model
@@ -173,10 +196,23 @@ def build_stage(model: Model, package: Package) -> Stage:
                           md["partnership.consultation"])
     periods = np.maximum(1, np.rint(md["time.horizon_years"] / dt)).astype(np.int64)
     table = values_table(md.library, stage_T * dt[:, None, None], stage_P * dt[:, None, None],
-                         delta, e, periods)
-    s = md.survival
-    c_T = O_T * dt / (1 - delta["T"]) + package.reward * dt / (1 - delta["T"] * s)
+                         delta, e, periods, md.survival)
+    c_T = O_T * dt / (1 - delta["T"])
     c_P = O_P * dt / (1 - delta["P"])
-    upfront_T = package.upfront * dt / (1 - delta["T"] * s)
-    return Stage(model, package, table, c_T, c_P, upfront_T, R_T, R_P, O_T, O_P,
-                 (pre["divider"], post["divider"]))
+    return Stage(model, package, table, c_T, c_P, target_payments(model, package, table),
+                 R_T, R_P, O_T, O_P, (pre["divider"], post["divider"]))
+
+
+def target_payments(model: Model, package: Package, table: dict[str, np.ndarray]) -> np.ndarray:
+    """PV to the target of the divider's payments in every strategy pair, ``(n, k, k)``.
+
+    ``u dt / (1 - delta_T s) + r dt / (1 - delta_T s) reward_T + h dt hedge_T``: one
+    commitment, one clock from the offer (docs/model.md §8.1).  A payment that is not offered
+    adds an exact zero, so an empty hedge reward or reward leaves every value as it was.
+    """
+    dt, dT, s = model.dt, model.delta("target"), model.survival
+    col = (slice(None), None, None)
+    paid = np.broadcast_to((package.upfront * dt / (1 - dT * s))[col], table["reward_T"].shape)
+    paid = paid + np.where(package.reward > 0, package.reward * dt / (1 - dT * s), 0.0)[col] \
+        * table["reward_T"]
+    return paid + np.where(package.hedge > 0, package.hedge * dt, 0.0)[col] * table["hedge_T"]

@@ -131,7 +131,7 @@ def single_outcome(ev: Evaluation, scenario: str, actors: dict[str, str],
     """Build the :class:`Outcome` of point 0 of an evaluation."""
     sol = ev.solution
     names = [s.name for s in ev.model.library]
-    V_D = ev.stage.divider_value(sol.hit_D, sol.duration_D)
+    V_D = ev.stage.divider_pv(sol)
     equilibria = []
     for k in np.flatnonzero(sol.batch.valid[0]):
         equilibria.append({

@@ -8,9 +8,11 @@ period ``t`` (at ``t dt`` years) this module reports
 * ``p_schism[t] = 1 - alive[t]``: probability that the partnership has split by then;
 * each partner's expected payoff per year in that period: the stage flow while the
   partnership lasts (with the counter-inducement ``m`` and, for the target, the divider's
-  up-front concessions ``u s^t``, paid whatever it does), then the outside options, and
-  for the target the divider's reward ``r s^(t - tau)`` for as long as the divider's
-  commitment survives (per-period survival ``s``).  The one-off schism costs are not a
+  up-front concessions ``u s^t``, paid whatever it does, and the hedge reward ``h s^t`` in
+  the periods it hedges), then the outside options, and for the target the divider's reward
+  ``r s^t`` once it has broken deliberately.  The divider's commitment is one process: it
+  survives each period with probability ``s``, counted from the offer, and every payment
+  stops when it lapses (docs/model.md §8.1).  The one-off schism costs are not a
   flow and are left out (they may be existential).
 
 "Without the wedge" is the same triangle with no offer (DESIGN §5's baseline): the partner's
@@ -26,7 +28,7 @@ import numpy as np
 
 from triangle.common import hooks
 from triangle.partnership.path import pair_path
-from triangle.partnership.repeated import observation_error
+from triangle.partnership.repeated import misreading_probability, observation_error
 from triangle.partnership.stage import stage_payoffs
 from triangle.wedge.model import Package, Stage
 from triangle.wedge.subgame import SubgameSolution
@@ -84,11 +86,12 @@ def selected_path(stage: Stage, m: np.ndarray, sol: SubgameSolution, periods: in
         stage.R_T, stage.R_P, md["partnership.hedge_gain.target"], md["partnership.hedge_gain.partner"],
         md["partnership.hedge_loss.target"], md["partnership.hedge_loss.partner"],
         md["partnership.fraying.target"], md["partnership.fraying.partner"], m)
-    e = observation_error(md["partnership.noise"], md["partnership.consultation"])
+    e = observation_error(misreading_probability(md["partnership.noise"], md.dt),
+                          md["partnership.consultation"])
     rows = np.arange(md.n)
     x = sol.batch.x[rows, sol.selected]  # (n, k)
     y = sol.batch.y[rows, sol.selected]
-    alive, flow_T, flow_P = (np.zeros((md.n, periods)) for _ in range(3))
+    alive, flow_T, flow_P, own, hedging = (np.zeros((md.n, periods)) for _ in range(5))
     for i, s_T in enumerate(md.library):
         for j, s_P in enumerate(md.library):
             w = x[:, i] * y[:, j]
@@ -98,19 +101,15 @@ def selected_path(stage: Stage, m: np.ndarray, sol: SubgameSolution, periods: in
             alive += w[:, None] * p.alive
             flow_T += w[:, None] * p.flow_T
             flow_P += w[:, None] * p.flow_P
+            own += w[:, None] * p.own_break
+            hedging += w[:, None] * p.hedging
     alive = np.clip(alive, 0.0, 1.0)
-    s = md.survival
-    # Reward still paid in period t: sum over tau <= t of P(tau) s^(t - tau), by recursion.
-    hazard = -np.diff(alive, axis=1, prepend=1.0)
-    owed = np.zeros_like(alive)
-    acc = np.zeros(md.n)
-    for t in range(periods):
-        acc = acc * s + hazard[:, t]
-        owed[:, t] = acc
-    t = np.arange(periods)
+    # One clock: the commitment still lives in period t with probability s^t, whenever the
+    # break came; the reward is owed only after the target's own break.
+    lives = md.survival[:, None] ** np.arange(periods)
     split = 1.0 - alive
-    payoff_T = flow_T + split * stage.O_T[:, None] + owed * pk.reward[:, None] \
-        + pk.upfront[:, None] * s[:, None] ** t
+    payoff_T = flow_T + split * stage.O_T[:, None] + lives * (
+        own * pk.reward[:, None] + hedging * pk.hedge[:, None] + pk.upfront[:, None])
     payoff_P = flow_P + split * stage.O_P[:, None]
     return np.where(split < 64 * np.finfo(float).eps, 0.0, split), payoff_T, payoff_P
 
@@ -136,4 +135,4 @@ def time_path(stage: Stage, m: np.ndarray, sol: SubgameSolution, base: tuple[Sta
 def no_offer(stage: Stage) -> Package:
     """The empty package at every point of ``stage``."""
     zeros = np.zeros(stage.model.n)
-    return Package(zeros, zeros, zeros)
+    return Package(zeros, zeros, zeros, zeros)

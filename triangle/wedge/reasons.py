@@ -1,24 +1,32 @@
 """Reasons: the inequalities that decided a verdict, with both sides evaluated.
 
 A verdict is a claim, and a claim carries its evidence.  Every verdict of
-:func:`triangle.wedge.verdict.classify` is reached by at most seven tests, each an inequality
+:func:`triangle.wedge.verdict.classify` is reached by at most ten tests, each an inequality
 between two numbers of the outcome (DESIGN §5):
 
 =================  ========  ==========================================================
 id                 actor     inequality (its negation when it fails)
 =================  ========  ==========================================================
-``offer``          divider   ``u + r + pressure > 0``
+``offer``          divider   ``u + r + h + pressure > 0``
 ``schism``         target    ``P(schism | offer) > p_bar``
 ``split_anyway``   target    ``P(schism | no offer) > p_bar``
 ``caused``         divider   ``P(schism | offer) - P(schism | no offer) > p_bar``
 ``divider_gains``  divider   ``V_D > V_D(no offer)``
+``hedges``         target    ``hedge share | offer > p_bar``
+``hedged_anyway``  target    ``hedge share | no offer > p_bar``
+``hedge_caused``   divider   ``hedge share | offer - hedge share | no offer > p_bar``
 ``tighter``        partner   ``cohesion after > cohesion before`` (as the change ``> 0``)
 ``upfront``        target    ``u > 0``
 =================  ========  ==========================================================
 
 The first that applies wins, in the order ``no_attempt`` (no offer), ``split_anyway``
 (schism with and without the offer), ``success``/``pyrrhic`` (a schism the offer caused, by
-``divider_gains``), ``backfire`` (``tighter``), ``pocketed`` (``upfront``), ``failed``.
+``divider_gains``), ``partial_success`` (a package with a hedge reward ``h > 0``, no schism of
+the offer's, but the target hedges in more than ``p_bar`` of the horizon where without the
+offer it does not, and the offer added more than ``p_bar`` of it: ``hedges``, not
+``hedged_anyway``, ``hedge_caused``; the three are tested only when ``h > 0``), ``backfire``
+(``tighter``), ``pocketed`` (``upfront``), ``failed``.  The *hedge share* is the expected share
+of the horizon's periods in which the partnership lives and the target hedges.
 The offer *caused* a schism when the probability of schism it added, against the same
 triangle without it, itself exceeds the threshold: a schism that comes from misreadings in
 the same (or nearly the same) equilibrium with or without the offer is not the wedge's, and
@@ -49,11 +57,14 @@ from triangle.common.numbers import fmt
 OPS = (">", ">=", "<", "<=", "=")
 
 
-VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt", "split_anyway")
+#: New verdicts go at the end, so that the codes of stored tables keep their meaning.
+VERDICTS = ("success", "pyrrhic", "backfire", "pocketed", "failed", "no_attempt", "split_anyway",
+            "partial_success")
 
 
-def decide(offer, schism, split_anyway, caused, divider_gains, tighter, upfront):
-    """The verdict from the seven tests, first rule that applies (arrays or booleans).
+def decide(offer, schism, split_anyway, caused, divider_gains, tighter, upfront,
+           hedges=False, hedged_anyway=False, hedge_caused=False):
+    """The verdict from the ten tests, first rule that applies (arrays or booleans).
 
     Returns an index into :data:`VERDICTS` (an integer array for array input).
 
@@ -63,13 +74,18 @@ def decide(offer, schism, split_anyway, caused, divider_gains, tighter, upfront)
     'split_anyway'
     >>> VERDICTS[decide(True, True, False, False, True, False, False)]  # not the offer's doing
     'failed'
+    >>> VERDICTS[decide(True, False, False, False, False, True, False, True, False, True)]
+    'partial_success'
     """
     schism, caused = np.asarray(schism, bool), np.asarray(caused, bool)
+    distance = np.asarray(hedges, bool) & ~np.asarray(hedged_anyway, bool) & np.asarray(
+        hedge_caused, bool)
     conditions = np.broadcast_arrays(
         ~np.asarray(offer, bool), schism & np.asarray(split_anyway, bool),
-        schism & caused & np.asarray(divider_gains, bool), schism & caused,
+        schism & caused & np.asarray(divider_gains, bool), schism & caused, distance,
         np.asarray(tighter, bool), np.asarray(upfront, bool))
-    order = ("no_attempt", "split_anyway", "success", "pyrrhic", "backfire", "pocketed")
+    order = ("no_attempt", "split_anyway", "success", "pyrrhic", "partial_success", "backfire",
+             "pocketed")
     out = np.select(conditions, [VERDICTS.index(v) for v in order],
                     default=VERDICTS.index("failed"))
     return out if out.ndim else int(out)
@@ -111,19 +127,23 @@ def deciding_reasons(c: Mapping[str, Any], names: Mapping[str, str]) -> list[dic
     """
     D, T, P = names["divider"], names["target"], names["partner"]
     u, r, pi = (float(c[k]) for k in ("upfront", "reward", "pressure"))
+    h = float(c.get("hedge_reward", 0.0))
     thr = float(c["schism_threshold"])
     out = []
-    size = u + r + pi
+    size = u + r + pi + h
+    label = "u + r + h + pressure (per year)" if h > 0 else "u + r + pressure (per year)"
     offer = size > 0
     if not offer:
-        out.append(_reason("offer", "divider", "decides", ("u + r + pressure (per year)", size),
+        out.append(_reason("offer", "divider", "decides", (label, size),
                            False, ("nothing", 0.0),
                            f"{D} offered nothing: no concessions, reward or pressure."))
         return out
-    out.append(_reason("offer", "divider", "decides", ("u + r + pressure (per year)", size),
+    out.append(_reason("offer", "divider", "decides", (label, size),
                        True, ("nothing", 0.0),
-                       f"{D} offers u = {_num(u)}/yr up front, a reward r = {_num(r)}/yr after a "
-                       f"break and pressure {_num(pi)}/yr."))
+                       f"{D} offers u = {_num(u)}/yr up front, a reward r = {_num(r)}/yr after "
+                       f"{T}'s own break"
+                       + (f", a hedge reward h = {_num(h)}/yr while {T} hedges" if h > 0 else "")
+                       + f" and pressure {_num(pi)}/yr."))
     p, p0 = float(c["p_schism"]), float(c["p_schism_baseline"])
     schism = p > thr
     verb = "exceeds" if schism else "does not exceed"
@@ -163,6 +183,37 @@ def deciding_reasons(c: Mapping[str, Any], names: Mapping[str, str]) -> list[dic
                 f"{D} {'gains' if gains else 'does not gain'}: present value {_num(v)} with the "
                 f"wedge against {_num(v0)} without it."))
             return out
+    q, q0 = float(c.get("hedge_share", 0.0)), float(c.get("hedge_share_baseline", 0.0))
+    # Partial success judges a wedge that pays for distance: without a hedge reward these
+    # tests are not reached, count as failing, and leave the verdict as it was.
+    if h > 0:
+        hedges = q > thr
+        out.append(_reason(
+            "hedges", "target", "decides", ("share of the horizon in which the target hedges",
+                                            q), hedges, ("threshold", thr),
+            f"With the offer {T} hedges in a share {_num(q)} of the horizon's periods, "
+            + ("above" if hedges else "at most") + f" the threshold {_num(thr)}."))
+        if hedges:
+            anyway = q0 > thr
+            out.append(_reason(
+                "hedged_anyway", "target", "decides",
+                ("share of the horizon in which the target hedges without the offer", q0),
+                anyway, ("threshold", thr),
+                f"Without any offer the share is {_num(q0)}, "
+                + ("above the threshold too: the distance was there already."
+                   if anyway else "at most the threshold.")))
+            if not anyway:
+                added = q - q0
+                caused = added > thr
+                out.append(_reason(
+                    "hedge_caused", "divider", "decides",
+                    ("hedge share the offer added", added), caused, ("threshold", thr),
+                    f"The offer raised {T}'s hedge share by {_num(added)}, "
+                    + (f"more than the threshold: {T} keeps its distance from {P} because of "
+                       f"the wedge, without a break (partial success)." if caused else
+                       f"no more than the threshold {_num(thr)}.")))
+                if caused:
+                    return out
     change = float(c["cohesion_change"])
     tighter = change > 0
     out.append(_reason(
@@ -190,7 +241,7 @@ def explaining_reasons(c: Mapping[str, Any], names: Mapping[str, str], mode: str
     r_star, r_max = float(c["r_star"]), float(c["r_max"])
     r_star_max, m_max = float(c["r_star_max"]), float(c["m_max"])
     out = []
-    attempt = float(c["upfront"]) + r + float(c["pressure"]) > 0
+    attempt = float(c["upfront"]) + r + float(c["pressure"]) + float(c.get("hedge_reward", 0.0)) > 0
     if mode == "optimize" and not attempt:
         best, none = float(c["pv_best_offer"]), float(c["pv_divider"])
         text = (f"No reward up to {_num(c['r_cap'])}/yr splits the partnership after {P}'s "
@@ -266,7 +317,8 @@ def verdict_from_reasons(reasons: list[Mapping[str, Any]]) -> str:
     does not change the verdict, because :func:`decide` never looks at it.
     """
     tests = dict.fromkeys(("offer", "schism", "split_anyway", "caused", "divider_gains",
-                           "tighter", "upfront"), False)
+                           "tighter", "upfront", "hedges", "hedged_anyway", "hedge_caused"),
+                          False)
     for reason in reasons:
         if reason["role"] == "decides":
             tests[reason["id"]] = reason["op"] in (">", ">=")

@@ -27,6 +27,9 @@ from triangle.wedge.bounded import quantal_columns
 from triangle.wedge.counter import MAX_STEPS
 from triangle.wedge.model import Model, make_model
 from triangle.wedge.outcome import Outcome, single_outcome
+from triangle.wedge.quantal import QuantalEvaluation
+from triangle.wedge.quantal import quantal_columns as quantal_verdicts
+from triangle.wedge.quantal_outcome import quantal_outcome
 from triangle.wedge.verdict import Evaluation, evaluate
 
 ACTOR_ROLES = ("divider", "target", "partner")
@@ -69,10 +72,17 @@ def evaluate_scenario(scenario: Scenario, points: Mapping[str, ArrayLike] | None
                       backend: str | None = None, max_steps: int = MAX_STEPS) -> Evaluation:
     """Evaluate the scenario (its package mode) at one or many points; ``max_steps`` bounds
     every bisection (:func:`triangle.wedge.verdict.evaluate`)."""
+    return _evaluate(scenario, points, backend, max_steps)[0]
+
+
+def _evaluate(scenario: Scenario, points: Mapping[str, ArrayLike] | None, backend: str | None,
+              max_steps: int) -> tuple[Evaluation, QuantalEvaluation | None]:
     model = model_of(scenario, points, backend)
     ev = evaluate(model, scenario.settings["wedge.mode"], max_steps)
     ev.columns.update(quantal_columns(ev))  # the subgame at solver.rationality (bounded.py)
-    return ev
+    columns, quantal = quantal_verdicts(ev)  # the whole triangle under it (quantal.py)
+    ev.columns.update(columns)
+    return ev, quantal
 
 
 def solve(scenario: Scenario, backend: str | None = None, max_steps: int = MAX_STEPS) -> Outcome:
@@ -88,13 +98,17 @@ def solve(scenario: Scenario, backend: str | None = None, max_steps: int = MAX_S
         Solves per bisection in the partner's and the divider's searches; the outcome's
         ``method["converged"]`` says whether every search converged within them.
 
+    Where ``solver.rationality`` is finite the verdict is the expected outcome of the
+    backward induction under logit quantal response (:mod:`triangle.wedge.quantal`), with the
+    Nash answer beside it (``nash_verdict``).
+
     Returns
     -------
     Outcome
         Verdict, robustness, equilibria, present values, Dittmer roles, margin, explanation,
         and how it was computed.
     """
-    ev = evaluate_scenario(scenario, backend=backend, max_steps=max_steps)
+    ev, quantal = _evaluate(scenario, None, backend, max_steps)
     actors = {a: scenario.settings[f"actors.{a}"] for a in ACTOR_ROLES}
     method = {
         "backend": ev.model.backend,
@@ -105,5 +119,7 @@ def solve(scenario: Scenario, backend: str | None = None, max_steps: int = MAX_S
         "converged": bool(ev.columns["converged"].all()),
     }
     out = single_outcome(ev, scenario.name, actors, method)
+    if quantal is not None:  # a finite solver.rationality: the expected outcome (quantal.py)
+        out = quantal_outcome(out, quantal)
     out.record.update(record(scenario))
     return out

@@ -7,10 +7,13 @@ game; Binmore & Samuelson 1992).  Its equilibria are the partnership's equilibri
 
 Present values at one strategy pair, per actor ``i`` (flows per period):
 
-``V_T = flow_T + m dt duration_T + hit_T W_T + u dt / (1 - delta_T s)``,
+``V_T = flow_T + m dt duration_T + hit_T W_T + paid_T``,
 ``V_P = flow_P - m dt duration_P + hit_P W_P``, with
-``W_T = -S_T + O_T dt / (1 - delta_T) + r dt / (1 - delta_T s)`` and
-``W_P = -S_P + O_P dt / (1 - delta_P)``.
+``W_T = -S_T + O_T dt / (1 - delta_T)``, ``W_P = -S_P + O_P dt / (1 - delta_P)`` and
+``paid_T = u dt / (1 - delta_T s) + r dt / (1 - delta_T s) reward_T + h dt hedge_T`` the
+divider's payments on one clock (:mod:`triangle.partnership.repeated`: the reward only after
+the target's own break, the hedge reward only while it hedges, both while the commitment
+lives).
 
 **Existential costs.**  ``S = inf`` makes ``W = -inf`` wherever ``hit > 0``.  The
 equilibria are computed on a finite stand-in ``S' > S_bar``, where ``S_bar`` is the
@@ -96,10 +99,16 @@ class MetaGame:
 
 
 def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P: np.ndarray,
-              c_T: np.ndarray, c_P: np.ndarray, upfront_T: np.ndarray, dt: np.ndarray) -> MetaGame:
-    """Assemble the meta-game from the chain table for counter ``m`` per year (module doc)."""
+              c_T: np.ndarray, c_P: np.ndarray, paid_T: np.ndarray, dt: np.ndarray) -> MetaGame:
+    """Assemble the meta-game from the chain table for counter ``m`` per year (module doc).
+
+    ``paid_T`` is the PV to the target of the divider's payments, per point ``(n,)`` or per
+    point and strategy pair ``(n, k, k)``.
+    """
     col = (slice(None), None, None)
-    F_T = table["flow_T"] + (m * dt)[col] * table["duration_T"] + upfront_T[col]
+    paid_T = np.asarray(paid_T, dtype=float)
+    F_T = table["flow_T"] + (m * dt)[col] * table["duration_T"] + (
+        paid_T if paid_T.ndim == 3 else paid_T[col])
     F_P = table["flow_P"] - (m * dt)[col] * table["duration_P"]
     bound_T = existential_bound(F_T, table["hit_T"], c_T, axis=1)
     bound_P = existential_bound(F_P, table["hit_P"], c_P, axis=2)
@@ -164,7 +173,9 @@ class SubgameSolution:
 
     Arrays over ``(n, K)`` equilibrium slots: ``V_T``, ``V_P`` (exact PVs), ``hit_D``,
     ``duration_D``, ``p_schism``; ``admissible`` marks valid equilibria in undominated
-    strategies; ``selected`` is the index chosen by the rule per point.
+    strategies; ``selected`` is the index chosen by the rule per point; ``reward_D`` and
+    ``hedge_D`` are the divider's commitment quantities (:mod:`triangle.partnership.repeated`)
+    and ``hedge_share`` the share of the horizon in which the target hedges.
     """
 
     batch: Equilibria
@@ -176,6 +187,9 @@ class SubgameSolution:
     p_schism: np.ndarray
     admissible: np.ndarray
     selected: np.ndarray
+    reward_D: np.ndarray
+    hedge_D: np.ndarray
+    hedge_share: np.ndarray
 
     def take(self, idx: np.ndarray) -> SubgameSolution:
         """The solution at points ``idx`` only."""
@@ -195,8 +209,8 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
                   selection: str, backend: str) -> SubgameSolution:
     """Equilibria of the meta-game, their consequences, and the selected one.
 
-    ``divider_value(hit_D, duration_D)`` maps the divider's chain quantities to its PV, so
-    that ``best_for_divider`` and ``worst_for_divider`` can rank equilibria.
+    ``divider_value(hit_D, duration_D, reward_D, hedge_D)`` maps the divider's chain
+    quantities to its PV, so that ``best_for_divider`` and ``worst_for_divider`` can rank equilibria.
 
     Selection (Harsanyi & Selten 1988 for payoff dominance): among admissible equilibria,
     ``payoff_dominant`` takes one that no other beats for both partners, else the largest
@@ -214,13 +228,15 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     hit_D = expected(x, y, table["hit_D"])
     duration_D = expected(x, y, table["duration_D"])
     p_schism = np.clip(expected(x, y, table["p_horizon"]), 0.0, 1.0)
+    reward_D, hedge_D = expected(x, y, table["reward_D"]), expected(x, y, table["hedge_D"])
+    hedge_share = np.clip(expected(x, y, table["hedge_share"]), 0.0, 1.0)
     if solver.admissible_only:  # it returns only admissible equilibria (all, if none is)
         admissible = valid
     else:
         dom_T, dom_P = weakly_dominated(game.A_solve, game.B_solve, unit)
         admissible = valid & ~uses_dominated(x, y, dom_T, dom_P)
         admissible = np.where(admissible.any(axis=1, keepdims=True), admissible, valid)
-    V_D = divider_value(hit_D, duration_D)
+    V_D = divider_value(hit_D, duration_D, reward_D, hedge_D)
     if selection == "payoff_dominant":
         beats = (V_T[:, :, None] >= V_T[:, None, :]) & (V_P[:, :, None] >= V_P[:, None, :])
         dominant = np.all(beats | ~admissible[:, None, :], axis=2) & admissible
@@ -232,7 +248,7 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     else:
         selected = _first_max(-V_D, admissible, x, y)
     return SubgameSolution(batch, game, V_T, V_P, hit_D, duration_D, p_schism, admissible,
-                           selected)
+                           selected, reward_D, hedge_D, hedge_share)
 
 
 def _canonical_first(hits: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -8,6 +8,10 @@ same triangle with no offer as the baseline (DESIGN §5; first that applies wins
   was not needed and is credited with nothing;
 * ``success``: a schism the offer caused, and the divider is better off than without it;
 * ``pyrrhic``: a schism the offer caused, and the divider is worse off;
+* ``partial_success``: the package pays a hedge reward, there is no schism of the offer's,
+  but the target keeps its distance: it hedges in more than ``p_bar`` of the horizon's periods
+  where without the offer it does not, and the offer added more than ``p_bar`` of that share
+  (Crawford 2011's wedge that aims at distance rather than a break);
 * ``backfire``: no schism, and the partnership's cohesion rose;
 * ``pocketed``: no schism, and the target kept the up-front concessions;
 * ``failed``: no schism, and nothing else moved.
@@ -79,23 +83,27 @@ class Evaluation:
 def classify(attempt: np.ndarray, schism: np.ndarray, divider_gains: np.ndarray,
              tighter: np.ndarray, kept_upfront: np.ndarray,
              schism_anyway: np.ndarray | bool = False,
-             caused: np.ndarray | None = None) -> np.ndarray:
+             caused: np.ndarray | None = None, hedges: np.ndarray | bool = False,
+             hedged_anyway: np.ndarray | bool = False,
+             hedge_caused: np.ndarray | bool = False) -> np.ndarray:
     """The verdict (an index into :data:`VERDICTS`) by the first rule that applies (DESIGN §5).
 
     ``no_attempt`` without an offer; ``split_anyway`` for a schism that also happens without
     the offer (``schism_anyway``); for a schism the offer ``caused`` (default: every schism),
     ``success`` if it leaves the divider better off than no wedge, else ``pyrrhic``; then
-    ``backfire`` if the partnership's cohesion rose, ``pocketed`` if the target kept up-front
-    concessions, else ``failed``.  Arguments broadcast against each other
+    ``partial_success`` if the target ``hedges``, not ``hedged_anyway``, and the offer
+    ``hedge_caused`` it; then ``backfire`` if the partnership's cohesion rose, ``pocketed``
+    if the target kept up-front concessions, else ``failed``.  Arguments broadcast against each other
     (:func:`triangle.wedge.reasons.decide`).
     """
     return decide(attempt, schism, schism_anyway, schism if caused is None else caused,
-                  divider_gains, tighter, kept_upfront)
+                  divider_gains, tighter, kept_upfront, hedges, hedged_anyway, hedge_caused)
 
 
 def fixed_package(model: Model) -> Package:
     """The scenario's own package (policy evaluation)."""
-    return Package(model["wedge.upfront"], model["wedge.reward"], model["wedge.pressure"])
+    return Package(model["wedge.upfront"], model["wedge.reward"], model["wedge.pressure"],
+                   model["wedge.hedge_reward"])
 
 
 def solve_package(model: Model, package: Package, final: bool = True, max_steps: int = MAX_STEPS,
@@ -122,7 +130,7 @@ def _schism_after_counter(model: Model, package: Package, max_steps: int
 
 def _divider_value(model: Model, package: Package, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
     stage, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
-    return sol.pick(stage.divider_value(sol.hit_D, sol.duration_D)), converged
+    return sol.pick(stage.divider_pv(sol)), converged
 
 
 def _open(splits: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -139,9 +147,11 @@ def optimal_package(model: Model, max_steps: int = MAX_STEPS) -> tuple[Package, 
     (``r_cap`` the closed-form largest worthwhile reward, or the scenario's reward if larger);
     the divider then takes the package with the highest present value, the empty package
     included.  Up-front concessions are dropped: they are paid whatever the target does and
-    so never change its choice.  The bisection stops after ``max_steps`` halvings (200 by
-    default, far above the ~35 its tolerance needs); a point still open then, or one where a
-    counter search it relied on did not converge, is reported as not converged.
+    so never change its choice.  The hedge reward is dropped too: the model gives the divider
+    no value for the target's distance, only for a split, so it would be pure cost to it.
+    The bisection stops after ``max_steps`` halvings (200 by default, far above the ~35 its
+    tolerance needs); a point still open then, or one where a counter search it relied on did
+    not converge, is reported as not converged.
     """
     package, _, _, converged = _optimize(model, max_steps)
     return package, converged
@@ -219,7 +229,7 @@ def baseline(model: Model, max_steps: int = MAX_STEPS) -> Baseline:
                                               max_steps=max_steps)
     inverse = inverse.reshape(-1)
     stage, sol = stage.take(inverse), sol.take(inverse)
-    return Baseline(stage, m0[inverse], sol, stage.divider_value(sol.hit_D, sol.duration_D),
+    return Baseline(stage, m0[inverse], sol, stage.divider_pv(sol),
                     converged[inverse])
 
 
@@ -247,13 +257,14 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
     -------
     Evaluation
         ``columns`` holds one array per output: ``verdict``, ``robust``, ``schism``,
-        ``p_schism``, ``schism_baseline``, ``p_schism_baseline``, ``schism_threshold``,
+        ``p_schism``, ``schism_baseline``, ``p_schism_baseline``, ``hedge_share``,
+        ``hedge_share_baseline``, ``schism_threshold``,
         ``margin``, ``r_star``, ``r_star_max``, ``m_max``, ``r_max``, ``counter_offer``,
         ``counter_offer_baseline``, ``cohesion_before``, ``cohesion_after``,
         ``cohesion_change``, ``pv_divider``, ``pv_target``, ``pv_partner``,
         ``pv_divider_baseline``, ``pv_best_offer``, ``r_cap``, ``configuration``,
         ``role_divider``, ``role_target``, ``role_partner``, ``upfront``, ``reward``,
-        ``pressure``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``,
+        ``pressure``, ``hedge_reward``, ``degenerate``, ``n_equilibria``, ``bound_target``, ``bound_partner``,
         ``converged`` (every iterative search behind the point converged).
     """
     if mode == "optimize":
@@ -266,7 +277,7 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
         base = baseline(model, max_steps)
     converged = converged & ok & base.converged
     sol0 = base.solution
-    V_D_all = stage.divider_value(sol.hit_D, sol.duration_D)
+    V_D_all = stage.divider_pv(sol)
     if mode != "optimize":
         best_offer, r_cap = sol.pick(V_D_all), package.reward
 
@@ -283,9 +294,14 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
     schism_j = sol0.p_schism > threshold[:, None]
     pt = (slice(None), None, None)
     added = sol.p_schism[k_] - sol0.p_schism[j_]  # probability of schism the offer added
+    hedge_added = sol.hedge_share[k_] - sol0.hedge_share[j_]
+    # Partial success judges a wedge that pays for distance: without a hedge reward the
+    # target's hedging is no aim of the offer, and every result stays as it was.
+    pays_for_distance = (sol.hedge_share > threshold[:, None]) & (package.hedge > 0)[:, None]
     codes = classify(package.attempt[pt], schism_k[k_], V_D_all[k_] > base.V_D[j_],
                      (change > 0)[pt], (package.upfront > 0)[pt], schism_j[j_],
-                     added > threshold[pt])
+                     added > threshold[pt], pays_for_distance[k_],
+                     (sol0.hedge_share > threshold[:, None])[j_], hedge_added > threshold[pt])
     pair_ok = sol.admissible[k_] & sol0.admissible[j_]
     rows = np.arange(model.n)
     chosen = codes[rows, :, sol0.selected]
@@ -305,7 +321,10 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
     verdicts, verdict = names[chosen], names[code]
     schism = sol.pick(schism_k.astype(float)) > 0.5
 
-    tp, d_t, d_p = dyad_signs(schism, package.upfront, package.pressure, model.divider_partner)
+    # T took something from D: up-front concessions, or a hedge reward it earns by hedging.
+    hedging = (package.hedge > 0) & (sol.pick(sol.hedge_share) > threshold)
+    took = np.where(hedging, package.upfront + package.hedge, package.upfront)
+    tp, d_t, d_p = dyad_signs(schism, took, package.pressure, model.divider_partner)
     who = roles(tp, d_t, d_p)
 
     s = model.survival
@@ -323,6 +342,8 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
         "p_schism": sol.pick(sol.p_schism),
         "schism_baseline": sol0.pick(schism_j.astype(float)) > 0.5,
         "p_schism_baseline": sol0.pick(sol0.p_schism),
+        "hedge_share": sol.pick(sol.hedge_share),
+        "hedge_share_baseline": sol0.pick(sol0.hedge_share),
         "schism_threshold": threshold,
         "margin": cf.wedge_margin(r_max, r_star_max),
         "r_star": r_star,
@@ -347,6 +368,7 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
         "upfront": package.upfront,
         "reward": package.reward,
         "pressure": package.pressure,
+        "hedge_reward": package.hedge,
         "degenerate": sol.batch.degenerate,
         "n_equilibria": sol.batch.valid.sum(axis=1),
         "bound_target": sol.game.bound_T,
