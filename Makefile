@@ -101,6 +101,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_meta_games.py --out benchmarks/results/meta_games.json
 	$(PY) benchmarks/bench_sweeps.py --out benchmarks/results/sweeps.json
 	$(PY) benchmarks/bench_run.py --out benchmarks/results/run.json
+	$(PY) benchmarks/bench_break_split.py --out benchmarks/results/break_split.json
+	$(PY) benchmarks/bench_targets.py --out benchmarks/results/targets.json
 
 clean:
 	rm -rf $(VENV) out

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triangle.solvers.batched import batched_equilibria
+from triangle.solvers.break_split import equilibria
 from triangle.solvers.dominance import uses_dominated, weakly_dominated
 from triangle.solvers.result import Equilibria, assemble
 from triangle.solvers.tolerance import TOL, best_replies_hold, in_units, ties
@@ -56,7 +56,7 @@ def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | No
     for p, key in enumerate(keys):  # one reduced shape per pattern of dominated strategies
         games = np.flatnonzero(which == p)
         rows, cols = np.flatnonzero(~key[:k]), np.flatnonzero(~key[k:])
-        out = batched_equilibria(A[games][:, rows][:, :, cols], B[games][:, rows][:, :, cols], tol,
+        out = equilibria(A[games][:, rows][:, :, cols], B[games][:, rows][:, :, cols], tol,
                                  _units_of(ones, games))
         x = np.zeros((*out.x.shape[:2], k))
         y = np.zeros((*out.y.shape[:2], m))
@@ -65,7 +65,7 @@ def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | No
         fallback[games] = (out.valid & ~ok).any(axis=1) | ~ok.any(axis=1)
         parts.append((games, x, y, ok))
     if fallback.any():
-        full = batched_equilibria(A[fallback], B[fallback], tol, _units_of(ones, fallback))
+        full = equilibria(A[fallback], B[fallback], tol, _units_of(ones, fallback))
         keep = full.valid & ~uses_dominated(full.x, full.y, dom_T[fallback], dom_P[fallback])
         keep = np.where(keep.any(axis=1, keepdims=True), keep, full.valid)  # none admissible
         parts.append((np.flatnonzero(fallback), full.x, full.y, keep))

@@ -390,6 +390,14 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     g = np.concatenate(gs) if gs else np.zeros(0, dtype=np.intp)
     x = np.concatenate(xs) if xs else np.zeros((0, m))
     y = np.concatenate(ys) if ys else np.zeros((0, n))
+    deg = np.concatenate(degs) if degs else np.zeros(0, dtype=bool)
+    return padded_equilibria((N, m, n), g, x, y, deg, tol, "batched support")
+
+
+def padded_equilibria(shape: tuple[int, int, int], g: np.ndarray, x: np.ndarray, y: np.ndarray,
+                      degenerate: np.ndarray, tol: float, method: str) -> Equilibria:
+    """The result from every game's equilibria ``(g, x, y)``, deduplicated and in slots."""
+    N, m, n = shape
     # Of equilibria equal to ~1e-7 the one with the smallest supports stands for them all: a
     # pure equilibrium, not its twin with a weight of 1e-8 on another strategy.
     sparse = np.argsort((x > tol).sum(axis=1) + (y > tol).sum(axis=1), kind="stable")
@@ -401,8 +409,7 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     slot = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
     X, Y, valid = np.zeros((N, K, m)), np.zeros((N, K, n)), np.zeros((N, K), dtype=bool)
     X[g, slot], Y[g, slot], valid[g, slot] = x, y, True
-    deg = np.concatenate(degs) if degs else np.zeros(0, dtype=bool)
-    return Equilibria(X, Y, valid, deg, "batched support")
+    return Equilibria(X, Y, valid, degenerate, method)
 
 
 def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | None = None

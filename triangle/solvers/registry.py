@@ -63,7 +63,7 @@ SOLVERS: dict[str, Solver] = {s.name: s for s in (
     Solver("nashpy", "triangle.solvers.reference",
            "reference: nashpy's support and vertex enumeration, united with the batched "
            "engine's set and marked by source", True, False, True),
-    Solver("batched", "triangle.solvers.batched",
+    Solver("batched", "triangle.solvers.break_split",
            "all extreme equilibria of many games at once (numpy)", True, False, True),
     Solver("admissible", "triangle.solvers.admissible",
            "the admissible equilibria only, on games reduced by dominance; fastest",

@@ -1,0 +1,142 @@
+"""Benchmark and check: the immediate-break split against full enumeration, on the model's games.
+
+For every shipped scenario, the meta-games (existential costs at their stand-ins, each
+player's payoff unit) at ``--points`` seeded random points of its schism costs (a fifth of
+them existential), the divider's reward and up-front concessions, the partner's counter and
+the misreading rate (a quarter of them noise-free, where the break-free game is degenerate
+too) are solved twice by the batched engine: split (the default,
+:mod:`triangle.solvers.break_split`) and whole (``split=False``).  It reports, per scenario,
+the games whose extreme equilibrium sets differ (to ``1e-6``), the games whose admissible sets
+differ (the ``admissible`` backend against the whole enumeration's undominated equilibria;
+and, to tell the split's part, against the same backend with the whole enumeration inside),
+and both times from the same run.
+
+Run::
+
+    .venv/bin/python benchmarks/bench_break_split.py --points 10000 --out benchmarks/results/break_split.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from triangle.scenario.files import library_dir, load_scenario
+from triangle.solvers import admissible
+from triangle.solvers.batched import batched_equilibria
+from triangle.solvers.break_split import constant_strategies, equilibria
+from triangle.solvers.dominance import uses_dominated, weakly_dominated
+from triangle.solvers.tolerance import TOL, in_units
+from triangle.wedge.model import Package, build_stage
+from triangle.wedge.solve import model_of
+
+SCENARIOS = ("first_term_2017", "kissinger_1971", "reverse_kissinger_2025", "template",
+             "wedge_optimist_2025")
+
+
+def scenario_games(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Meta-games ``(A_solve, B_solve, unit)`` of scenario ``name`` at ``n`` random points."""
+    rng = np.random.default_rng(seed)
+
+    def cost() -> np.ndarray:
+        return np.where(rng.random(n) < 0.2, np.inf, rng.uniform(0, 100, n))
+
+    points = {"schism.cost.target": cost(), "schism.cost.partner": cost(),
+              "wedge.reward": rng.uniform(0, 50, n), "wedge.upfront": rng.uniform(0, 10, n),
+              "partnership.noise": np.where(rng.random(n) < 0.25, 0.0, rng.uniform(0, 0.6, n))}
+    model = model_of(load_scenario(library_dir() / f"{name}.toml"), points)
+    stage = build_stage(model, Package(model["wedge.upfront"], model["wedge.reward"],
+                                       model["wedge.pressure"]))
+    game = stage.game(rng.uniform(0, 5, n))
+    return game.A_solve, game.B_solve, (game.unit_T, game.unit_P)
+
+
+def equilibrium_sets(eq, digits: int = 6) -> list[set]:
+    """Per game, the set of its equilibria rounded to ``digits``."""
+    return [{tuple(np.round(np.concatenate([x, y]), digits)) for x, y in eq.of_game(i)}
+            for i in range(eq.valid.shape[0])]
+
+
+def undominated(eq, A: np.ndarray, B: np.ndarray, unit: tuple) -> list[set]:
+    """The admissible part of each game's set (all of it where none is admissible)."""
+    dom_T, dom_P = weakly_dominated(A, B, unit, TOL)
+    keep = eq.valid & ~uses_dominated(eq.x, eq.y, dom_T, dom_P)
+    keep = np.where(keep.any(axis=1, keepdims=True), keep, eq.valid)
+    return [{tuple(np.round(np.concatenate([x, y]), 6)) for x, y, k in
+             zip(eq.x[i], eq.y[i], keep[i], strict=True) if k} for i in range(len(keep))]
+
+
+def split_games(A: np.ndarray, B: np.ndarray, unit: tuple) -> np.ndarray:
+    """Games the split applies to (some constant row or column)."""
+    rows, cols = constant_strategies(in_units(A, unit[0]), in_units(B, unit[1]))
+    return rows.any(axis=1) | cols.any(axis=1)
+
+
+def compare(name: str, n: int, seed: int) -> dict:
+    """Split against whole enumeration on ``n`` points of scenario ``name``."""
+    A, B, unit = scenario_games(name, n, seed)
+    t = time.perf_counter()
+    split = equilibria(A, B, TOL, unit)
+    t_split = time.perf_counter() - t
+    t = time.perf_counter()
+    whole = batched_equilibria(A, B, TOL, unit)
+    t_whole = time.perf_counter() - t
+    t = time.perf_counter()
+    adm = admissible.solve(A, B, unit)
+    t_adm = time.perf_counter() - t
+    inside = admissible.equilibria
+    admissible.equilibria = batched_equilibria  # the admissible backend without the split
+    try:
+        adm_whole = equilibrium_sets(admissible.solve(A, B, unit))
+    finally:
+        admissible.equilibria = inside
+    s_split, s_whole = equilibrium_sets(split), equilibrium_sets(whole)
+    differ = [i for i in range(n) if s_split[i] != s_whole[i]]
+    a_whole = undominated(whole, A, B, unit)
+    s_adm = equilibrium_sets(adm)
+    differ_adm = [i for i, s in enumerate(s_adm) if s != a_whole[i]]
+    differ_adm_split = [i for i, s in enumerate(s_adm) if s != adm_whole[i]]
+    differ_adm_whole = [i for i, s in enumerate(adm_whole) if s != a_whole[i]]
+    return {"scenario": name, "games": n, "shape": list(A.shape[1:]),
+            "games_split": int(split_games(A, B, unit).sum()),
+            "differ": len(differ), "differ_examples": differ[:5],
+            "admissible_differ": len(differ_adm), "admissible_differ_examples": differ_adm[:5],
+            "admissible_split_vs_without_differ": len(differ_adm_split),
+            "admissible_without_split_vs_undominated_differ": len(differ_adm_whole),
+            "equilibria_whole": int(whole.valid.sum()), "equilibria_split": int(split.valid.sum()),
+            "seconds_split": t_split, "seconds_whole": t_whole, "seconds_admissible": t_adm,
+            "speedup": t_whole / t_split}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--points", type=int, default=10_000)
+    p.add_argument("--seed", type=int, default=11)
+    p.add_argument("--only", nargs="*", default=list(SCENARIOS))
+    p.add_argument("--out", type=Path)
+    args = p.parse_args()
+    rows = []
+    for name in args.only:
+        row = compare(name, args.points, args.seed)
+        row["load_average"] = os.getloadavg()
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    result = {"benchmark": "break_split", "points": args.points, "seed": args.seed,
+              "scenarios": rows,
+              "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                          "python": platform.python_version(), "numpy": np.__version__}}
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The switch point of the partner's counter from an equilibrium's supports (triangle.wedge.switch)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from triangle.scenario.files import load_scenario
+from triangle.wedge import counter, switch
+from triangle.wedge.model import build_stage
+from triangle.wedge.solve import model_of
+from triangle.wedge.subgame import MetaGame
+from triangle.wedge.verdict import fixed_package
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _game(A: np.ndarray, B: np.ndarray) -> MetaGame:
+    n = A.shape[0]
+    return MetaGame(A, B, A, B, np.zeros(n), np.zeros(n), np.ones(n), np.ones(n))
+
+
+def test_slack_of_a_mixed_equilibrium_in_closed_form():
+    """Battle of the sexes with a counter ``m`` added to the row player's (0, 0) cell:
+    ``A = [[2 + m, 0], [0, 1]]``, ``B = [[1, 0], [0, 2]]``.  The mixed equilibrium is
+    ``y = (1, 2 + m) / (3 + m)``, ``x = (2, 1) / 3``: its slack is ``min(x, y) = 1 / (3 + m)``.
+    A third row paying ``c`` against everything is a better reply than the mix once
+    ``c > (2 + m) / (3 + m)``: the slack there is ``((2 + m) / (3 + m) - c) / unit``."""
+    m = np.array([0.0, 1.0, 4.0])
+    A = np.zeros((3, 3, 2))
+    A[:, 0, 0], A[:, 1, 1], A[:, 2, :] = 2 + m, 1.0, 0.7
+    B = np.zeros((3, 3, 2))
+    B[:, 0, 0], B[:, 1, 1], B[:, 2, :] = 1.0, 2.0, 0.5
+    I = np.array([[True, True, False]] * 3)
+    J = np.array([[True, True]] * 3)
+    slack = switch.support_slack(_game(A, B), I, J)
+    u = (2 + m) / (3 + m)
+    expected = np.minimum(np.minimum(1 / (3 + m), 1 / 3), u - 0.7)
+    np.testing.assert_allclose(slack, expected, rtol=1e-12)
+    # a support pair of different sizes does not pin an equilibrium down
+    assert np.isneginf(switch.support_slack(_game(A, B), I, np.array([[True, False]] * 3))).all()
+
+
+def test_settle_finds_the_root_and_checks_it():
+    """The row player's third row pays 0.7, so the mix (row payoff (2 + m) / (3 + m)) is an
+    equilibrium from ``m = 1/3`` on: the root the solver-side predicate must confirm."""
+    def game_at(where, m):
+        A = np.zeros((len(m), 3, 2))
+        A[:, 0, 0], A[:, 1, 1], A[:, 2, :] = 2 + m, 1.0, 0.7
+        B = np.zeros((len(m), 3, 2))
+        B[:, 0, 0], B[:, 1, 1], B[:, 2, :] = 1.0, 2.0, 0.5
+        return _game(A, B)
+
+    root = 1 / 3
+    exact = [lambda where, m: m >= root, lambda where, m: m >= 0.3]  # agrees; disagrees
+    for holds, confirmed in zip(exact, (True, False), strict=True):
+        x = np.array([[2 / 3, 1 / 3, 0.0]])
+        y = np.array([[0.4, 0.6]])
+        settled, low, high = switch.settle(game_at, (np.array([0]), x, y), np.array([0.1]),
+                                           np.array([2.0]), holds)
+        assert settled.tolist() == [confirmed]
+        if confirmed:
+            assert low[0] < root < high[0] and high[0] - low[0] <= 2.1 * switch.CHECK
+        else:  # the bracket is left as it was
+            assert (low[0], high[0]) == (0.1, 2.0)
+
+
+@pytest.mark.parametrize("name, cost, reward, budget", [
+    ("reverse_kissinger_2025", 51.28, 41.03, np.inf), ("reverse_kissinger_2025", 20.0, 30.0, np.inf),
+    ("wedge_optimist_2025", 0.0, 2.051282, 0.5)])
+def test_same_counter_as_plain_bisection(monkeypatch, name, cost, reward, budget):
+    """The proposed switch only shortens the bisection: the partner's counter is the one the
+    plain bisection finds, to the search's own relative 1e-12."""
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    n = 5
+    md = model_of(scenario, {"schism.cost.target": cost + np.arange(n),
+                             "wedge.reward": reward + 0.01 * np.arange(n),
+                             "counter.budget": np.full(n, budget)}, "admissible")
+    stage = build_stage(md, fixed_package(md))
+    settle, confirmed = switch.settle, []
+
+    def spy(*args):
+        out = settle(*args)
+        confirmed.append(int(out[0].sum()))
+        return out
+
+    monkeypatch.setattr(switch, "settle", spy)
+    fast, _, ok_fast = counter.counter_offer(stage)
+    assert sum(confirmed) > 0  # the switch was proposed and confirmed somewhere
+    monkeypatch.setattr(switch, "settle", lambda game_at, cands, low, high, holds:
+                        (np.zeros(low.size, dtype=bool), low, high))
+    plain, _, ok_plain = counter.counter_offer(stage)
+    assert ok_fast.all() and ok_plain.all()
+    assert (fast > 0).any()
+    np.testing.assert_allclose(fast, plain, rtol=3e-12, atol=3e-12)

@@ -1,0 +1,160 @@
+"""Where the partner's counter makes the selected equilibrium appear, from its supports.
+
+Between two breakpoints of the meta-game (:mod:`triangle.wedge.counter`) the ordinal structure
+of both players' payoffs is fixed, yet "the partnership holds" can still switch inside the
+interval: at the counter ``m*`` where the equilibrium selected above it, ``(x, y)`` with
+supports ``(I, J)``, comes into existence.  With its supports fixed, the equilibrium is the
+solution of the indifference conditions (von Stengel 2007, sect. 3.3)
+
+``A_IJ y_J = u 1``, ``1^T y_J = 1``, ``B_IJ^T x_I = v 1``, ``1^T x_I = 1``,
+
+whose coefficients move continuously with ``m`` (affinely, apart from the existential
+stand-ins).  It exists while its *slack*
+
+``s(m) = min(x_I, y_J, (u - A_i. y) / unit_T for i not in I, (v - x^T B_.j) / unit_P for j not in J)``
+
+is non-negative (``>= -TOL``, the solvers' tolerance: at a breakpoint two payoffs tie and
+the slack is round-off), so ``m*`` is the root of ``s`` in the bracket, found by regula falsi
+on ``s`` (Illinois rule, with bisection steps between): each step solves one small linear
+system per point instead of the whole meta-game.  The
+root is then checked with the game solver just below and just above it (:func:`settle`):
+where the solver agrees, the bracket shrinks from the breakpoint interval to ``2e-9`` of
+``m*`` in two solves, and the caller's bisection finishes it; where it does not (the
+equilibrium that holds first is not one of those seen at the bracket's upper end), the
+caller's bisection goes on from the bracket it had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from triangle.solvers.tolerance import TOL
+from triangle.wedge.subgame import MetaGame
+
+#: Relative width to which the root of the slack is bracketed (well inside the check's 1e-9).
+ROOT_RTOL = 1e-11
+#: Relative distance from the root at which the game solver must fail below and hold above:
+#: the solver's tolerances (1e-11 of a payoff unit, singular systems) move its own switch by
+#: less than this from the exact root.
+CHECK = 1e-9
+#: A support system is singular when its determinant, rows normalised, is below this.
+SINGULAR = 1e-12
+#: Bisection steps on the slack (each a small linear solve per point, not a game).
+ROOT_STEPS = 80
+
+
+def support_slack(game: MetaGame, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+    """``s(m)`` (module doc) per point for the supports ``I`` (``(n, k)``) and ``J`` (``(n, l)``).
+
+    ``-inf`` where the supports differ in size or their system is singular: such an
+    equilibrium is not pinned down by its supports alone.
+    """
+    A, B = game.A_solve, game.B_solve
+    n, k, l_ = A.shape
+    size = I.sum(axis=1)
+    out = np.full(n, -np.inf)
+    for s in np.unique(size[size == J.sum(axis=1)]):
+        g = np.flatnonzero((size == s) & (J.sum(axis=1) == s))
+        rows = np.argsort(~I[g], axis=1, kind="stable")[:, :s]  # support indices first
+        cols = np.argsort(~J[g], axis=1, kind="stable")[:, :s]
+        a_sub = np.take_along_axis(np.take_along_axis(A[g], rows[:, :, None], 1), cols[:, None, :], 2)
+        b_sub = np.take_along_axis(np.take_along_axis(B[g], rows[:, :, None], 1), cols[:, None, :], 2)
+        y_s, u, ok_y = _indifferent(a_sub)
+        x_s, v, ok_x = _indifferent(np.swapaxes(b_sub, 1, 2))
+        y, x = np.zeros((g.size, l_)), np.zeros((g.size, k))
+        np.put_along_axis(y, cols, y_s, axis=1)
+        np.put_along_axis(x, rows, x_s, axis=1)
+        reply_T = (u[:, None] - np.einsum("gij,gj->gi", A[g], y)) / game.unit_T[g, None]
+        reply_P = (v[:, None] - np.einsum("gi,gij->gj", x, B[g])) / game.unit_P[g, None]
+        reply_T[I[g]], reply_P[J[g]] = np.inf, np.inf  # supported strategies are tight
+        slack = np.minimum(np.minimum(x_s.min(axis=1), y_s.min(axis=1)),
+                           np.minimum(reply_T.min(axis=1), reply_P.min(axis=1)))
+        out[g] = np.where(ok_x & ok_y, slack, -np.inf)
+    return out
+
+
+def _indifferent(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(z, w, ok)`` with ``M z = w 1``, ``1^T z = 1`` per game (``M``: ``(g, s, s)``)."""
+    g, s, _ = M.shape
+    system = np.zeros((g, s + 1, s + 1))
+    system[:, :s, :s] = M
+    system[:, :s, s] = -1.0
+    system[:, s, :s] = 1.0
+    # singular relative to Hadamard's bound, so that a row of existential stand-ins (1e6
+    # times the others) does not make a regular system look singular
+    rows = np.linalg.norm(system, axis=2)
+    ok = np.abs(np.linalg.det(system / rows[:, :, None])) > SINGULAR
+    system[~ok] = np.eye(s + 1)
+    rhs = np.zeros((g, s + 1))
+    rhs[:, s] = 1.0
+    sol = np.linalg.solve(system, rhs[:, :, None])[:, :, 0]
+    return sol[:, :s], sol[:, s], ok
+
+
+def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tuple,
+           low: np.ndarray, high: np.ndarray,
+           holds: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple:
+    """The least counter in ``(low, high]`` at which the partnership holds, where an
+    equilibrium's support pins it down.
+
+    Parameters
+    ----------
+    game_at : callable
+        ``game_at(where, m)``: the meta-game at the points ``where`` for counters ``m``.
+    candidates : (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        ``(owner, x, y)``: equilibria at ``high`` that keep the partnership, each with the
+        index of its point.  The one appearing first as ``m`` grows is proposed.
+    low, high : numpy.ndarray
+        The bracket per point: the predicate fails at ``low`` and holds at ``high``.
+    holds : callable
+        ``holds(where, m)``: the predicate, from the game solver, at the points ``where``.
+
+    Returns
+    -------
+    (settled, low, high)
+        Per point, whether the proposed root was confirmed by the solver (the predicate fails
+        ``CHECK`` below the root and holds ``CHECK`` above it), and the bracket: those two
+        points where confirmed, else the bracket given.
+    """
+    owner, x, y = candidates
+    I, J = x > 0, y > 0
+    s_high = support_slack(game_at(owner, high[owner]), I, J)
+    s_low = support_slack(game_at(owner, low[owner]), I, J)
+    new = (s_high >= -TOL) & (s_low < -TOL)  # appears inside the bracket
+    owner, I, J = owner[new], I[new], J[new]
+    lo, hi = low[owner].copy(), high[owner].copy()
+    f_lo, f_hi = s_low[new] + TOL, s_high[new] + TOL  # the root of f = slack + TOL
+    kept = np.zeros(lo.size, dtype=np.int8)  # which end the last step kept: -1 low, +1 high
+    for step in range(ROOT_STEPS):
+        open_ = np.flatnonzero(hi - lo > ROOT_RTOL * np.maximum(1.0, hi))
+        if open_.size == 0:
+            break
+        a, b, fa, fb = lo[open_], hi[open_], f_lo[open_], f_hi[open_]
+        # regula falsi with the Illinois rule (Dowell & Jarratt 1971), every third step a
+        # bisection, so the bracket shrinks whatever the slack's kinks
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            guess = b - fb * (b - a) / (fb - fa)
+        inside = np.isfinite(guess) & (guess > a) & (guess < b)
+        mid = np.where(inside & (step % 3 != 2), guess, 0.5 * (a + b))
+        f = support_slack(game_at(owner[open_], mid), I[open_], J[open_]) + TOL
+        up_ = f >= 0
+        hi[open_[up_]], f_hi[open_[up_]] = mid[up_], f[up_]
+        lo[open_[~up_]], f_lo[open_[~up_]] = mid[~up_], f[~up_]
+        side = np.where(up_, 1, -1).astype(np.int8)
+        again = kept[open_] == -side  # the other end kept twice in a row: halve its value
+        f_lo[open_[again & up_]] *= 0.5
+        f_hi[open_[again & ~up_]] *= 0.5
+        kept[open_] = -side
+    root = np.full(low.size, np.inf)
+    np.minimum.at(root, owner, hi)
+    cand = np.flatnonzero(np.isfinite(root))
+    settled = np.zeros(low.size, dtype=bool)
+    below, above = low.copy(), high.copy()
+    if cand.size:
+        step = CHECK * np.maximum(1.0, root[cand])
+        below[cand] = np.maximum(low[cand], root[cand] - step)
+        above[cand] = np.minimum(high[cand], root[cand] + step)
+        settled[cand] = holds(cand, above[cand]) & ~holds(cand, below[cand])
+    return settled, np.where(settled, below, low), np.where(settled, above, high)
