@@ -318,6 +318,21 @@ def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: 
     return br_b, br_a, ok
 
 
+def games_in_units(A: np.ndarray, B: np.ndarray,
+                   unit: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs as finite ``(N, m, n)`` arrays in each player's unit (a single game gains
+    the batch axis), so every solver reads the tolerance rule on the same numbers."""
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    if A.ndim == 2:
+        A, B = A[None], B[None]
+    if A.ndim != 3 or A.shape != B.shape or min(A.shape[1:]) < 1:
+        raise ValueError(f"A and B must both have shape (N, m, n); got {A.shape} and {B.shape}")
+    if not (np.isfinite(A).all() and np.isfinite(B).all()):
+        raise ValueError("payoffs must be finite")
+    ua, ub = (None, None) if unit is None else unit
+    return in_units(A, ua), in_units(B, ub)
+
+
 def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
                        unit: tuple[np.ndarray, np.ndarray] | None = None) -> Equilibria:
     """All Nash equilibria (all extreme equilibria if degenerate) of a stack of bimatrix games.
@@ -366,16 +381,8 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     Theory 3, ch. 45.  von Stengel, B. (2007). Equilibrium computation for two-player games
     in strategic and extensive form. In Nisan et al., Algorithmic Game Theory, ch. 3.
     """
-    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
-    if A.ndim == 2:
-        A, B = A[None], B[None]
-    if A.ndim != 3 or A.shape != B.shape or min(A.shape[1:]) < 1:
-        raise ValueError(f"A and B must both have shape (N, m, n); got {A.shape} and {B.shape}")
-    if not (np.isfinite(A).all() and np.isfinite(B).all()):
-        raise ValueError("payoffs must be finite")
+    A, B = games_in_units(A, B, unit)
     N, m, n = A.shape
-    ua, ub = (None, None) if unit is None else unit
-    A, B = in_units(A, ua), in_units(B, ub)
     if m + n > 62:
         raise ValueError(f"games of size {m} x {n} are too large for support enumeration")
     per_game = max(comb(m, k) * comb(n, k) * k for k in range(1, min(m, n) + 1))

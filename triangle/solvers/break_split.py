@@ -67,10 +67,11 @@ from triangle.solvers.batched import (
     _responses,
     _vertices,
     batched_equilibria,
+    games_in_units,
     padded_equilibria,
 )
 from triangle.solvers.result import Equilibria
-from triangle.solvers.tolerance import TOL, in_units
+from triangle.solvers.tolerance import TOL
 
 __all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 
@@ -250,16 +251,8 @@ def equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     games of the split are degenerate (a breaker's opponent is indifferent among all its
     strategies).
     """
-    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
-    if A.ndim == 2:
-        A, B = A[None], B[None]
-    if A.ndim != 3 or A.shape != B.shape or min(A.shape[1:]) < 1:
-        raise ValueError(f"A and B must both have shape (N, m, n); got {A.shape} and {B.shape}")
-    if not (np.isfinite(A).all() and np.isfinite(B).all()):
-        raise ValueError("payoffs must be finite")
+    A, B = games_in_units(A, B, unit)
     N, m, n = A.shape
-    ua, ub = (None, None) if unit is None else unit
-    A, B = in_units(A, ua), in_units(B, ub)
     g, x, y, split = split_equilibria(A, B, tol)
     rest = np.flatnonzero(~split)
     degenerate = split.copy()
