@@ -13,7 +13,7 @@ from triangle.wedge.solve import model_of
 from triangle.wedge.verdict import evaluate
 
 gbt = pytest.importorskip(
-    "pygambit", reason="pygambit is not installed (pip install 'strategic-triangle[test]'); "
+    "pygambit", reason="pygambit is not installed (`make gambit` installs the 'gambit' extra); "
     "the comparison with Gambit's logit QRE tracer is skipped")
 
 LAMS = np.geomspace(0.05, 50.0, 20)
