@@ -68,7 +68,7 @@ from math import comb
 import numpy as np
 
 from triangle.solvers.result import Equilibria
-from triangle.solvers.tolerance import TOL, in_units
+from triangle.solvers.tolerance import TOL, games_in_units, in_units
 
 __all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria", "solve"]
 
@@ -316,21 +316,6 @@ def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: 
     ok = (np.isfinite(x).all(1) & np.isfinite(y).all(1) & np.all((x <= 0) | br_a, axis=1)
           & np.all((y <= 0) | br_b, axis=1))
     return br_b, br_a, ok
-
-
-def games_in_units(A: np.ndarray, B: np.ndarray,
-                   unit: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Payoffs as finite ``(N, m, n)`` arrays in each player's unit (a single game gains
-    the batch axis), so every solver reads the tolerance rule on the same numbers."""
-    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
-    if A.ndim == 2:
-        A, B = A[None], B[None]
-    if A.ndim != 3 or A.shape != B.shape or min(A.shape[1:]) < 1:
-        raise ValueError(f"A and B must both have shape (N, m, n); got {A.shape} and {B.shape}")
-    if not (np.isfinite(A).all() and np.isfinite(B).all()):
-        raise ValueError("payoffs must be finite")
-    ua, ub = (None, None) if unit is None else unit
-    return in_units(A, ua), in_units(B, ub)
 
 
 def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,

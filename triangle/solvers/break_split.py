@@ -67,11 +67,10 @@ from triangle.solvers.batched import (
     _responses,
     _vertices,
     batched_equilibria,
-    games_in_units,
     padded_equilibria,
 )
 from triangle.solvers.result import Equilibria
-from triangle.solvers.tolerance import TOL
+from triangle.solvers.tolerance import TOL, games_in_units
 
 __all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 

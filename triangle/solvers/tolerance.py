@@ -132,3 +132,18 @@ def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
     return bool(best_replies_hold(np.asarray(A, float)[None], np.asarray(B, float)[None],
                                   np.asarray(x, float)[None, None],
                                   np.asarray(y, float)[None, None], u, tol)[0, 0])
+
+
+def games_in_units(A: np.ndarray, B: np.ndarray,
+                   unit: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs as finite ``(N, m, n)`` arrays in each player's unit (a single game gains
+    the batch axis), so every solver reads the tolerance rule on the same numbers."""
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    if A.ndim == 2:
+        A, B = A[None], B[None]
+    if A.ndim != 3 or A.shape != B.shape or min(A.shape[1:]) < 1:
+        raise ValueError(f"A and B must both have shape (N, m, n); got {A.shape} and {B.shape}")
+    if not (np.isfinite(A).all() and np.isfinite(B).all()):
+        raise ValueError("payoffs must be finite")
+    ua, ub = (None, None) if unit is None else unit
+    return in_units(A, ua), in_units(B, ub)
