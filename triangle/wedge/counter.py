@@ -66,6 +66,27 @@ def breakpoints(A0: np.ndarray, B0: np.ndarray, slope_A: np.ndarray, slope_B: np
     return np.sort(allm, axis=1)
 
 
+def search_cap(sub: Stage, budget: np.ndarray, strict: float = 0.0) -> np.ndarray:
+    """Upper end of the partner's counter search per point, within ``[0, budget]``.
+
+    Beyond its largest worthwhile counter (closed form, DESIGN §4), shrunk by the relative
+    ``strict``, the partner would rather see the schism, so "the partnership holds" is only
+    monotone in ``m`` below it.  An unbounded partner (existential cost, no budget) still
+    needs to pay only what keeps the target: twice the closed-form need plus the stage game's
+    spread is ample, and it keeps the search away from payoffs so large that rounding decides
+    the comparison.
+    """
+    md = sub.model
+    willing = cf.partner_max_counter(md["schism.cost.partner"], sub.R_P, sub.O_P,
+                                     md.delta("partner"), md.dt, budget)
+    need = cf.counter_needed(sub.package.reward, md["schism.cost.target"], sub.R_T, sub.O_T,
+                             md.delta("target"), md.survival, md.dt)
+    spread = sum(np.abs(md[f"partnership.{k}.{w}"]) for k in
+                 ("value", "hedge_gain", "hedge_loss", "fraying") for w in ("target", "partner"))
+    cap = np.where(np.isfinite(willing), willing * (1.0 - strict), 2.0 * need + spread + 1.0)
+    return np.maximum(np.minimum(cap, budget), 0.0)
+
+
 def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
                    max_steps: int = MAX_STEPS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m, converged)``
@@ -84,19 +105,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     dt = md.dt[:, None, None]
     cands = breakpoints(g0.A_solve, g0.B_solve, dt * sub.table["duration_T"],
                         -dt * sub.table["duration_P"])
-    # Beyond its largest worthwhile counter the partner would rather see the schism (closed
-    # form, DESIGN §4), so "the partnership holds" is only monotone in m below it.
-    willing = cf.partner_max_counter(md["schism.cost.partner"], sub.R_P, sub.O_P,
-                                     md.delta("partner"), md.dt, budget)
-    # An unbounded partner (existential cost, no budget) still needs to pay only what keeps
-    # the target: twice the closed-form need plus the stage game's spread is ample, and it
-    # keeps the search away from payoffs so large that rounding decides the comparison.
-    need = cf.counter_needed(sub.package.reward, md["schism.cost.target"], sub.R_T, sub.O_T,
-                             md.delta("target"), md.survival, md.dt)
-    spread = sum(np.abs(md[f"partnership.{k}.{w}"]) for k in
-                 ("value", "hedge_gain", "hedge_loss", "fraying") for w in ("target", "partner"))
-    cap = np.where(np.isfinite(willing), willing * (1.0 - STRICT), 2.0 * need + spread + 1.0)
-    cap = np.maximum(np.minimum(cap, budget), 0.0)
+    cap = search_cap(sub, budget, STRICT)
     every = np.arange(n)
     found = holds(every, cap)
     for q in SCAN:  # where the cap fails, look for an interior point that holds

@@ -51,8 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triangle.partnership import closed_form as cf
 from triangle.solvers.qre import infinite_support, logit_branch
+from triangle.wedge.counter import search_cap
 from triangle.wedge.model import Model, Package, Stage, build_stage
 from triangle.wedge.reasons import VERDICTS, decide
 from triangle.wedge.subgame import expected
@@ -116,22 +116,6 @@ def respond(stage: Stage, m: np.ndarray, lam: np.ndarray) -> Play:
                 V_D, residual, exact)
 
 
-def counter_cap(stage: Stage) -> np.ndarray:
-    """Upper end of the partner's search: its closed-form largest worthwhile counter, or where
-    that is unbounded twice the closed-form need plus the stage game's spread (as
-    :mod:`triangle.wedge.counter`), within the budget."""
-    md = stage.model
-    budget = md["counter.budget"]
-    willing = cf.partner_max_counter(md["schism.cost.partner"], stage.R_P, stage.O_P,
-                                     md.delta("partner"), md.dt, budget)
-    need = cf.counter_needed(stage.package.reward, md["schism.cost.target"], stage.R_T,
-                             stage.O_T, md.delta("target"), md.survival, md.dt)
-    spread = sum(np.abs(md[f"partnership.{k}.{w}"]) for k in
-                 ("value", "hedge_gain", "hedge_loss", "fraying") for w in ("target", "partner"))
-    cap = np.where(np.isfinite(willing), willing, 2.0 * need + spread + 1.0)
-    return np.maximum(np.minimum(cap, budget), 0.0)
-
-
 def _values(stage: Stage, lam: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Partner's expected PV at counters ``m`` ``(n, K)``: batched traces of ``n K`` games,
     :data:`BATCH` at a time (the tracer keeps every step of its batch)."""
@@ -149,7 +133,7 @@ def _values(stage: Stage, lam: np.ndarray, m: np.ndarray) -> np.ndarray:
 def quantal_counter(stage: Stage, lam: np.ndarray) -> np.ndarray:
     """The counter ``m`` per point that maximises the partner's expected PV under logit response.
 
-    A grid of :data:`GRID` counters on ``[0, cap]`` (:func:`counter_cap`), then
+    A grid of :data:`GRID` counters on ``[0, cap]`` (:func:`triangle.wedge.counter.search_cap`), then
     :data:`GOLDEN_STEPS` golden-section steps (one new trace each) between the best grid
     point's neighbours; the refined point is kept only where it beats the grid's best.  The
     partner pays only for a gain above :data:`GAIN_TOL` payoff units (the profiles' own
@@ -157,7 +141,7 @@ def quantal_counter(stage: Stage, lam: np.ndarray) -> np.ndarray:
     everywhere (a schism the partner cannot buy off), go to the smaller counter.
     """
     n = stage.model.n
-    cap = counter_cap(stage)
+    cap = search_cap(stage, stage.model["counter.budget"])
     m = np.zeros(n)
     if not (cap > 0).any():
         return m
