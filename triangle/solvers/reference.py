@@ -56,13 +56,23 @@ def default_methods(k: int, l: int) -> tuple[str, ...]:
     return BOTH if support_pairs(k, l) <= MAX_SUPPORT_PAIRS else ("vertex",)
 
 
+def find_pair(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7,
+              rtol: float = 1e-5) -> int | None:
+    """Index of the first equilibrium of ``found`` whose probabilities both agree with
+    ``(x, y)`` to ``atol + rtol |.|`` (:func:`numpy.allclose`), or ``None``."""
+    for i, (fx, fy) in enumerate(found):
+        if np.allclose(fx, x, rtol=rtol, atol=atol) and np.allclose(fy, y, rtol=rtol, atol=atol):
+            return i
+    return None
+
+
 def _add_unique(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7) -> int:
     """Index of ``(x, y)`` in ``found``, appending it if new."""
-    for i, (fx, fy) in enumerate(found):
-        if np.allclose(fx, x, atol=atol) and np.allclose(fy, y, atol=atol):
-            return i
-    found.append((x, y))
-    return len(found) - 1
+    i = find_pair(found, x, y, atol)
+    if i is None:
+        found.append((x, y))
+        i = len(found) - 1
+    return i
 
 
 def _unit_pair(unit: tuple[float, float] | None) -> tuple:

@@ -45,7 +45,7 @@ import numpy as np
 
 from triangle.common import status
 from triangle.scenario.files import Scenario
-from triangle.solvers.reference import BOTH, game_equilibria
+from triangle.solvers.reference import BOTH, find_pair, game_equilibria
 from triangle.solvers.registry import get as get_solver
 from triangle.solvers.tolerance import TOL
 from triangle.wedge.outcome import mixed_label
@@ -57,13 +57,6 @@ SAME = 1e-7
 REFERENCE = "nashpy"
 
 Pair = tuple[np.ndarray, np.ndarray]
-
-
-def _index(found: list[Pair], x: np.ndarray, y: np.ndarray) -> int | None:
-    for i, (fx, fy) in enumerate(found):
-        if np.allclose(fx, x, rtol=0.0, atol=SAME) and np.allclose(fy, y, rtol=0.0, atol=SAME):
-            return i
-    return None
 
 
 @dataclass(frozen=True)
@@ -172,7 +165,7 @@ def compare_game(A: np.ndarray, B: np.ndarray, unit: tuple[float, float], engine
     left = list(ref.equilibria)
     both, engine_only = [], []
     for x, y in engine:
-        i = _index(left, x, y)
+        i = find_pair(left, x, y, atol=SAME, rtol=0.0)
         if i is None:
             engine_only.append((x, y))
         else:
