@@ -56,6 +56,7 @@ from triangle.wedge.counter import search_cap
 from triangle.wedge.model import Model, Package, Stage, build_stage
 from triangle.wedge.reasons import VERDICTS, decide
 from triangle.wedge.subgame import expected
+from triangle.wedge.verdict import cohesion, cohesion_change
 
 #: Counters tried per point before the golden-section refinement.
 GRID = 17
@@ -244,14 +245,8 @@ def quantal_evaluate(model: Model, package: Package, lam: np.ndarray) -> Quantal
     play, play0 = (Play(*(getattr(played, f)[i] for f in Play.__dataclass_fields__))
                    for i in (first, second))
     thr = model["solver.schism_probability"]
-    dt, dT = model.dt, model.delta("target")
-    S_T = model["schism.cost.target"]
-    # cohesion as in triangle.wedge.verdict.cohesion; the change on its own stays finite
-    gap = lambda st, mm: (st.R_T + mm - st.O_T) * dt / (1 - dT)  # noqa: E731
-    finite_S = np.where(np.isinf(S_T), 0.0, S_T)
-    before = np.where(np.isinf(S_T), np.inf, finite_S + gap(stage0, m0))
-    after = np.where(np.isinf(S_T), np.inf, finite_S + gap(stage, m))
-    change = (stage.R_T - stage0.R_T + m - m0 - (stage.O_T - stage0.O_T)) * dt / (1 - dT)
+    before, after = cohesion(model, stage0, m0), cohesion(model, stage, m)
+    change = cohesion_change(model, stage, m, stage0, m0)
     added = play.p - play0.p
     code = decide(package.attempt, play.p > thr, play0.p > thr, added > thr,
                   play.V_D > play0.V_D, change > 0, package.upfront > 0)

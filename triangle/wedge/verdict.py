@@ -241,6 +241,14 @@ def cohesion(model: Model, stage: Stage, m: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(S_T), np.inf, np.where(np.isinf(S_T), 0.0, S_T) + gap)
 
 
+def cohesion_change(model: Model, stage: Stage, m: np.ndarray, stage0: Stage,
+                    m0: np.ndarray) -> np.ndarray:
+    """:func:`cohesion` at ``stage, m`` minus at the baseline ``stage0, m0``, computed on its
+    own so that it stays finite where both are infinite (an existential cost)."""
+    return (stage.R_T - stage0.R_T + m - m0 - (stage.O_T - stage0.O_T)) * model.dt / (
+        1 - model.delta("target"))
+
+
 def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> Evaluation:
     """Solve the triangle at every point of ``model`` and classify the outcome.
 
@@ -284,9 +292,8 @@ def evaluate(model: Model, mode: str = "fixed", max_steps: int = MAX_STEPS) -> E
     threshold = model["solver.schism_probability"]
     before = cohesion(model, base.stage, base.m0)
     after = cohesion(model, stage, m)
+    change = cohesion_change(model, stage, m, base.stage, base.m0)
     dt, dT = model.dt, model.delta("target")
-    # The change on its own, finite even where cohesion is infinite.
-    change = (stage.R_T - base.stage.R_T + m - base.m0 - (stage.O_T - base.stage.O_T)) * dt / (1 - dT)
 
     # Every pair (k: equilibrium with the offer, j: without it), shape (n, K, K0).
     k_, j_ = (slice(None), slice(None), None), (slice(None), None, slice(None))
