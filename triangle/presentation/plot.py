@@ -117,6 +117,39 @@ def _margin_levels(z: np.ma.MaskedArray) -> np.ndarray:
     return levels[(levels > lo) & (levels < hi)]
 
 
+def map_frame(ax: Any, m: Any, xe: np.ndarray, ye: np.ndarray) -> Any:
+    """The frame every map shares: the scenario's point as a white star (hollow, and "off the
+    map" in its label, where it lies outside the grid), the limits at the cells' edges ``xe``,
+    ``ye`` and the axis labels with units.  Returns the star's legend handle."""
+    from matplotlib.lines import Line2D
+
+    x0, y0 = m.point
+    label = f"scenario ({_num(x0)}, {_num(y0)})"
+    if all(math.isfinite(v) for v in (x0, y0)):
+        inside = xe.min() <= x0 <= xe.max() and ye.min() <= y0 <= ye.max()
+        ax.plot([x0], [y0], marker="*", markersize=16, markerfacecolor="white", markeredgecolor="black",
+                linestyle="none", zorder=5, clip_on=True)
+        handle = Line2D([], [], marker="*", markersize=12, markerfacecolor="white",
+                        markeredgecolor="black", linestyle="none",
+                        label=label if inside else label + ", off the map")
+    else:
+        handle = Line2D([], [], marker="*", markersize=12, markerfacecolor="none",
+                        markeredgecolor="black", linestyle="none", label=label + ", off the map")
+    ax.set_xlim(xe.min(), xe.max())
+    ax.set_ylim(ye.min(), ye.max())
+    ax.set_xlabel(axis_label(m.x_path))
+    ax.set_ylabel(axis_label(m.y_path))
+    return handle
+
+
+def map_title(record: dict[str, Any], what: str) -> str:
+    """``"<scenario>: <what>"``, with a second line naming any ``--set`` overrides."""
+    title = f"{plain(record.get('scenario'))}: {what}"
+    if record.get("overrides"):
+        title += "\nwith " + ", ".join(plain(o).replace("=", " = ") for o in record["overrides"])
+    return title
+
+
 def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
     """Draw an :class:`~triangle.analysis.sweep.EquilibriumMap`; returns the matplotlib Figure."""
     from matplotlib.collections import LineCollection
@@ -165,28 +198,9 @@ def plot_map(m: Any, ax: Any = None, margin_contours: bool = True) -> Any:
             if others.size:
                 handles.append(Line2D([], [], color="#333333", linewidth=0.6, label=_wrap(
                     "margin M contours at " + ", ".join(fmt(v, "g") for v in others) + " per year")))
-    x0, y0 = m.point
-    label = f"scenario ({_num(x0)}, {_num(y0)})"
-    if all(math.isfinite(v) for v in (x0, y0)):
-        inside = xe.min() <= x0 <= xe.max() and ye.min() <= y0 <= ye.max()
-        ax.plot([x0], [y0], marker="*", markersize=16, markerfacecolor="white", markeredgecolor="black",
-                linestyle="none", zorder=5, clip_on=True)
-        handles.append(Line2D([], [], marker="*", markersize=12, markerfacecolor="white",
-                              markeredgecolor="black", linestyle="none",
-                              label=label if inside else label + ", off the map"))
-    else:
-        handles.append(Line2D([], [], marker="*", markersize=12, markerfacecolor="none",
-                              markeredgecolor="black", linestyle="none", label=label + ", off the map"))
-    ax.set_xlim(xe.min(), xe.max())
-    ax.set_ylim(ye.min(), ye.max())
-    ax.set_xlabel(axis_label(m.x_path))
-    ax.set_ylabel(axis_label(m.y_path))
-    rec = m.record
-    kind = "closed form" if rec.get("kind") == "closed_form" else "game"
-    title = f"{plain(rec.get('scenario'))}: verdict of the wedge ({kind})"
-    if rec.get("overrides"):
-        title += "\nwith " + ", ".join(plain(o).replace("=", " = ") for o in rec["overrides"])
-    ax.set_title(title, fontsize=10)
+    handles.append(map_frame(ax, m, xe, ye))
+    kind = "closed form" if m.record.get("kind") == "closed_form" else "game"
+    ax.set_title(map_title(m.record, f"verdict of the wedge ({kind})"), fontsize=10)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
               fontsize=8, title="verdict", title_fontsize=9, frameon=False)
     return fig

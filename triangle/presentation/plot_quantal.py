@@ -10,13 +10,12 @@ dashed contour, and the scenario's own point as a white star.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from triangle.common.numbers import fmt
-from triangle.presentation.plot import _edges, axis_label, plain
+from triangle.presentation.plot import _edges, map_frame, map_title
 
 #: ``--measure`` choices of ``triangle map``: column drawn, colour-bar label, colour map, range.
 MEASURES = {
@@ -58,31 +57,17 @@ def plot_probability_map(m: Any, measure: str = "p_schism", ax: Any = None) -> A
     bar.set_label(f"{label} [probability]")
     handles: list[Any] = []
     thr = float(m.table["schism_threshold"].iloc[0])
-    level = thr  # a schism above p_bar; for the change, the offer *caused* one above it
-    if z.shape[0] > 1 and z.shape[1] > 1 and np.nanmin(z) < level < np.nanmax(z):
-        ax.contour(m.x, m.y, z, levels=[level], colors="white", linewidths=1.5, linestyles="--")
+    # a schism above p_bar; for the change, the offer *caused* one above it
+    if z.shape[0] > 1 and z.shape[1] > 1 and np.nanmin(z) < thr < np.nanmax(z):
+        ax.contour(m.x, m.y, z, levels=[thr], colors="white", linewidths=1.5, linestyles="--")
         handles.append(Line2D([], [], color="black", linestyle="--",
-                              label=f"threshold p_bar = {fmt(level, 'g')}"))
-    x0, y0 = m.point
-    if all(math.isfinite(v) for v in (x0, y0)):
-        ax.plot([x0], [y0], marker="*", markersize=16, markerfacecolor="white",
-                markeredgecolor="black", linestyle="none", zorder=5, clip_on=True)
-        handles.append(Line2D([], [], marker="*", markersize=12, markerfacecolor="white",
-                              markeredgecolor="black", linestyle="none",
-                              label=f"scenario ({fmt(x0, 'g')}, {fmt(y0, 'g')})"))
-    else:
-        handles.append(Line2D([], [], marker="*", markersize=12, markerfacecolor="none",
-                              markeredgecolor="black", linestyle="none",
-                              label=f"scenario ({fmt(x0, 'g')}, {fmt(y0, 'g')}), off the map"))
-    ax.set_xlim(xe.min(), xe.max())
-    ax.set_ylim(ye.min(), ye.max())
-    ax.set_xlabel(axis_label(m.x_path))
-    ax.set_ylabel(axis_label(m.y_path))
+                              label=f"threshold p_bar = {fmt(thr, 'g')}"))
+    handles.append(map_frame(ax, m, xe, ye))
     lam = np.unique(m.table["rationality"].to_numpy(dtype=float))
     precision = (f"lambda = {fmt(lam[0], 'g')} per payoff unit" if lam.size == 1 else
                  "lambda per point")
-    ax.set_title(f"{plain(m.record.get('scenario'))}: {label}\nunder logit quantal response "
-                 f"({precision})", fontsize=9)
+    ax.set_title(map_title(m.record, f"{label}\nunder logit quantal response ({precision})"),
+                 fontsize=9)
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=2,
                   fontsize=8, frameon=False)
