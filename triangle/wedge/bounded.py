@@ -36,6 +36,7 @@ import numpy as np
 from triangle.solvers.learning import fictitious_play, replicator, smooth_fictitious_play
 from triangle.solvers.qre import infinite_support, logit_branch
 from triangle.wedge.model import DIVIDER_CHAIN, Model, Stage
+from triangle.wedge.quantal import respond
 from triangle.wedge.subgame import expected
 from triangle.wedge.verdict import Evaluation, evaluate
 
@@ -231,25 +232,9 @@ def quantal_columns(ev: Evaluation) -> dict[str, np.ndarray]:
     if not finite.any():
         return out
     idx = np.flatnonzero(finite)
-    stage = ev.stage.take(idx)
-    game = stage.game(ev.counter[idx])
-    # A lambda so small that the payoff unit over lambda overflows (a subnormal lambda) makes
-    # every logit response uniform to working precision: such points are lambda = 0 exactly.
-    fmax = np.finfo(float).max
-    flat = (lam[idx] == 0) | (game.unit_T / fmax > lam[idx]) | (game.unit_P / fmax > lam[idx])
-    scale = np.where(flat, 1.0, lam[idx])
-    _, _, exact = infinite_support(game.A, game.B)
-    A = np.where(exact[:, None, None], game.A, game.A_solve)
-    B = np.where(exact[:, None, None], game.B, game.B_solve)
-    br = logit_branch(A, B, [1.0], unit=(game.unit_T / scale, game.unit_P / scale))
-    k = A.shape[1]
-    zero = flat[:, None, None]  # lambda = 0: uniform over the whole library
-    x = np.where(zero, 1.0 / k, br.x)
-    y = np.where(zero, 1.0 / k, br.y)
-    t = stage.table
-    out["qre_p_schism"][idx] = np.clip(expected(x, y, t["p_horizon"]), 0.0, 1.0)[:, 0]
-    out["qre_pv_target"][idx] = expected(x, y, game.A)[:, 0]
-    out["qre_pv_partner"][idx] = expected(x, y, game.B)[:, 0]
-    out["qre_pv_divider"][idx] = stage.divider_value(
-        *(expected(x, y, t[k]) for k in DIVIDER_CHAIN))[:, 0]
+    play = respond(ev.stage.take(idx), ev.counter[idx], lam[idx])
+    out["qre_p_schism"][idx] = play.p
+    out["qre_pv_target"][idx] = play.V_T
+    out["qre_pv_partner"][idx] = play.V_P
+    out["qre_pv_divider"][idx] = play.V_D
     return out
