@@ -78,6 +78,23 @@ class Model:
         """Per-period survival of D's commitment, ``s = durability ** dt``."""
         return self.p["wedge.durability"] ** self.dt
 
+    @property
+    def misreading(self) -> np.ndarray:
+        """Per-period probability ``e`` that a partner misreads the other's action:
+        ``partnership.noise`` is a yearly rate, converted to the period and lowered by
+        ``partnership.consultation`` (:mod:`triangle.partnership.repeated`)."""
+        return observation_error(misreading_probability(self.p["partnership.noise"], self.dt),
+                                 self.p["partnership.consultation"])
+
+    def stage_payoffs(self, R_T: np.ndarray, R_P: np.ndarray,
+                      m: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Per-year stage payoffs of target and partner at the effective partnership values
+        ``R_T``, ``R_P`` and counter ``m`` (:func:`triangle.partnership.stage.stage_payoffs`)."""
+        return stage_payoffs(
+            R_T, R_P, self["partnership.hedge_gain.target"], self["partnership.hedge_gain.partner"],
+            self["partnership.hedge_loss.target"], self["partnership.hedge_loss.partner"],
+            self["partnership.fraying.target"], self["partnership.fraying.partner"], m)
+
     def take(self, idx: np.ndarray) -> Model:
         """The model restricted to points ``idx``."""
         return rows.take(self, idx)
@@ -186,14 +203,9 @@ def build_stage(model: Model, package: Package) -> Stage:
         + pre["partner"]
     O_T = md["schism.outside.target"] + post["target"]
     O_P = md["schism.outside.partner"] + post["partner"]
-    stage_T, stage_P = stage_payoffs(
-        R_T, R_P, md["partnership.hedge_gain.target"], md["partnership.hedge_gain.partner"],
-        md["partnership.hedge_loss.target"], md["partnership.hedge_loss.partner"],
-        md["partnership.fraying.target"], md["partnership.fraying.partner"])
+    stage_T, stage_P = md.stage_payoffs(R_T, R_P)
     delta = {"T": md.delta("target"), "P": md.delta("partner"), "D": md.delta("divider")}
-    # ``partnership.noise`` is a yearly rate of misreadings; the chain needs the per-period one.
-    e = observation_error(misreading_probability(md["partnership.noise"], dt),
-                          md["partnership.consultation"])
+    e = md.misreading
     periods = np.maximum(1, np.rint(md["time.horizon_years"] / dt)).astype(np.int64)
     table = values_table(md.library, stage_T * dt[:, None, None], stage_P * dt[:, None, None],
                          delta, e, periods, md.survival)

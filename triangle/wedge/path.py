@@ -28,8 +28,6 @@ import numpy as np
 
 from triangle.common import hooks
 from triangle.partnership.path import pair_path
-from triangle.partnership.repeated import misreading_probability, observation_error
-from triangle.partnership.stage import stage_payoffs
 from triangle.wedge.model import Package, Stage
 from triangle.wedge.subgame import SubgameSolution
 
@@ -82,12 +80,8 @@ def selected_path(stage: Stage, m: np.ndarray, sol: SubgameSolution, periods: in
     selected equilibrium and over periods, never over points.
     """
     md, pk = stage.model, stage.package
-    stage_T, stage_P = stage_payoffs(
-        stage.R_T, stage.R_P, md["partnership.hedge_gain.target"], md["partnership.hedge_gain.partner"],
-        md["partnership.hedge_loss.target"], md["partnership.hedge_loss.partner"],
-        md["partnership.fraying.target"], md["partnership.fraying.partner"], m)
-    e = observation_error(misreading_probability(md["partnership.noise"], md.dt),
-                          md["partnership.consultation"])
+    stage_T, stage_P = md.stage_payoffs(stage.R_T, stage.R_P, m)
+    e = md.misreading
     rows = np.arange(md.n)
     x = sol.batch.x[rows, sol.selected]  # (n, k)
     y = sol.batch.y[rows, sol.selected]
