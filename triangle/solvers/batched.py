@@ -70,7 +70,7 @@ import numpy as np
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
 
-__all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria", "solve"]
+__all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
 
 #: The engine's result is the one result type of every solver.
 BatchedEquilibria = Equilibria
@@ -402,9 +402,3 @@ def padded_equilibria(shape: tuple[int, int, int], g: np.ndarray, x: np.ndarray,
     X, Y, valid = np.zeros((N, K, m)), np.zeros((N, K, n)), np.zeros((N, K), dtype=bool)
     X[g, slot], Y[g, slot], valid[g, slot] = x, y, True
     return Equilibria(X, Y, valid, degenerate, method)
-
-
-def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | None = None
-          ) -> Equilibria:
-    """Registry entry: every extreme equilibrium of each game (:func:`batched_equilibria`)."""
-    return batched_equilibria(A, B, TOL, unit)
