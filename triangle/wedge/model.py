@@ -126,6 +126,12 @@ class Package:
         if self.hedge is None:
             object.__setattr__(self, "hedge", np.zeros_like(np.asarray(self.upfront, float)))
 
+    @classmethod
+    def none(cls, n: int) -> Package:
+        """The empty package at ``n`` points: the triangle without the offer."""
+        zeros = np.zeros(n)
+        return cls(zeros, zeros, zeros, zeros)
+
     @property
     def attempt(self) -> np.ndarray:
         return (self.upfront > 0) | (self.reward > 0) | (self.pressure > 0) | (self.hedge > 0)

@@ -128,5 +128,4 @@ def time_path(stage: Stage, m: np.ndarray, sol: SubgameSolution, base: tuple[Sta
 
 def no_offer(stage: Stage) -> Package:
     """The empty package at every point of ``stage``."""
-    zeros = np.zeros(stage.model.n)
-    return Package(zeros, zeros, zeros, zeros)
+    return Package.none(stage.model.n)

@@ -47,7 +47,7 @@ exactly, the offer never *causes* a schism, and a counter only costs the partner
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -198,11 +198,6 @@ class QuantalEvaluation:
     columns: dict[str, np.ndarray]
 
 
-def _no_offer(model: Model) -> Package:
-    zeros = np.zeros(model.n)
-    return Package(zeros, zeros, zeros)
-
-
 def quantal_evaluate(model: Model, package: Package, lam: np.ndarray) -> QuantalEvaluation:
     """Backward induction under logit response at precisions ``lam`` (module doc).
 
@@ -232,9 +227,10 @@ def quantal_evaluate(model: Model, package: Package, lam: np.ndarray) -> Quantal
     # the triangle with and without the offer, stacked: one trace per search step for both
     n = model.n
     both = model.take(np.concatenate([np.arange(n), np.arange(n)]))
-    none = _no_offer(model)
-    joint = build_stage(both, Package(*(np.concatenate([getattr(package, f), getattr(none, f)])
-                                        for f in ("upfront", "reward", "pressure", "hedge"))))
+    none = Package.none(n)
+    joint = build_stage(both, Package(*(np.concatenate([getattr(package, f.name),
+                                                        getattr(none, f.name)])
+                                        for f in fields(Package))))
     lam2 = np.concatenate([lam, lam])
     m_both = quantal_counter(joint, lam2)
     played = respond(joint, m_both, lam2)

@@ -224,8 +224,7 @@ def baseline(model: Model, max_steps: int = MAX_STEPS) -> Baseline:
     _, first, inverse = np.unique(np.stack([model.p[k] for k in rest], axis=1), axis=0,
                                   return_index=True, return_inverse=True)
     unique = model.take(first)
-    zeros = np.zeros(unique.n)
-    stage, m0, sol, converged = solve_package(unique, Package(zeros, zeros, zeros),
+    stage, m0, sol, converged = solve_package(unique, Package.none(unique.n),
                                               max_steps=max_steps)
     inverse = inverse.reshape(-1)
     stage, sol = stage.take(inverse), sol.take(inverse)
