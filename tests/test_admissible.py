@@ -40,13 +40,6 @@ def _points(eq, keep: np.ndarray, g: int) -> np.ndarray:
     return np.concatenate([eq.x[g], eq.y[g]], axis=1)[keep[g]]
 
 
-def _unmatched(P: np.ndarray, Q: np.ndarray, eps: float = MATCH) -> np.ndarray:
-    """Rows of ``P`` farther than ``eps`` (max norm) from every row of ``Q``."""
-    if len(Q) == 0:
-        return P
-    return P[np.abs(P[:, None, :] - Q[None, :, :]).max(axis=2).min(axis=1) > eps]
-
-
 def _filtered_whole(A, B, unit):
     """The whole enumeration and its admissible slots (all, where none is admissible)."""
     whole = batched_equilibria(A, B, unit=unit)
@@ -118,7 +111,7 @@ def test_the_flagship_game_reported_missing_is_a_tolerance_twin():
 
     assert near(W, y_true) < 1e-9 and near(W, y_twin) < 1e-9
     assert near(Ad, y_true) < 1e-9 and near(Ad, y_twin) > 1e-8  # the exact vertex only
-    assert len(_unmatched(W, Ad)) == 0 and len(_unmatched(Ad, W)) == 0
+    assert unmatched(adm, adm.valid, whole, keep, MATCH) == []
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -147,4 +140,4 @@ def test_the_comparison_catches_a_dropped_equilibrium(monkeypatch):
     monkeypatch.setattr(admissible, "weakly_dominated", also_realign)
     whole, keep = _filtered_whole(A[None], B[None], unit)
     adm = admissible.solve(A[None], B[None], unit)
-    assert len(_unmatched(_points(whole, keep, 0), _points(adm, adm.valid, 0))) > 0
+    assert unmatched(adm, adm.valid, whole, keep, MATCH) == [0]
