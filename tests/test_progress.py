@@ -5,6 +5,7 @@ import os
 import pty
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,10 @@ def test_the_line_with_no_delay(monkeypatch):
     monkeypatch.setenv(progress.DELAY_ENV, "0")
     stream = Terminal()
     with status.step("nashpy on game 1 of 2"), progress.progress_line("triangle demo", stream):
-        pass
+        for _ in range(1000):  # until the line's thread has drawn it once
+            if "triangle demo" in stream.getvalue():
+                break
+            time.sleep(0.01)
     shown = stream.getvalue()
     assert "triangle demo: 0 s, nashpy on game 1 of 2 ..." in shown
     assert shown.endswith("\r\x1b[K")

@@ -128,6 +128,4 @@ def progress_line(label: str, stream: TextIO | None = None) -> Iterator[None]:
         stop.set()
         thread.join()
         with contextlib.suppress(OSError, ValueError):
-            if not line.drawn and time.monotonic() - line.start >= wait:
-                line.draw()  # ran past the delay before the thread got to draw: show it once
             line.erase()
