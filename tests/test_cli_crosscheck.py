@@ -2,6 +2,7 @@
 agree, 1 when they differ (with the difference named), 2 for bad input."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,22 @@ def test_check_of_a_missing_file_is_one_line_and_exit_2(capsys):
 def test_run_check_with_samples_is_a_usage_error(capsys):
     assert main(["run", "kissinger_1971", "--check", "--samples", "10"]) == 2
     assert "--check" in capsys.readouterr().err
+
+
+def test_run_check_reuses_the_runs_evaluation(capsys, monkeypatch):
+    """`run --check` compares the games of the run it printed: the engine's side is not
+    solved a second time (an evaluation from another backend is refused)."""
+    def no_second_solve(*args, **kwargs):
+        raise AssertionError("the scenario was solved again")
+
+    monkeypatch.setattr(crosscheck, "evaluate_scenario", no_second_solve)
+    assert main(["run", "kissinger_1971", *SMALL, "--check"]) == 0
+    assert "the two solvers agree" in capsys.readouterr().out
+    monkeypatch.undo()
+    import triangle
+
+    scenario = triangle.load_scenario(Path(__file__).resolve().parents[1] / "scenarios"
+                                      / "kissinger_1971.toml")
+    admissible = triangle.solve(scenario, backend="admissible")
+    with pytest.raises(ValueError, match="made with 'admissible'"):
+        crosscheck.cross_check(scenario, evaluation=admissible.evaluation)

@@ -58,7 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_samples(scenario, args)
     outcome = solve(scenario, backend=args.solver)
     text = render_text(outcome, args.all_equilibria)
-    check = cli_crosscheck.cross_checked(scenario, args.quick) if args.check else None
+    check = cli_crosscheck.cross_checked(scenario, args.quick, outcome) if args.check else None
     if args.report:
         write_report(args.report, scenario, outcome, args.all_equilibria)
     if args.json:

@@ -19,14 +19,18 @@ from triangle.scenario.files import Scenario
 EXIT_DIFFER = 1
 
 
-def cross_checked(scenario: Scenario, quick: bool = False) -> Any:
+def cross_checked(scenario: Scenario, quick: bool = False, outcome: Any = None) -> Any:
     """The :class:`~triangle.wedge.crosscheck.CrossCheck` of ``scenario``; ``quick`` runs
-    nashpy's vertex enumeration alone on games above 6x6 (as the nashpy backend does)."""
+    nashpy's vertex enumeration alone on games above 6x6 (as the nashpy backend does).  An
+    ``outcome`` of the same scenario solved by the engine lends its evaluation."""
     from triangle.solvers.reference import BOTH, default_methods
     from triangle.wedge.crosscheck import cross_check
 
     n = len(scenario.settings["partnership.strategies"])
-    return cross_check(scenario, methods=default_methods(n, n) if quick else BOTH)
+    ev = getattr(outcome, "evaluation", None)
+    reuse = ev is not None and ev.model.backend == "batched"
+    return cross_check(scenario, methods=default_methods(n, n) if quick else BOTH,
+                       evaluation=ev if reuse else None)
 
 
 def exit_code(check: Any) -> int:

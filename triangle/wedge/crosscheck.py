@@ -175,7 +175,7 @@ def compare_game(A: np.ndarray, B: np.ndarray, unit: tuple[float, float], engine
 
 
 def cross_check(scenario: Scenario, engine: str = "batched",
-                methods: tuple[str, ...] = BOTH) -> CrossCheck:
+                methods: tuple[str, ...] = BOTH, evaluation: Any = None) -> CrossCheck:
     """Solve the scenario, then its final games again with nashpy, and compare (module doc).
 
     Parameters
@@ -187,6 +187,9 @@ def cross_check(scenario: Scenario, engine: str = "batched",
     methods : tuple of {"support", "vertex"}
         nashpy's methods; both by default, at any game size (an 8x8 game takes about 10 s
         of support enumeration).
+    evaluation : Evaluation, optional
+        The scenario already evaluated with ``engine`` (e.g. ``Outcome.evaluation`` of a run),
+        so that it is not solved again.
 
     Returns
     -------
@@ -196,7 +199,10 @@ def cross_check(scenario: Scenario, engine: str = "batched",
     if not solver.complete or solver.admissible_only or engine == REFERENCE:
         raise ValueError(f"engine {engine!r}: expected a solver that lists every equilibrium, "
                          f"such as 'batched'")
-    ev = evaluate_scenario(scenario, backend=engine)
+    ev = evaluate_scenario(scenario, backend=engine) if evaluation is None else evaluation
+    if ev.model.backend != engine:
+        raise ValueError(f"evaluation: expected one made with {engine!r}, "
+                         f"found one made with {ev.model.backend!r}")
     names = tuple(s.name for s in ev.model.library)
     games = []
     for label, solution, m in (("without the offer", ev.base.solution, ev.base.m0[0]),
