@@ -178,6 +178,8 @@ class _System:
         self.A, self.B, self.a_A, self.a_B = A, B, a_A, a_B
         self.keep_A, self.keep_B = keep
         self.m, self.n = A.shape[1], A.shape[2]
+        # the payoffs' sizes, for the corrector's tolerance (:meth:`scale`), once per game
+        self.abs_A, self.abs_B = np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2))
 
     def split(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         m = self.m
@@ -194,8 +196,8 @@ class _System:
         below the rounding floor, where every step is rejected and the trace stalls.
         """
         lam = np.abs(w[:, -1])
-        big_A = np.abs(self.A).max(axis=(1, 2)) * lam * self.a_A
-        big_B = np.abs(self.B).max(axis=(1, 2)) * lam * self.a_B
+        big_A = self.abs_A * lam * self.a_A
+        big_B = self.abs_B * lam * self.a_B
         return 1.0 + np.maximum(np.abs(w[:, :-1]).max(axis=1), np.maximum(big_A, big_B))
 
     def residual(self, w: np.ndarray) -> np.ndarray:
