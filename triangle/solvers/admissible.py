@@ -35,7 +35,7 @@ import numpy as np
 from triangle.solvers.break_split import equilibria
 from triangle.solvers.dominance import uses_dominated, weakly_dominated
 from triangle.solvers.result import Equilibria, assemble
-from triangle.solvers.tolerance import TOL, best_replies_hold, in_units, ties
+from triangle.solvers.tolerance import TOL, best_replies_hold, games_in_units, ties
 
 
 def _units_of(unit: tuple[np.ndarray, np.ndarray] | None, games: np.ndarray):
@@ -51,10 +51,9 @@ def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | No
     admissible equilibria kept.  ``degenerate`` reports the whole game's ties at pure
     strategies.
     """
-    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
-    n, k, m = A.shape
     # one unit for the reduced and the whole game, so every test reads the same numbers
-    A, B = in_units(A, None if unit is None else unit[0]), in_units(B, None if unit is None else unit[1])
+    A, B = games_in_units(A, B, unit)
+    n, k, m = A.shape
     ones = (np.ones(n), np.ones(n))
     dom_T, dom_P = weakly_dominated(A, B, ones, tol)
     # a strategy is never dominated by itself, so some strategy always survives; guard anyway
