@@ -66,3 +66,19 @@ def pytest_report_header(config) -> list[str]:
     return [f"machine: {platform.machine()}, {_cpu_model()}, {os.cpu_count()} cpus",
             f"numpy {np.__version__}, BLAS {blas.get('name')} {blas.get('version')}"
             + (f" ({kernel})" if kernel else "")]
+
+
+@pytest.fixture
+def nashpy_drops_one(monkeypatch):
+    """nashpy's set in the cross-check without its last equilibrium, as a missed extreme
+    point would be (tests of `triangle check` and :mod:`triangle.wedge.crosscheck`)."""
+    from triangle.solvers import reference
+    from triangle.wedge import crosscheck
+
+    honest = reference.game_equilibria
+
+    def drops(A, B, tol, unit, methods):
+        found = honest(A, B, tol, unit, methods)
+        return reference.GameEquilibria(found.equilibria[:-1], found.degenerate, [],
+                                        found.method, found.notes)
+    monkeypatch.setattr(crosscheck, "game_equilibria", drops)

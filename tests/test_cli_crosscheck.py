@@ -7,22 +7,9 @@ from pathlib import Path
 import pytest
 
 from triangle.presentation.cli import main
-from triangle.solvers import reference
 from triangle.wedge import crosscheck
 
 SMALL = ["--set", 'partnership.strategies=["Loyal", "Hedger", "Grim", "Realign"]']
-
-
-@pytest.fixture
-def nashpy_drops_one(monkeypatch):
-    """nashpy's set without its last equilibrium, as a missed extreme point would be."""
-    honest = reference.game_equilibria
-
-    def drops(A, B, tol, unit, methods):
-        found = honest(A, B, tol, unit, methods)
-        return reference.GameEquilibria(found.equilibria[:-1], found.degenerate, [],
-                                        found.method, found.notes)
-    monkeypatch.setattr(crosscheck, "game_equilibria", drops)
 
 
 def test_check_exits_0_when_the_solvers_agree(capsys):
