@@ -63,7 +63,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
-from math import comb
+from math import comb, prod
 
 import numpy as np
 
@@ -77,6 +77,8 @@ BatchedEquilibria = Equilibria
 
 #: Candidate systems (games x index-set pairs x support size) processed per chunk.
 SYSTEM_BUDGET = 300_000
+#: Systems of one support size tested together for feasibility (a block that stays in cache).
+DENSE_BLOCK = 1 << 16
 #: Vertex pairs matched per step in degenerate games.
 PAIR_BUDGET = 1_000_000
 #: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
@@ -111,6 +113,8 @@ class _Level:
     s_minus: np.ndarray  # (nS, k-1) rank of S without its t-th element among (k-2)-sets
     up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
     up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
+    up_cols: np.ndarray  # (q-k, nT) up_rank by column, contiguous for gathers
+    up_sign_cols: np.ndarray  # (q-k, nT) up_sign by column
 
 
 @cache
@@ -138,9 +142,11 @@ def _level(p: int, q: int, k: int) -> _Level:
     sign = [[(-1.0) ** (k - 1 + sum(u > j for u in t)) for j in range(q) if j not in t]
             for t in tight.tolist()]
     shape = (len(tight), q - k)
+    up_rank = np.array(rank, dtype=np.intp).reshape(shape)
+    up_sign = np.array(sign, dtype=float).reshape(shape)
     return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
-                  _combos(p, k - 1)[0], s_minus, np.array(rank, dtype=np.intp).reshape(shape),
-                  np.array(sign).reshape(shape))
+                  _combos(p, k - 1)[0], s_minus, up_rank, up_sign, up_rank.T.copy(),
+                  up_sign.T.copy())
 
 
 def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
@@ -177,12 +183,36 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
     skipped (a vertex is also the solution of a nonsingular system).  Returns, for the vertices
     found, the game index, ranks of ``T`` and ``I``, ``z`` and the best-response mask.
     """
+    nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
+    step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
+    work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
+    found = [_feasible(M, M_up, lv, tol, t, min(nT, t + step), work)
+             for t in range(0, nT, step)]
+    it, rest, s = (np.concatenate(v) for v in zip(*found, strict=True))
+    return _solutions(C, M, lv, tol, it, rest, s)
+
+
+def _feasible(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float, t0: int,
+              t1: int, work: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
+    rank of ``T``, ``rank of I * N + game`` and the sum ``s`` of each (:func:`_vertices`);
+    ``work``: scratch space, four rows of at least ``(t1 - t0) * nI * N``.
+
+    The signs of the ``c_i`` are tested on every system of the block; the payoff excesses
+    ``w_j`` only on the systems that pass, as all ``c_i`` share the sign of ``s`` in few of
+    them (a vertex of ``P`` has one support among ``binom(p, k)``).  The tests and their
+    floating-point operations are those of testing every system at once.
+    """
     k = lv.sup.shape[1]
-    buf = np.take(M, lv.sup_minus[:, 0], axis=1)  # c_0 for all (T, I, game): (nT, nI, N)
-    s, hi = buf.copy(), np.negative(buf)  # s = sum(c); hi, lo = max, min of -c_i and w_j
-    lo = hi.copy()
+    Mb = M[t0:t1]
+    shape = (t1 - t0, len(lv.sup), M.shape[2])
+    size = prod(shape)
+    buf, s, hi, lo = (w[:size].reshape(shape) for w in work)
+    np.take(Mb, lv.sup_minus[:, 0], axis=1, out=s, mode="wrap")  # s = sum(c), from c_0
+    np.negative(s, out=hi)  # hi, lo = max, min of -c_i and w_j
+    np.copyto(lo, hi)
     for i in range(1, k):
-        np.take(M, lv.sup_minus[:, i], axis=1, out=buf, mode="wrap")  # (-1)^i c_i
+        np.take(Mb, lv.sup_minus[:, i], axis=1, out=buf, mode="wrap")  # (-1)^i c_i
         if i % 2:
             np.subtract(s, buf, out=s)  # c_i = -buf
         else:
@@ -190,38 +220,92 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
             np.negative(buf, out=buf)
         np.maximum(hi, buf, out=hi)  # buf = -c_i
         np.minimum(lo, buf, out=lo)
-    if M_up is not None and lv.up_rank.shape[1]:
-        up_pm = np.concatenate([M_up, -M_up])  # w_j = +-M_up[T + j]: a plain gather
-        signed = lv.up_rank + len(M_up) * (lv.up_sign < 0)
-        for r in range(signed.shape[1]):  # w_j = (payoff of j - payoff on T) * s
-            np.take(up_pm, signed[:, r], axis=0, out=buf, mode="wrap")
-            np.maximum(hi, buf, out=hi)
-            np.minimum(lo, buf, out=lo)
     # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
     # for s < 0 it is lo >= tol s (hi >= -s / k > tol s then, so never both)
     np.multiply(s, tol, out=buf)
-    ok = (hi <= buf) | (lo >= buf)
-    ok &= np.abs(s) > SINGULAR
+    ok = hi <= buf
+    ok |= lo >= buf
     flat = np.flatnonzero(ok)
-    it, rest = np.divmod(flat, ok.shape[1] * ok.shape[2])
-    ii, g = np.divmod(rest, ok.shape[2])
-    s = s.ravel()[flat]
-    c = M[it[:, None], lv.sup_minus[ii], g[:, None]] * (-1.0) ** np.arange(k)
+    row = size // shape[0]
+    it = np.repeat(np.arange(t0, t1), np.count_nonzero(ok.reshape(shape[0], row), axis=1))
+    rest = flat - (it - t0) * row  # rank of I * N + game
+    s, hi, lo = s.ravel().take(flat), hi.ravel().take(flat), lo.ravel().take(flat)
+    if M_up is not None and lv.up_rank.shape[1]:
+        up = M_up.ravel()
+        ranks = lv.up_cols * row
+        for r in range(len(ranks)):  # w_j = +-M_up[T + j, I] = (payoff of j - on T) s
+            w = up.take(ranks[r].take(it) + rest)
+            w *= lv.up_sign_cols[r].take(it)
+            np.maximum(hi, w, out=hi)
+            np.minimum(lo, w, out=lo)
+        tol_s = s * tol
+        ok = (hi <= tol_s) | (lo >= tol_s)
+        it, rest, s = it[ok], rest[ok], s[ok]
+    regular = np.abs(s) > SINGULAR
+    return it[regular], rest[regular], s[regular]
+
+
+def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
+               rest: np.ndarray, s: np.ndarray) -> tuple:
+    """The vertices of the feasible systems (``it``: rank of ``T``; ``rest``: rank of ``I`` *
+    ``N`` + game) with their sums ``s``: ``z``, its pure best responses, and the check that
+    every column of ``T`` is one (a tiny ``s`` leaves the solution inexact)."""
+    N, p, q = C.shape
+    k = lv.sup.shape[1]
+    ii, g = np.divmod(rest, N)
+    # c_i = (-1)^i M[T, I minus i, g], gathered by flat index (cheaper than a 3-D fancy index)
+    at = (it * M.shape[1])[:, None] + lv.sup_minus[ii]
+    c = M.ravel().take(at * N + g[:, None]) * (-1.0) ** np.arange(k)
     zi = c / s[:, None]
     zi = np.where(zi < tol, 0.0, zi)  # as :func:`~triangle.solvers.tolerance.clean` does
-    zi /= zi.sum(axis=1, keepdims=True)
+    zi /= _row_sum(zi)[:, None]
     rows = lv.sup[ii]
-    pay = np.einsum("ki,kiq->kq", zi, C[g[:, None], rows])  # (K, q)
-    br = pay >= pay.max(axis=1, keepdims=True) - tol
-    keep = np.take_along_axis(br, lv.tight[it], axis=1).all(axis=1)
-    z = np.zeros((len(g), C.shape[1]))
-    np.put_along_axis(z, rows, zi, axis=1)
+    pay = np.einsum("ki,kiq->kq", zi, C.reshape(N * p, q).take(g[:, None] * p + rows, axis=0))
+    br = pay >= _row_max(pay)[:, None] - tol
+    keep = _row_all(br.ravel().take((np.arange(len(g)) * q)[:, None] + lv.tight[it]))
+    z = np.zeros((len(g), p))
+    z.ravel()[(np.arange(len(g)) * p)[:, None] + rows] = zi
     return g[keep], it[keep], ii[keep], z[keep], br[keep]
+
+
+def _row_sum(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=1)`` for a few columns, adding them left to right as numpy does; numpy's
+    reductions over a short last axis cost ~10x more than one column operation each."""
+    out = a[:, 0].copy()
+    for j in range(1, a.shape[1]):
+        out += a[:, j]
+    return out
+
+
+def _row_max(a: np.ndarray) -> np.ndarray:
+    """``a.max(axis=1)`` column by column (``-inf`` for no columns)."""
+    out = np.full(len(a), -np.inf)
+    for j in range(a.shape[1]):
+        np.maximum(out, a[:, j], out=out)
+    return out
+
+
+def _row_all(a: np.ndarray) -> np.ndarray:
+    """``a.all(axis=1)`` column by column."""
+    out = np.ones(len(a), dtype=bool)
+    for j in range(a.shape[1]):
+        out &= a[:, j]
+    return out
+
+
+def _row_any(a: np.ndarray) -> np.ndarray:
+    """``a.any(axis=1)`` column by column."""
+    out = np.zeros(len(a), dtype=bool)
+    for j in range(a.shape[1]):
+        out |= a[:, j]
+    return out
 
 
 def _bits(mask: np.ndarray, shift: int) -> np.ndarray:
     """Pack a boolean ``(K, L)`` mask into int64 bit sets starting at bit ``shift``."""
-    return (mask.astype(np.int64) << (np.arange(mask.shape[1], dtype=np.int64) + shift)).sum(1)
+    # an integer product: no BLAS call (its threads would compete with the other core's work)
+    return mask.astype(np.int64) @ (np.int64(1) << np.arange(shift, shift + mask.shape[1],
+                                                             dtype=np.int64))
 
 
 def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
@@ -231,7 +315,7 @@ def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = N
     key = np.column_stack([*ints, *(np.rint(v * DEDUP_GRID).astype(np.int64) for v in vecs)])
     order = np.lexsort(key.T[::-1])  # lexicographic, game first (faster than np.unique(axis=0))
     key = key[order]
-    return order[np.r_[True, (key[1:] != key[:-1]).any(axis=1)]] if len(key) else order
+    return order[np.r_[True, _row_any(key[1:] != key[:-1])]] if len(key) else order
 
 
 def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
@@ -265,7 +349,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     ties_a = (A >= A.max(axis=1, keepdims=True) - tol).sum(axis=1) > 1
     ties_b = (B >= B.max(axis=2, keepdims=True) - tol).sum(axis=2) > 1
     deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
-    sides = [(B, m, n), (A.transpose(0, 2, 1), n, m)]  # x against B, y against A^T
+    sides = [(B, m, n), (np.ascontiguousarray(A.transpose(0, 2, 1)), n, m)]  # x vs B, y vs A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
     games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]  # games on the last axis
     verts: list[list[tuple]] = [[], []]
@@ -278,9 +362,8 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
                                                   k + 1)
             g, it, ii, z, br = _vertices(C, minors[s], up, lv, tol)
             minors[s] = up
-            zero = z <= tol
-            deg[g[zero.sum(1) + br.sum(1) > p]] = True  # (c) a vertex with too many labels
-            lab = _bits(zero, 0 if s == 0 else m) | _bits(br, m if s == 0 else 0)
+            lab = _bits(z <= tol, 0 if s == 0 else m) | _bits(br, m if s == 0 else 0)
+            deg[g[np.bitwise_count(lab) > p]] = True  # (c) a vertex with too many labels
             verts[s].append((g, z, lab))
             res.append((g, it, ii, z))
         (gx, tx, ix, X), (gy, ty, iy, Y) = res
@@ -292,7 +375,9 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     g, x, y = (np.concatenate(v) for v in zip(*matches, strict=True))
     br_x, br_y, _ = _responses(A[g], B[g], x, y, tol)
     # (b) at an equilibrium, more pure best responses than the opponent's support size
-    deg[g[(br_x.sum(1) > (x > tol).sum(1)) | (br_y.sum(1) > (y > tol).sum(1))]] = True
+    more_x = np.bitwise_count(_bits(br_x, 0)) > np.bitwise_count(_bits(x > tol, 0))
+    more_y = np.bitwise_count(_bits(br_y, 0)) > np.bitwise_count(_bits(y > tol, 0))
+    deg[g[more_x | more_y]] = True
     keep = ~deg[g]
     out = [(g[keep], x[keep], y[keep])]
     if deg.any():
@@ -311,10 +396,10 @@ def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: 
     """Pure best responses to ``x`` (columns) and to ``y`` (rows) in games ``A, B`` (K, m, n),
     and the best-response check: every strategy played is within ``tol`` of the best reply."""
     ay, bx = np.einsum("kij,kj->ki", A, y), np.einsum("kij,ki->kj", B, x)
-    br_a = ay >= ay.max(1, keepdims=True, initial=-np.inf) - tol
-    br_b = bx >= bx.max(1, keepdims=True, initial=-np.inf) - tol
-    ok = (np.isfinite(x).all(1) & np.isfinite(y).all(1) & np.all((x <= 0) | br_a, axis=1)
-          & np.all((y <= 0) | br_b, axis=1))
+    br_a = ay >= _row_max(ay)[:, None] - tol
+    br_b = bx >= _row_max(bx)[:, None] - tol
+    ok = (_row_all(np.isfinite(x)) & _row_all(np.isfinite(y)) & _row_all((x <= 0) | br_a)
+          & _row_all((y <= 0) | br_b))
     return br_b, br_a, ok
 
 
