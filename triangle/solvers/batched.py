@@ -76,13 +76,15 @@ __all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
 BatchedEquilibria = Equilibria
 
 #: Candidate systems (games x index-set pairs x support size) processed per chunk.
-SYSTEM_BUDGET = 300_000
+SYSTEM_BUDGET = 600_000
 #: Systems of one support size tested together for feasibility (a block that stays in cache).
-DENSE_BLOCK = 1 << 16
+DENSE_BLOCK = 1 << 15
 #: Vertex pairs matched per step in degenerate games.
 PAIR_BUDGET = 1_000_000
 #: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
 DEDUP_GRID = 1e7
+#: Odd multiplier of the vertex hash (Knuth's multiplicative hashing, 2^64 / golden ratio).
+_HASH = np.int64(-7046029254386353131)
 #: A system is singular when its determinant, in each player's payoff unit, is below this.
 SINGULAR = 1e-11
 
@@ -113,8 +115,6 @@ class _Level:
     s_minus: np.ndarray  # (nS, k-1) rank of S without its t-th element among (k-2)-sets
     up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
     up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
-    up_cols: np.ndarray  # (q-k, nT) up_rank by column, contiguous for gathers
-    up_sign_cols: np.ndarray  # (q-k, nT) up_sign by column
 
 
 @cache
@@ -145,8 +145,7 @@ def _level(p: int, q: int, k: int) -> _Level:
     up_rank = np.array(rank, dtype=np.intp).reshape(shape)
     up_sign = np.array(sign, dtype=float).reshape(shape)
     return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
-                  _combos(p, k - 1)[0], s_minus, up_rank, up_sign, up_rank.T.copy(),
-                  up_sign.T.copy())
+                  _combos(p, k - 1)[0], s_minus, up_rank, up_sign)
 
 
 def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
@@ -157,17 +156,26 @@ def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarra
     ``r = 1..k-1`` and ``S`` a ``(k-1)``-set of rows, by Laplace expansion along the last row.
     """
     last, first = lv.tight[:, -1], lv.tight[:, 0]
-    diff = (Ct[:, last] - Ct[:, first]).transpose(1, 0, 2).copy()  # (nT, p, N)
-    prev = M[lv.t_prev]  # (nT, nS_{k-2}, N)
-    out = np.empty((len(lv.tight), len(lv.s_elem), Ct.shape[2]))
-    a, b = np.empty_like(out), np.empty_like(out)
-    for t in range(k - 1):
-        np.take(diff, lv.s_elem[:, t], axis=1, out=a, mode="wrap")  # mode: unbuffered out
-        np.take(prev, lv.s_minus[:, t], axis=1, out=b, mode="wrap")
-        np.multiply(a, b, out=out if t == 0 else a)
-        if t > 0:
-            (np.add if t % 2 == 0 else np.subtract)(out, a, out=out)
-    return out if k % 2 == 0 else np.negative(out, out=out)  # Laplace sign (-1)^(k-2+t)
+    diff = Ct[:, last] - Ct[:, first]
+    if k % 2:  # Laplace sign (-1)^(k-2+t): negating each term is exact, and cheaper here
+        np.negative(diff, out=diff)
+    diff = diff.transpose(1, 0, 2).copy()  # (nT, p, N)
+    nT, nS, N = len(lv.tight), len(lv.s_elem), Ct.shape[2]
+    out = np.empty((nT, nS, N))
+    step = max(1, DENSE_BLOCK // (nS * N))  # a block of T at a time stays in cache
+    a, b = np.empty((2, min(step, nT) * nS * N))
+    for t0 in range(0, nT, step):
+        t1 = min(nT, t0 + step)
+        prev = M[lv.t_prev[t0:t1]]  # (block, nS_{k-2}, N)
+        o = out[t0:t1]
+        ab, bb = a[: o.size].reshape(o.shape), b[: o.size].reshape(o.shape)
+        for t in range(k - 1):
+            np.take(diff[t0:t1], lv.s_elem[:, t], axis=1, out=ab, mode="wrap")
+            np.take(prev, lv.s_minus[:, t], axis=1, out=bb, mode="wrap")
+            np.multiply(ab, bb, out=o if t == 0 else ab)
+            if t > 0:
+                (np.add if t % 2 == 0 else np.subtract)(o, ab, out=o)
+    return out
 
 
 def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
@@ -186,22 +194,25 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
     nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
     step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
     work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
-    found = [_feasible(M, M_up, lv, tol, t, min(nT, t + step), work)
+    up_pm = None
+    if M_up is not None and lv.up_rank.shape[1]:  # w_j = +-M_up[T + j]: a plain gather
+        up_pm = np.empty((2 * len(M_up), *M_up.shape[1:]))
+        np.copyto(up_pm[: len(M_up)], M_up)
+        np.negative(M_up, out=up_pm[len(M_up) :])
+    found = [_feasible(M, up_pm, lv, tol, t, min(nT, t + step), work)
              for t in range(0, nT, step)]
     it, rest, s = (np.concatenate(v) for v in zip(*found, strict=True))
     return _solutions(C, M, lv, tol, it, rest, s)
 
 
-def _feasible(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float, t0: int,
+def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t0: int,
               t1: int, work: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
-    rank of ``T``, ``rank of I * N + game`` and the sum ``s`` of each (:func:`_vertices`);
-    ``work``: scratch space, four rows of at least ``(t1 - t0) * nI * N``.
+    rank of ``T``, ``rank of I * N + game`` and the sum ``s`` of each (:func:`_vertices`).
 
-    The signs of the ``c_i`` are tested on every system of the block; the payoff excesses
-    ``w_j`` only on the systems that pass, as all ``c_i`` share the sign of ``s`` in few of
-    them (a vertex of ``P`` has one support among ``binom(p, k)``).  The tests and their
-    floating-point operations are those of testing every system at once.
+    ``up_pm``: the next size's minors stacked on their negatives; ``work``: scratch space,
+    four rows of at least ``(t1 - t0) * nI * N``.  A block of ``T`` at a time, so that the
+    dozen passes over its systems find them in cache.
     """
     k = lv.sup.shape[1]
     Mb = M[t0:t1]
@@ -220,6 +231,12 @@ def _feasible(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float, t0
             np.negative(buf, out=buf)
         np.maximum(hi, buf, out=hi)  # buf = -c_i
         np.minimum(lo, buf, out=lo)
+    if up_pm is not None:
+        signed = lv.up_rank[t0:t1] + (len(up_pm) // 2) * (lv.up_sign[t0:t1] < 0)
+        for r in range(signed.shape[1]):  # w_j = (payoff of j - payoff on T) * s
+            np.take(up_pm, signed[:, r], axis=0, out=buf, mode="wrap")
+            np.maximum(hi, buf, out=hi)
+            np.minimum(lo, buf, out=lo)
     # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
     # for s < 0 it is lo >= tol s (hi >= -s / k > tol s then, so never both)
     np.multiply(s, tol, out=buf)
@@ -229,19 +246,8 @@ def _feasible(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float, t0
     row = size // shape[0]
     it = np.repeat(np.arange(t0, t1), np.count_nonzero(ok.reshape(shape[0], row), axis=1))
     rest = flat - (it - t0) * row  # rank of I * N + game
-    s, hi, lo = s.ravel().take(flat), hi.ravel().take(flat), lo.ravel().take(flat)
-    if M_up is not None and lv.up_rank.shape[1]:
-        up = M_up.ravel()
-        ranks = lv.up_cols * row
-        for r in range(len(ranks)):  # w_j = +-M_up[T + j, I] = (payoff of j - on T) s
-            w = up.take(ranks[r].take(it) + rest)
-            w *= lv.up_sign_cols[r].take(it)
-            np.maximum(hi, w, out=hi)
-            np.minimum(lo, w, out=lo)
-        tol_s = s * tol
-        ok = (hi <= tol_s) | (lo >= tol_s)
-        it, rest, s = it[ok], rest[ok], s[ok]
-    regular = np.abs(s) > SINGULAR
+    s = s.ravel().take(flat)
+    regular = np.abs(s) > SINGULAR  # tested on the few feasible systems only
     return it[regular], rest[regular], s[regular]
 
 
@@ -318,13 +324,36 @@ def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = N
     return order[np.r_[True, _row_any(key[1:] != key[:-1])]] if len(key) else order
 
 
+def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Indices of the first of each group of vertices of one game equal to ~1e-7 and with
+    equal labels, ordered by game.
+
+    One sort on (game, a hash of labels and coordinates) instead of a lexicographic sort on
+    every coordinate; neighbours are then compared on the whole key, so a collision of the
+    hash never merges two vertices (at worst it leaves a duplicate, paired twice and merged
+    with its twin at the end)."""
+    cols = [np.rint(V[:, j] * DEDUP_GRID).astype(np.int64) for j in range(V.shape[1])]
+    h = labels.copy()
+    for c in cols:  # wrap-around integer arithmetic: a hash, not a number
+        h *= _HASH
+        h ^= c
+    order = np.lexsort((h, g))
+    if len(order) < 2:
+        return order
+    new = g.take(order[1:]) != g.take(order[:-1])
+    for c in (labels, *cols):
+        cs = c.take(order)
+        new |= cs[1:] != cs[:-1]
+    return order[np.r_[True, new]]
+
+
 def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     """All completely labelled pairs (extreme equilibria) among deduplicated vertices.
 
     Vertices merge only if their labels agree too: two vertices 1e-8 apart (a weight of 5e-8
     that makes two rows exactly indifferent, say) have different labels, and merging them
     would lose the equilibrium that needs the extra label."""
-    ix, iy = _unique_rows(gx, X, labels=Lx), _unique_rows(gy, Y, labels=Ly)
+    ix, iy = _vertex_groups(gx, X, Lx), _vertex_groups(gy, Y, Ly)
     gx, X, Lx, gy, Y, Ly = gx[ix], X[ix], Lx[ix], gy[iy], Y[iy], Ly[iy]
     ny = np.bincount(gy, minlength=N)
     oy = np.cumsum(ny) - ny
@@ -333,11 +362,14 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     start, csum = 0, np.cumsum(per_x)
     while start < len(gx):  # blocks of x-vertices with a bounded number of pairs
         stop = max(start + 1, int(np.searchsorted(csum, csum[start] - per_x[start] + PAIR_BUDGET)))
-        a = np.repeat(np.arange(start, stop), per_x[start:stop])
-        first = np.repeat(np.cumsum(per_x[start:stop]) - per_x[start:stop], per_x[start:stop])
-        b = oy[gx[a]] + np.arange(len(a)) - first
-        hit = (Lx[a] | Ly[b]) == full
-        for lst, v in zip(found, (gx[a[hit]], X[a[hit]], Y[b[hit]]), strict=True):
+        per = per_x[start:stop]
+        ends = np.cumsum(per)
+        # pair number r of x-vertex a is the y-vertex oy[gx[a]] + r
+        b = np.repeat(oy[gx[start:stop]] - (ends - per), per) + np.arange(ends[-1] if len(ends)
+                                                                          else 0)
+        hit = np.flatnonzero((np.repeat(Lx[start:stop], per) | Ly.take(b)) == full)
+        a = start + np.searchsorted(ends, hit, side="right")
+        for lst, v in zip(found, (gx[a], X[a], Y[b[hit]]), strict=True):
             lst.append(v)
         start = stop
     return tuple(np.concatenate(v) for v in found)
