@@ -115,6 +115,7 @@ class _Level:
     s_minus: np.ndarray  # (nS, k-1) rank of S without its t-th element among (k-2)-sets
     up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
     up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
+    tight_bits: np.ndarray  # (nT,) the sets T as int64 bit sets
 
 
 @cache
@@ -145,7 +146,8 @@ def _level(p: int, q: int, k: int) -> _Level:
     up_rank = np.array(rank, dtype=np.intp).reshape(shape)
     up_sign = np.array(sign, dtype=float).reshape(shape)
     return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
-                  _combos(p, k - 1)[0], s_minus, up_rank, up_sign)
+                  _combos(p, k - 1)[0], s_minus, up_rank, up_sign,
+                  (np.int64(1) << tight.astype(np.int64)).sum(axis=1))
 
 
 def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
@@ -178,8 +180,8 @@ def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarra
     return out
 
 
-def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
-              tol: float) -> tuple:
+def _labelled_vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
+                       tol: float) -> tuple:
     """Vertices of ``{z in simplex, C^T z <= w}`` from all level-``k`` systems ``(I, T)``.
 
     ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``.  By Cramer's rule
@@ -187,9 +189,11 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
     ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
     minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
     by more than ``tol``) is tested on the minor tables alone.  The minors are of payoffs in
-    the player's unit (:mod:`triangle.solvers.tolerance`); systems with ``|s| <= SINGULAR`` are singular and
-    skipped (a vertex is also the solution of a nonsingular system).  Returns, for the vertices
-    found, the game index, ranks of ``T`` and ``I``, ``z`` and the best-response mask.
+    the player's unit (:mod:`triangle.solvers.tolerance`); systems with
+    ``|s| <= SINGULAR`` are singular and skipped (a vertex is also the solution of a
+    nonsingular system).  Returns, for the vertices found, the game index, ranks of ``T`` and
+    ``I``, ``z``, the best-response mask, and the labels as bit sets: zero weights (rows) and
+    best responses (columns).
     """
     nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
     step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
@@ -203,6 +207,13 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
              for t in range(0, nT, step)]
     it, rest, s = (np.concatenate(v) for v in zip(*found, strict=True))
     return _solutions(C, M, lv, tol, it, rest, s)
+
+
+def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
+              tol: float) -> tuple:
+    """Vertices ``(g, it, ii, z, br)`` of ``{z in simplex, C^T z <= w}`` from all level-``k``
+    systems (:func:`_labelled_vertices` without the bit sets)."""
+    return _labelled_vertices(C, M, M_up, lv, tol)[:5]
 
 
 def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t0: int,
@@ -254,8 +265,9 @@ def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t
 def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
                rest: np.ndarray, s: np.ndarray) -> tuple:
     """The vertices of the feasible systems (``it``: rank of ``T``; ``rest``: rank of ``I`` *
-    ``N`` + game) with their sums ``s``: ``z``, its pure best responses, and the check that
-    every column of ``T`` is one (a tiny ``s`` leaves the solution inexact)."""
+    ``N`` + game) with their sums ``s``: game, ranks of ``T`` and ``I``, ``z``, its pure best
+    responses, and both as bit sets (zero weights, best responses).  A vertex is kept only if
+    every column of ``T`` is a best response (a tiny ``s`` leaves the solution inexact)."""
     N, p, q = C.shape
     k = lv.sup.shape[1]
     ii, g = np.divmod(rest, N)
@@ -266,12 +278,23 @@ def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndar
     zi = np.where(zi < tol, 0.0, zi)  # as :func:`~triangle.solvers.tolerance.clean` does
     zi /= _row_sum(zi)[:, None]
     rows = lv.sup[ii]
-    pay = np.einsum("ki,kiq->kq", zi, C.reshape(N * p, q).take(g[:, None] * p + rows, axis=0))
+    G = C.reshape(N * p, q).take(g[:, None] * p + rows, axis=0)  # (K, k, q): rows of I
+    pay = G[:, 0] * zi[:, :1]  # z^T C, term by term in the order of a contraction over I
+    for i in range(1, k):
+        pay += G[:, i] * zi[:, i : i + 1]
     br = pay >= _row_max(pay)[:, None] - tol
-    keep = _row_all(br.ravel().take((np.arange(len(g)) * q)[:, None] + lv.tight[it]))
+    br_bits = _bits(br, 0)
+    tight = lv.tight_bits[it]
+    keep = (br_bits & tight) == tight
     z = np.zeros((len(g), p))
     z.ravel()[(np.arange(len(g)) * p)[:, None] + rows] = zi
-    return g[keep], it[keep], ii[keep], z[keep], br[keep]
+    support = (np.int64(1) << rows) * (zi > tol)  # bits of the rows played
+    played = support[:, 0].copy()
+    for i in range(1, k):
+        played |= support[:, i]
+    zero_bits = ((1 << p) - 1) ^ played
+    out = (g, it, ii, z, br, zero_bits, br_bits)
+    return out if keep.all() else tuple(v[keep] for v in out)
 
 
 def _row_sum(a: np.ndarray) -> np.ndarray:
@@ -392,9 +415,9 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
             lv = _level(p, q, k)
             up = None if k == q else _next_minors(games_last[s], minors[s], _level(p, q, k + 1),
                                                   k + 1)
-            g, it, ii, z, br = _vertices(C, minors[s], up, lv, tol)
+            g, it, ii, z, _, zero, br = _labelled_vertices(C, minors[s], up, lv, tol)
             minors[s] = up
-            lab = _bits(z <= tol, 0 if s == 0 else m) | _bits(br, m if s == 0 else 0)
+            lab = (zero << (0 if s == 0 else m)) | (br << (m if s == 0 else 0))
             deg[g[np.bitwise_count(lab) > p]] = True  # (c) a vertex with too many labels
             verts[s].append((g, z, lab))
             res.append((g, it, ii, z))
