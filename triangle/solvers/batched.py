@@ -116,6 +116,7 @@ class _Level:
     up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
     up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
     tight_bits: np.ndarray  # (nT,) the sets T as int64 bit sets
+    up_signed: np.ndarray  # (q-k, nT) up_rank, plus binom(q, k+1) where up_sign < 0
 
 
 @cache
@@ -147,7 +148,8 @@ def _level(p: int, q: int, k: int) -> _Level:
     up_sign = np.array(sign, dtype=float).reshape(shape)
     return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
                   _combos(p, k - 1)[0], s_minus, up_rank, up_sign,
-                  (np.int64(1) << tight.astype(np.int64)).sum(axis=1))
+                  (np.int64(1) << tight.astype(np.int64)).sum(axis=1),
+                  (up_rank + comb(q, k + 1) * (up_sign < 0)).T.copy())
 
 
 def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
@@ -243,9 +245,9 @@ def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t
         np.maximum(hi, buf, out=hi)  # buf = -c_i
         np.minimum(lo, buf, out=lo)
     if up_pm is not None:
-        signed = lv.up_rank[t0:t1] + (len(up_pm) // 2) * (lv.up_sign[t0:t1] < 0)
-        for r in range(signed.shape[1]):  # w_j = (payoff of j - payoff on T) * s
-            np.take(up_pm, signed[:, r], axis=0, out=buf, mode="wrap")
+        signed = lv.up_signed[:, t0:t1]
+        for r in range(len(signed)):  # w_j = (payoff of j - payoff on T) * s
+            np.take(up_pm, signed[r], axis=0, out=buf, mode="wrap")
             np.maximum(hi, buf, out=hi)
             np.minimum(lo, buf, out=lo)
     # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
@@ -254,9 +256,8 @@ def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t
     ok = hi <= buf
     ok |= lo >= buf
     flat = np.flatnonzero(ok)
-    row = size // shape[0]
-    it = np.repeat(np.arange(t0, t1), np.count_nonzero(ok.reshape(shape[0], row), axis=1))
-    rest = flat - (it - t0) * row  # rank of I * N + game
+    it, rest = np.divmod(flat, size // shape[0])  # rest = rank of I * N + game
+    it += t0
     s = s.ravel().take(flat)
     regular = np.abs(s) > SINGULAR  # tested on the few feasible systems only
     return it[regular], rest[regular], s[regular]
@@ -425,7 +426,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         n_rows, n_cols = comb(m, k), comb(n, k)
         key_x = (gx * n_rows + ix) * n_cols + tx  # x: support rows I, indifferent columns T
         key_y = (gy * n_rows + ty) * n_cols + iy  # y: support columns J, indifferent rows
-        _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+        ax, ay = _matching(key_x, key_y, N * n_rows * n_cols)
         matches.append((gx[ax], X[ax], Y[ay]))
     g, x, y = (np.concatenate(v) for v in zip(*matches, strict=True))
     br_x, br_y, _ = _responses(A[g], B[g], x, y, tol)
@@ -445,6 +446,17 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     g, x, y = (np.concatenate(v) for v in zip(*out, strict=True))
     ok = _responses(A[g], B[g], x, y, tol)[2]  # every pair returned is verified
     return g[ok], x[ok], y[ok], deg
+
+
+def _matching(key_x: np.ndarray, key_y: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the keys (distinct integers in ``[0, size)``) found in both arrays, in
+    increasing key order, as ``np.intersect1d`` gives them; by a lookup table, not a sort."""
+    table = np.full(size, -1, dtype=np.intp)
+    table[key_y] = np.arange(len(key_y))
+    pos = table.take(key_x)
+    ax = np.flatnonzero(pos >= 0)
+    ax = ax[np.argsort(key_x.take(ax), kind="stable")]
+    return ax, pos.take(ax)
 
 
 def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float) -> tuple:
