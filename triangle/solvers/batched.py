@@ -361,7 +361,9 @@ def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarr
     for c in cols:  # wrap-around integer arithmetic: a hash, not a number
         h *= _HASH
         h ^= c
-    order = np.lexsort((h, g))
+    # one stable sort on (game, top bits of the hash): a game's vertices stay together
+    key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
+    order = np.argsort(key, kind="stable") if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
     if len(order) < 2:
         return order
     new = g.take(order[1:]) != g.take(order[:-1])
