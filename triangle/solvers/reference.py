@@ -34,6 +34,7 @@ import warnings
 import numpy as np
 
 from triangle.common import status
+from triangle.solvers import nashpy_methods
 from triangle.solvers.batched import batched_equilibria
 from triangle.solvers.components import connected_sets, is_degenerate
 from triangle.solvers.result import Equilibria, GameEquilibria, padded, sort_key
@@ -60,10 +61,14 @@ def find_pair(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7,
               rtol: float = 1e-5) -> int | None:
     """Index of the first equilibrium of ``found`` whose probabilities both agree with
     ``(x, y)`` to ``atol + rtol |.|`` (:func:`numpy.allclose`), or ``None``."""
-    for i, (fx, fy) in enumerate(found):
-        if np.allclose(fx, x, rtol=rtol, atol=atol) and np.allclose(fy, y, rtol=rtol, atol=atol):
-            return i
-    return None
+    if not found:
+        return None
+    # numpy.allclose's own test, |a - b| <= atol + rtol |b|, on all of found at once
+    fx, fy = np.array([f[0] for f in found]), np.array([f[1] for f in found])
+    x, y = np.asarray(x), np.asarray(y)
+    hits = np.all(np.abs(fx - x) <= atol + rtol * np.abs(x), axis=1) \
+        & np.all(np.abs(fy - y) <= atol + rtol * np.abs(y), axis=1)
+    return int(np.argmax(hits)) if hits.any() else None
 
 
 def _add_unique(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7) -> int:
@@ -101,17 +106,17 @@ def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     GameEquilibria
         Never raises on a finite game: a method that fails or misses is named in ``notes``.
     """
-    import nashpy  # imports scipy.optimize (0.4 s): loaded only when the reference runs
-
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     ua, ub = _unit_pair(unit)
     # payoff units, shifted to be >= 1: vertex enumeration needs positive payoffs
-    game = nashpy.Game(in_units(A[None], ua)[0] + 1.0, in_units(B[None], ub)[0] + 1.0)
+    Au, Bu = in_units(A[None], ua)[0] + 1.0, in_units(B[None], ub)[0] + 1.0
     chosen = default_methods(*A.shape) if methods is None else tuple(methods)
     by_method: dict[str, list] = {name: [] for name in BOTH if name in chosen}
     failed: dict[str, str] = {}
-    runs = {"support": lambda: game.support_enumeration(tol=tol),
-            "vertex": game.vertex_enumeration}
+    # nashpy's methods without their idle work, yielding exactly what nashpy.Game's yield;
+    # they import nashpy, and with it scipy.optimize (0.4 s), only when the reference runs
+    runs = {"support": lambda: nashpy_methods.support_enumeration(Au, Bu, tol=tol),
+            "vertex": lambda: nashpy_methods.vertex_enumeration(Au, Bu)}
     for name in by_method:
         run = runs[name]
         try:
