@@ -27,3 +27,24 @@ def test_find_pair_is_the_first_allclose_match(atol, rtol):
         assert find_pair(found, x + dx, y + dy, atol, rtol) == \
             _first_allclose(found, x + dx, y + dy, atol, rtol)
     assert find_pair([], found[0][0], found[0][1]) is None
+
+
+def test_clean_rows_is_clean_row_by_row():
+    """Bit for bit: rows that are distributions, with tiny negatives and tiny positives to
+    clip, rows with a negative beyond the tolerance, non-finite rows and all-zero rows."""
+    from triangle.solvers.reference import clean_rows
+    from triangle.solvers.tolerance import TOL, clean
+
+    rng = np.random.default_rng(9)
+    V = rng.dirichlet(np.ones(6), 300)
+    V[::7, 2] = -rng.uniform(0.0, 2 * TOL, V[::7].shape[0])   # within the tolerance, or not
+    V[::11, 4] = rng.uniform(0.0, 2 * TOL, V[::11].shape[0])
+    V[5, 1], V[6, 3], V[8] = np.inf, np.nan, 0.0
+    V[9] = -1e-3
+    cleaned, ok = clean_rows(V, TOL)
+    for row, out, good in zip(V, cleaned, ok, strict=True):
+        want = clean(row, TOL)
+        assert good == (want is not None)
+        if good:
+            assert np.array_equal(out, want)
+    assert 0 < ok.sum() < len(V)

@@ -17,11 +17,11 @@ player's, and tries supports of unequal size, whose systems it then rejects).  n
 the whole game: nothing is reduced.
 
 nashpy's support enumeration stands for ``(2^k - 1)(2^l - 1)`` pairs of non-empty supports:
-3,969 at 6x6 but 65,025 at 8x8 (of which the 923 and 12,869 of equal size are solved: about
-0.07 s and 1.1 s per game on the flagship's meta-games, where nashpy's own loop takes 0.3 s
-and 5.5 s).  The backend therefore runs it only up to
-:data:`MAX_SUPPORT_PAIRS` pairs and vertex enumeration alone above, saying so in ``notes``;
-``methods=BOTH`` (what ``triangle check`` asks for) runs both at any size.
+3,969 at 6x6 but 65,025 at 8x8, of which the 923 and 12,869 of equal size are solved (about
+0.07 s and 1.1 s per game on the model's meta-games of those sizes; nashpy's own loop takes
+0.3 s and 5.5 s).  The backend therefore runs it only up to :data:`MAX_SUPPORT_PAIRS` pairs
+and vertex enumeration alone above, saying so in ``notes``; ``methods=BOTH`` (what
+``triangle check`` asks for) runs both at any size.
 
 The ``nashpy`` backend never reports less than the batched engine: it returns the union of
 nashpy's equilibria and the engine's, each marked by source (``nashpy``, ``batched`` or
@@ -87,6 +87,19 @@ def _add_unique(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7) -
     return i
 
 
+def clean_rows(V: np.ndarray, tol: float = TOL) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~triangle.solvers.tolerance.clean` of every row of ``V`` at once.
+
+    Returns the cleaned rows and a mask of the rows that are distributions (where
+    ``clean`` would return ``None``, the row is left as it is and the mask is false).
+    """
+    ok = np.isfinite(V).all(axis=1) & ~np.any(V < -tol, axis=1)
+    W = np.where(V < tol, 0.0, V)
+    total = W.sum(axis=1)
+    ok &= total > 0
+    return np.where(ok[:, None], W / np.where(ok, total, 1.0)[:, None], V), ok
+
+
 def _unit_pair(unit: tuple[float, float] | None) -> tuple:
     return (None, None) if unit is None else (np.array([unit[0]]), np.array([unit[1]]))
 
@@ -134,12 +147,20 @@ def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
             failed[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             continue
         xs, ys = [], []
-        for x, y in candidates:
-            cx, cy = clean(x, tol), clean(y, tol)
-            if cx is not None and cy is not None and cx.shape == (A.shape[0],) \
-                    and cy.shape == (A.shape[1],):
-                xs.append(cx)
-                ys.append(cy)
+        if candidates:  # a degenerate game gives thousands (2,200 for 6 equilibria, flagship)
+            shapes_ok = all(np.shape(x) == (A.shape[0],) and np.shape(y) == (A.shape[1],)
+                            for x, y in candidates)
+            if shapes_ok:
+                cx, okx = clean_rows(np.array([x for x, _ in candidates], dtype=float), tol)
+                cy, oky = clean_rows(np.array([y for _, y in candidates], dtype=float), tol)
+                xs, ys = list(cx[okx & oky]), list(cy[okx & oky])
+            else:  # a vector of the wrong length is dropped, the others kept
+                for x, y in candidates:
+                    cx, cy = clean(x, tol), clean(y, tol)
+                    if cx is not None and cy is not None and cx.shape == (A.shape[0],) \
+                            and cy.shape == (A.shape[1],):
+                        xs.append(cx)
+                        ys.append(cy)
         if xs:  # one best-reply check of every candidate at once (thousands in degenerate games)
             X, Y = np.array(xs)[None], np.array(ys)[None]
             ok = best_replies_hold(A[None], B[None], X, Y, (ua, ub), tol)[0]
