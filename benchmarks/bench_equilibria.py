@@ -19,8 +19,10 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
+import types
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,13 +61,32 @@ def compare(A, B, mine, theirs) -> tuple[int, int]:
     return len(only_mine), len(only_theirs)
 
 
-def time_batched(A, B, repeat: int) -> tuple[float, object]:
+def time_batched(A, B, repeat: int, solve=batched_equilibria) -> tuple[float, object]:
+    """Fastest of ``repeat`` runs of the engine (or ``solve``) on all games, per game."""
     best, eq = np.inf, None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        eq = batched_equilibria(A, B)
+        eq = solve(A, B)
         best = min(best, time.perf_counter() - t0)
     return best / len(A), eq
+
+
+def engine_at(rev: str):
+    """``batched_equilibria`` as of git revision ``rev`` (its ``batched.py`` run as a module
+    against today's helpers), to time an earlier engine beside today's in one run."""
+    root = Path(__file__).resolve().parents[1]
+    source = subprocess.run(["git", "show", f"{rev}:triangle/solvers/batched.py"], cwd=root,
+                            check=True, capture_output=True, text=True).stdout
+    module = types.ModuleType(f"batched_at_{rev}")
+    exec(compile(source, f"batched.py@{rev}", "exec"), module.__dict__)  # our own file, at rev
+    return module.batched_equilibria
+
+
+def same_result(a, b) -> bool:
+    """Two engine results with the same equilibria in the same slots and the same flags."""
+    return (a.x.shape == b.x.shape and a.y.shape == b.y.shape
+            and bool(np.array_equal(a.valid, b.valid) and np.array_equal(a.degenerate, b.degenerate)
+                     and np.allclose(a.x, b.x, atol=1e-12) and np.allclose(a.y, b.y, atol=1e-12)))
 
 
 def time_per_game(solve, A, B) -> tuple[float, list]:

@@ -342,10 +342,20 @@ def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = N
     """Indices of the first of each group of rows equal to ~1e-7 (and with equal ``labels``,
     if given), sorted by (g, labels, vecs)."""
     ints = [g] if labels is None else [g, labels]
-    key = np.column_stack([*ints, *(np.rint(v * DEDUP_GRID).astype(np.int64) for v in vecs)])
-    order = np.lexsort(key.T[::-1])  # lexicographic, game first (faster than np.unique(axis=0))
-    key = key[order]
-    return order[np.r_[True, _row_any(key[1:] != key[:-1])]] if len(key) else order
+    cols = [*ints, *(np.rint(v[:, j] * DEDUP_GRID).astype(np.int64) for v in vecs
+                     for j in range(v.shape[1]))]
+    if len(g) and min(c.min() for c in cols) >= 0 and max(c.max() for c in cols) < 1 << 24:
+        # two 24-bit columns in one int64 key, in order: the same order with half the keys
+        cols = [(a << 24) | b for a, b in zip(cols[::2], cols[1::2], strict=False)] + (
+            [cols[-1]] if len(cols) % 2 else [])
+    order = np.lexsort(cols[::-1])  # lexicographic, game first (faster than np.unique(axis=0))
+    if len(order) < 2:
+        return order
+    new = np.zeros(len(order) - 1, dtype=bool)
+    for c in cols:
+        cs = c.take(order)
+        new |= cs[1:] != cs[:-1]
+    return order[np.r_[True, new]]
 
 
 def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarray:
