@@ -274,9 +274,10 @@ def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndar
     ii, g = np.divmod(rest, N)
     # c_i = (-1)^i M[T, I minus i, g], gathered by flat index (cheaper than a 3-D fancy index)
     at = (it * M.shape[1])[:, None] + lv.sup_minus[ii]
-    c = M.ravel().take(at * N + g[:, None]) * (-1.0) ** np.arange(k)
-    zi = c / s[:, None]
-    zi = np.where(zi < tol, 0.0, zi)  # as :func:`~triangle.solvers.tolerance.clean` does
+    zi = M.ravel().take(at * N + g[:, None])
+    zi /= s[:, None]
+    np.negative(zi[:, 1::2], out=zi[:, 1::2])  # the signs (-1)^i: exact, in either order
+    np.copyto(zi, 0.0, where=zi < tol)  # as :func:`~triangle.solvers.tolerance.clean` does
     zi /= _row_sum(zi)[:, None]
     rows = lv.sup[ii]
     G = C.reshape(N * p, q).take(g[:, None] * p + rows, axis=0)  # (K, k, q): rows of I
