@@ -234,7 +234,8 @@ def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t
     buf, s, hi, lo = (w[:size].reshape(shape) for w in work)
     np.take(Mb, lv.sup_minus[:, 0], axis=1, out=s, mode="wrap")  # s = sum(c), from c_0
     np.negative(s, out=hi)  # hi, lo = max, min of -c_i and w_j
-    np.copyto(lo, hi)
+    if k == 1:
+        np.copyto(lo, hi)
     for i in range(1, k):
         np.take(Mb, lv.sup_minus[:, i], axis=1, out=buf, mode="wrap")  # (-1)^i c_i
         if i % 2:
@@ -242,8 +243,8 @@ def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t
         else:
             np.add(s, buf, out=s)
             np.negative(buf, out=buf)
-        np.maximum(hi, buf, out=hi)  # buf = -c_i
-        np.minimum(lo, buf, out=lo)
+        np.minimum(lo if i > 1 else hi, buf, out=lo)  # buf = -c_i; at i = 1 lo starts as hi
+        np.maximum(hi, buf, out=hi)
     if up_pm is not None:
         signed = lv.up_signed[:, t0:t1]
         for r in range(len(signed)):  # w_j = (payoff of j - payoff on T) * s
