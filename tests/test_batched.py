@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import triangle.solvers.batched as tb
+import triangle.solvers.vertices as tv
 from triangle.solvers.batched import batched_equilibria, pure_equilibria
 
 TOL = 1e-9
@@ -324,7 +325,7 @@ def test_small_chunks_give_the_same_result(monkeypatch):
     full = batched_equilibria(A, B)
     monkeypatch.setattr(tb, "SYSTEM_BUDGET", 1)  # one game per chunk
     monkeypatch.setattr(tb, "PAIR_BUDGET", 3)  # degenerate vertex pairs in many small blocks
-    monkeypatch.setattr(tb, "DENSE_BLOCK", 1)  # feasibility tested one indifference set at a time
+    monkeypatch.setattr(tv, "DENSE_BLOCK", 1)  # feasibility tested one indifference set at a time
     small = batched_equilibria(A, B)
     for name in ("x", "y", "valid", "degenerate"):
         np.testing.assert_array_equal(getattr(full, name), getattr(small, name))
