@@ -35,9 +35,12 @@ RTOL = 1e-12
 MAX_STEPS = 200  # solves per bisection; far above the ~45 that RTOL needs
 BISECT_FIRST = 3  # plain bisection steps before the switch point is proposed from supports
 STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's reward
-# Fractions of the cap tried where the cap itself fails, closing in on the cap first: the
+# Fractions of the cap tried where the cap itself fails because the partner gives up there (it
+# plays a breaking strategy in an admissible equilibrium), closing in on the cap first: the
 # closed-form cap is the noise-free partner's limit, and the game's partner, who loses some
-# of the partnership to misreadings, gives up a little below it.
+# of the partnership to misreadings, gives up a little below it.  Where the partner does not
+# give up at the cap, the premise of every search here (the predicate is monotone below the
+# cap) leaves no lower counter to find.
 SCAN = (0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984375, 0.25, 0.125)
 
 
@@ -87,6 +90,47 @@ def search_cap(sub: Stage, budget: np.ndarray, strict: float = 0.0) -> np.ndarra
     return np.maximum(np.minimum(cap, budget), 0.0)
 
 
+DESCENTS = 4  # roots proposed from the selected equilibrium before the breakpoint bisection
+
+
+def _descend(solved, game_at, found: np.ndarray, cap: np.ndarray, seen: list, selection: str,
+             rounds: int = DESCENTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Propose the switch from the selected equilibrium's supports, from the cap down.
+
+    Where the partnership holds at the cap, the selected equilibrium there comes into
+    existence at a root of its slack (:func:`switch.first_root`); the solver is asked
+    ``CHECK`` above and below it.  Holding above and failing below confirms the switch (the
+    predicate is monotone below the cap, the premise of every bisection here).  Holding below
+    too means another calm equilibrium is selected there first: its root is proposed next, at
+    most ``rounds`` times.  Failing above narrows the bracket from below.
+
+    Returns ``(settled, low, high)``: per point whether the switch was confirmed, and the
+    bracket ``(low, high]`` (``high`` holds; ``low`` fails or is 0), of relative width
+    ``2 CHECK`` where settled.
+    """
+    n = found.size
+    settled, low, high = np.zeros(n, dtype=bool), np.zeros(n), cap.copy()
+    if selection == "all" or not found.any():
+        return settled, low, high
+    owner, x, y = (np.concatenate(parts) for parts in zip(*seen, strict=True))
+    for _ in range(rounds):
+        root = switch.first_root(game_at, (owner, x, y), low, high)
+        cand = np.flatnonzero(np.isfinite(root) & found & ~settled)
+        if cand.size == 0:
+            break
+        step = switch.CHECK * np.maximum(1.0, root[cand])
+        below = np.maximum(low[cand], root[cand] - step)
+        above = np.minimum(high[cand], root[cand] + step)
+        ok_above = solved(cand, above)[0]
+        ok_below, (owner, x, y) = solved(cand, below)
+        hit = ok_above & ~ok_below
+        settled[cand[hit]] = True
+        low[cand[hit]], high[cand[hit]] = below[hit], above[hit]
+        high[cand[ok_below]] = below[ok_below]
+        low[cand[~ok_above]] = above[~ok_above]
+    return settled, low, high
+
+
 def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
                    max_steps: int = MAX_STEPS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m, converged)``
@@ -94,26 +138,51 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     md = sub.model
     n = md.n
 
-    def holds(idx: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """The predicate at the points ``idx`` only (each step solves just the points whose
-        search is still open), for counters ``values`` of those points."""
-        if idx.size == 0:
-            return np.zeros(0, dtype=bool)
-        return keeps_partnership(sub.take(idx).solve(values, search), thr[idx], md.selection)
+    breaking = np.array([bool(s.classifier.get("breaks", False)) for s in md.library])
+    gives_up = np.zeros(n, dtype=bool)
 
-    g0 = sub.game(np.zeros(n))
+    def solved(idx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, tuple]:
+        """The predicate at the points ``idx`` only (each step solves just the points whose
+        search is still open), for counters ``values`` of those points, with the selected
+        equilibrium where it holds as ``(owner, x, y)``: the candidates for
+        :func:`switch.first_root`.  Records where the partner plays a breaking strategy in an
+        admissible equilibrium (``gives_up``)."""
+        if idx.size == 0:
+            return np.zeros(0, dtype=bool), (idx, np.zeros((0, 0)), np.zeros((0, 0)))
+        sol = sub.take(idx).solve(values, search, report=False)
+        ok = keeps_partnership(sol, thr[idx], md.selection)
+        y_breaks = (sol.batch.y[:, :, breaking] > 0).any(axis=2)
+        gives_up[idx] = (sol.admissible & y_breaks).any(axis=1)
+        owner = np.flatnonzero(ok)
+        slot = sol.selected[owner]
+        return ok, (idx[owner], sol.batch.x[owner, slot], sol.batch.y[owner, slot])
+
+    def holds(idx: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return solved(idx, values)[0]
+
+    def game_at(where: np.ndarray, m: np.ndarray):
+        return sub.take(where).game(m, report=False)
+
+    cap = search_cap(sub, budget, STRICT)
+    every = np.arange(n)
+    found, calm = solved(every, cap)
+    seen = [calm]
+    for q in SCAN:  # where the cap fails and the partner gives up there, try below it
+        idx = np.flatnonzero(~found & gives_up)
+        ok, calm = solved(idx, q * cap[idx])
+        cap[idx[ok]] *= q
+        found[idx[ok]] = True
+        if ok.any():
+            seen.append(calm)
+    settled, low_end, cap = _descend(solved, game_at, found, cap, seen, md.selection,
+                                     min(DESCENTS, max_steps))
+    todo = found & ~settled
+
+    g0 = sub.game(np.zeros(n), report=False)
     dt = md.dt[:, None, None]
     cands = breakpoints(g0.A_solve, g0.B_solve, dt * sub.table["duration_T"],
                         -dt * sub.table["duration_P"])
-    cap = search_cap(sub, budget, STRICT)
-    every = np.arange(n)
-    found = holds(every, cap)
-    for q in SCAN:  # where the cap fails, look for an interior point that holds
-        idx = np.flatnonzero(~found)
-        ok = holds(idx, q * cap[idx])
-        cap[idx[ok]] *= q
-        found[idx[ok]] = True
-    cands = np.where(cands < cap[:, None], cands, np.inf)
+    cands = np.where((cands > low_end[:, None]) & (cands < cap[:, None]), cands, np.inf)
     count = np.isfinite(cands).sum(axis=1)
     cands = np.concatenate([cands, np.full((n, 1), np.inf)], axis=1)
     cands[every, count] = cap  # the cap closes every row
@@ -121,7 +190,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
 
     lo, hi = np.full(n, -1), count.copy()
     for _ in range(max_steps):
-        idx = np.flatnonzero(found & (hi - lo > 1))
+        idx = np.flatnonzero(todo & (hi - lo > 1))
         if idx.size == 0:
             break
         mid = (lo[idx] + hi[idx]) // 2
@@ -129,12 +198,12 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         hi[idx[ok]], lo[idx[~ok]] = mid[ok], mid[~ok]
     # The threshold lies in (above[lo], above[hi]]; it is the breakpoint itself unless the
     # predicate already holds just below it.
-    converged = ~(found & (hi - lo > 1))
+    converged = ~(todo & (hi - lo > 1))
     point = cands[every, hi]
     below_ok = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(found & converged & (point < cap))
+    idx = np.flatnonzero(todo & converged & (point < cap))
     below_ok[idx] = holds(idx, point[idx] * (1.0 - STRICT))
-    low = np.where(lo >= 0, above[every, np.maximum(lo, 0)], 0.0)
+    low = np.where(lo >= 0, above[every, np.maximum(lo, 0)], low_end)
     high = np.where(below_ok, point * (1.0 - STRICT), point)
 
     def still_open() -> np.ndarray:
@@ -155,14 +224,16 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         # the first root of a calm equilibrium's slack in the bracket (triangle.wedge.switch),
         # where the solver confirms it; elsewhere the bisection goes on
         part = sub.take(idx)
-        at_high = part.solve(high[idx], search)
+        at_high = part.solve(high[idx], search, report=False)
         owner, slot = np.nonzero(at_high.admissible & (at_high.p_schism <= thr[idx, None]))
-        _, low[idx], high[idx] = switch.settle(
-            lambda where, m: part.take(where).game(m),
+        done, low[idx], high[idx] = switch.settle(
+            lambda where, m: part.take(where).game(m, report=False),
             (owner, at_high.batch.x[owner, slot], at_high.batch.y[owner, slot]),
             low[idx], high[idx], lambda where, m: holds(idx[where], m))
+        below_ok[idx[done]] = False  # confirmed by the solver on both sides: the search is over
     bisect(max_steps)
     converged &= ~still_open()
+    high[settled] = cap[settled]
     return found, np.where(found, high, 0.0), converged
 
 
@@ -191,10 +262,10 @@ def counter_offer(stage: Stage, max_steps: int = MAX_STEPS,
         return m, at_zero, converged
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
     found, least, converged[todo] = _least_counter(sub, sub_budget, thr, search, max_steps)
-    pay = np.where(found, np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT), 0.0)
-    with_counter = sub.solve(pay, search)
-    v_zero = at_zero.pick(at_zero.V_P)[todo]
-    worth_it = found & (with_counter.pick(with_counter.V_P) >= v_zero)
-    m[todo] = np.where(worth_it, pay, 0.0)
+    hit = np.flatnonzero(found)  # where no counter keeps the partnership, none is paid
+    pay = np.minimum(sub_budget[hit], least[hit] * (1.0 + STRICT) + STRICT)
+    with_counter = sub.take(hit).solve(pay, search)
+    worth_it = with_counter.pick(with_counter.V_P) >= at_zero.pick(at_zero.V_P)[todo[hit]]
     paid = np.flatnonzero(worth_it)
-    return m, overlay(at_zero, todo[paid], with_counter.take(paid)), converged
+    m[todo[hit[paid]]] = pay[paid]
+    return m, overlay(at_zero, todo[hit[paid]], with_counter.take(paid)), converged

@@ -78,6 +78,18 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
     return np.maximum(np.where(np.isfinite(bound), bound, 0.0), 0.0)
 
 
+def _bounds(F: np.ndarray, hit: np.ndarray, c: np.ndarray, S: np.ndarray, axis: int,
+            every: bool) -> np.ndarray:
+    """:func:`existential_bound` at every point, or only where the cost ``S`` is existential."""
+    rows = np.broadcast_to(np.isinf(S), c.shape) if not every else np.ones(c.shape, dtype=bool)
+    if rows.all():
+        return existential_bound(F, hit, c, axis)
+    out = np.zeros(c.shape)
+    if rows.any():
+        out[rows] = existential_bound(F[rows], hit[rows], c[rows], axis)
+    return out
+
+
 @dataclass(frozen=True)
 class MetaGame:
     """Meta-game payoffs at ``n`` points.
@@ -99,19 +111,22 @@ class MetaGame:
 
 
 def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P: np.ndarray,
-              c_T: np.ndarray, c_P: np.ndarray, paid_T: np.ndarray, dt: np.ndarray) -> MetaGame:
+              c_T: np.ndarray, c_P: np.ndarray, paid_T: np.ndarray, dt: np.ndarray,
+              every_bound: bool = True) -> MetaGame:
     """Assemble the meta-game from the chain table for counter ``m`` per year (module doc).
 
     ``paid_T`` is the PV to the target of the divider's payments, per point ``(n,)`` or per
-    point and strategy pair ``(n, k, k)``.
+    point and strategy pair ``(n, k, k)``.  The existential bounds are needed for the game only
+    where a cost is existential; elsewhere they are reported, and computed only if
+    ``every_bound`` (a search's intermediate games leave them 0).
     """
     col = (slice(None), None, None)
     paid_T = np.asarray(paid_T, dtype=float)
     F_T = table["flow_T"] + (m * dt)[col] * table["duration_T"] + (
         paid_T if paid_T.ndim == 3 else paid_T[col])
     F_P = table["flow_P"] - (m * dt)[col] * table["duration_P"]
-    bound_T = existential_bound(F_T, table["hit_T"], c_T, axis=1)
-    bound_P = existential_bound(F_P, table["hit_P"], c_P, axis=2)
+    bound_T = _bounds(F_T, table["hit_T"], c_T, S_T, 1, every_bound)
+    bound_P = _bounds(F_P, table["hit_P"], c_P, S_P, 2, every_bound)
     stand_T = np.where(np.isinf(S_T), 2.0 * bound_T + 1.0, S_T)
     stand_P = np.where(np.isinf(S_P), 2.0 * bound_P + 1.0, S_P)
     A = exact_value(F_T, table["hit_T"], (c_T - S_T)[col])

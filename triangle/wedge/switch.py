@@ -93,30 +93,14 @@ def _indifferent(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return sol[:, :s], sol[:, s], ok
 
 
-def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tuple,
-           low: np.ndarray, high: np.ndarray,
-           holds: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple:
-    """The least counter in ``(low, high]`` at which the partnership holds, where an
-    equilibrium's support pins it down.
+def first_root(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tuple,
+               low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per point, the least counter in ``(low, high]`` at which one of the ``candidates``
+    (equilibria at ``high``, ``(owner, x, y)``) comes into existence, to a relative
+    ``ROOT_RTOL``: the upper end of the bracket around the root of its slack (module doc).
 
-    Parameters
-    ----------
-    game_at : callable
-        ``game_at(where, m)``: the meta-game at the points ``where`` for counters ``m``.
-    candidates : (numpy.ndarray, numpy.ndarray, numpy.ndarray)
-        ``(owner, x, y)``: equilibria at ``high`` that keep the partnership, each with the
-        index of its point.  The one appearing first as ``m`` grows is proposed.
-    low, high : numpy.ndarray
-        The bracket per point: the predicate fails at ``low`` and holds at ``high``.
-    holds : callable
-        ``holds(where, m)``: the predicate, from the game solver, at the points ``where``.
-
-    Returns
-    -------
-    (settled, low, high)
-        Per point, whether the proposed root was confirmed by the solver (the predicate fails
-        ``CHECK`` below the root and holds ``CHECK`` above it), and the bracket: those two
-        points where confirmed, else the bracket given.
+    ``+inf`` where no candidate appears inside the bracket (it exists at ``low`` too, or its
+    supports do not pin it down).
     """
     owner, x, y = candidates
     I, J = x > 0, y > 0
@@ -149,6 +133,35 @@ def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tu
         kept[open_] = -side
     root = np.full(low.size, np.inf)
     np.minimum.at(root, owner, hi)
+    return root
+
+
+def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tuple,
+           low: np.ndarray, high: np.ndarray,
+           holds: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple:
+    """The least counter in ``(low, high]`` at which the partnership holds, where an
+    equilibrium's support pins it down.
+
+    Parameters
+    ----------
+    game_at : callable
+        ``game_at(where, m)``: the meta-game at the points ``where`` for counters ``m``.
+    candidates : (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        ``(owner, x, y)``: equilibria at ``high`` that keep the partnership, each with the
+        index of its point.  The one appearing first as ``m`` grows is proposed.
+    low, high : numpy.ndarray
+        The bracket per point: the predicate fails at ``low`` and holds at ``high``.
+    holds : callable
+        ``holds(where, m)``: the predicate, from the game solver, at the points ``where``.
+
+    Returns
+    -------
+    (settled, low, high)
+        Per point, whether the proposed root was confirmed by the solver (the predicate fails
+        ``CHECK`` below the root and holds ``CHECK`` above it), and the bracket: those two
+        points where confirmed, else the bracket given.
+    """
+    root = first_root(game_at, candidates, low, high)
     cand = np.flatnonzero(np.isfinite(root))
     settled = np.zeros(low.size, dtype=bool)
     below, above = low.copy(), high.copy()
