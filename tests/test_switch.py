@@ -71,7 +71,8 @@ def test_settle_finds_the_root_and_checks_it():
 def test_same_counter_as_plain_bisection(monkeypatch, name, cost, reward, budget):
     """The proposed switch only shortens the search: the partner's counter is the one the plain
     bisection pins to a relative 1e-12, to the confirmed bracket's width ``2 CHECK max(1, m)`` (plus the
-    bisection's own 1e-12), and it takes fewer solves of the meta-game."""
+    bisection's own 1e-12); the partnership holds there, and it takes fewer solves of the
+    meta-game."""
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.toml")
     n = 5
     md = model_of(scenario, {"schism.cost.target": cost + np.arange(n),
@@ -89,13 +90,11 @@ def test_same_counter_as_plain_bisection(monkeypatch, name, cost, reward, budget
     fast, _, ok_fast = counter.counter_offer(stage)
     fast_solves = len(solves)
     solves.clear()
-    monkeypatch.setattr(counter, "DESCENTS", 0)
-    monkeypatch.setattr(switch, "settle", lambda game_at, cands, low, high, holds:
-                        (np.zeros(low.size, dtype=bool), low, high))
-    plain, _, ok_plain = counter.counter_offer(stage)
+    plain, _, ok_plain = counter.counter_offer(stage, plain=True)
     assert ok_fast.all() and ok_plain.all()
     assert (fast > 0).any()
     assert fast_solves < len(solves)
-    # the confirmed bracket's upper end, never below the solver's own switch
-    assert np.all(fast >= plain * (1 - 1e-12) - 1e-12)
+    # the partnership holds at the counter found, in the solver's own game
+    held = stage.solve(fast, md.search_backend)
+    assert counter.keeps_partnership(held, md["solver.schism_probability"], md.selection).all()
     np.testing.assert_array_less(np.abs(fast - plain), 2 * switch.CHECK * np.maximum(1, plain) + 3e-12)

@@ -90,6 +90,17 @@ def _bounds(F: np.ndarray, hit: np.ndarray, c: np.ndarray, S: np.ndarray, axis: 
     return out
 
 
+def bounds_over(low: MetaGame, high: MetaGame) -> tuple[np.ndarray, np.ndarray]:
+    """Existential bounds valid for every counter between those of the games ``low`` and
+    ``high`` at the same points.
+
+    The payoffs without the schism value are affine in the counter ``m`` and the exposures do
+    not move with it, so every ratio in :func:`existential_bound` is affine in ``m`` and their
+    maximum convex: on an interval it is greatest at an end.
+    """
+    return np.maximum(low.bound_T, high.bound_T), np.maximum(low.bound_P, high.bound_P)
+
+
 @dataclass(frozen=True)
 class MetaGame:
     """Meta-game payoffs at ``n`` points.
@@ -112,21 +123,26 @@ class MetaGame:
 
 def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P: np.ndarray,
               c_T: np.ndarray, c_P: np.ndarray, paid_T: np.ndarray, dt: np.ndarray,
-              every_bound: bool = True) -> MetaGame:
+              every_bound: bool = True, bounds: tuple | None = None) -> MetaGame:
     """Assemble the meta-game from the chain table for counter ``m`` per year (module doc).
 
     ``paid_T`` is the PV to the target of the divider's payments, per point ``(n,)`` or per
     point and strategy pair ``(n, k, k)``.  The existential bounds are needed for the game only
     where a cost is existential; elsewhere they are reported, and computed only if
-    ``every_bound`` (a search's intermediate games leave them 0).
+    ``every_bound`` (a search's intermediate games leave them 0).  ``bounds``, if given, are
+    used instead: any ``(bound_T, bound_P)`` at least the true ones gives stand-ins with the
+    same equilibria (:func:`bounds_over`).
     """
     col = (slice(None), None, None)
     paid_T = np.asarray(paid_T, dtype=float)
     F_T = table["flow_T"] + (m * dt)[col] * table["duration_T"] + (
         paid_T if paid_T.ndim == 3 else paid_T[col])
     F_P = table["flow_P"] - (m * dt)[col] * table["duration_P"]
-    bound_T = _bounds(F_T, table["hit_T"], c_T, S_T, 1, every_bound)
-    bound_P = _bounds(F_P, table["hit_P"], c_P, S_P, 2, every_bound)
+    if bounds is None:
+        bound_T = _bounds(F_T, table["hit_T"], c_T, S_T, 1, every_bound)
+        bound_P = _bounds(F_P, table["hit_P"], c_P, S_P, 2, every_bound)
+    else:
+        bound_T, bound_P = bounds
     stand_T = np.where(np.isinf(S_T), 2.0 * bound_T + 1.0, S_T)
     stand_P = np.where(np.isinf(S_P), 2.0 * bound_P + 1.0, S_P)
     A = exact_value(F_T, table["hit_T"], (c_T - S_T)[col])
