@@ -16,7 +16,8 @@ stepped over), the meta-games each solved and both times.
 
 Run::
 
-    .venv/bin/python benchmarks/bench_counter_search.py --points 2000 --out benchmarks/results/counter_search.json
+    .venv/bin/python benchmarks/bench_counter_search.py --points 2000 \
+        --out benchmarks/results/counter_search.json
 """
 
 from __future__ import annotations
