@@ -79,6 +79,7 @@ def run(name: str, points: dict, plain: bool) -> tuple[float, int, dict]:
 
 
 def compare(name: str, n: int, seed: int) -> dict:
+    run(name, random_points(5, seed + 1), plain=False)  # imports and first calls, untimed
     points = random_points(n, seed)
     t_fast, g_fast, fast = run(name, points, plain=False)
     t_plain, g_plain, plain = run(name, points, plain=True)

@@ -31,8 +31,10 @@ The counter is the upper end of the confirmed bracket: within ``2 CHECK max(1, m
 exact switch, and never below the solver's own.  Each bisection stops after at most
 ``max_steps`` solves (:data:`MAX_STEPS`); a point whose bracket is still open then is
 reported as not converged, and its counter is the feasible end of the open bracket.
-``plain=True`` runs the reference search (stages 2 and 3 alone, to ``1e-12``), against which
-the checks compare this one.
+Where the cap fails, fractions of it are tried (:data:`SCAN`), except where the payoffs at
+the two ends show that no counter in between can work (:func:`hopeless`).  ``plain=True`` runs
+the reference search (the scan wherever the cap fails, then stages 2 and 3 alone, to
+``1e-12``), against which the checks compare this one.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from triangle.partnership import closed_form as cf
+from triangle.solvers.tolerance import TOL
 from triangle.wedge import switch
 from triangle.wedge.model import Stage
 from triangle.wedge.subgame import MetaGame, SubgameSolution, bounds_over, overlay
@@ -98,6 +101,35 @@ def search_cap(sub: Stage, budget: np.ndarray, strict: float = 0.0) -> np.ndarra
                  ("value", "hedge_gain", "hedge_loss", "fraying") for w in ("target", "partner"))
     cap = np.where(np.isfinite(willing), willing * (1.0 - strict), 2.0 * need + spread + 1.0)
     return np.maximum(np.minimum(cap, budget), 0.0)
+
+
+def hopeless(sub: Stage, cap: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+    """Points at which no counter in ``[0, cap]`` keeps the partnership, for a reason the
+    payoffs show at the two ends alone.
+
+    Some strategy ``r`` of the target strictly beats every other against every strategy of
+    the partner (by more than the solvers' tolerance, in the target's payoff unit) both at
+    ``m = 0`` and at ``m = cap``, and the schism is likelier than ``threshold`` against every
+    partner strategy.  The payoffs are affine in ``m`` (module doc), so ``r`` strictly
+    dominates on the whole interval; every equilibrium there has the target play ``r`` alone
+    (Fudenberg & Tirole 1991, sect. 2.1), and its probability of schism, an average of
+    ``p_horizon[r, j]`` over the partner's mix, exceeds the threshold.
+    """
+    p = sub.table["p_horizon"]
+    surely = p.min(axis=2) > threshold[:, None]  # (n, k): r brings the schism whatever P does
+    out = surely.any(axis=1)
+    for m in (np.zeros(cap.size), cap):
+        if not out.any():
+            break
+        game = sub.game(m, report=False)
+        A = game.A
+        with np.errstate(invalid="ignore"):
+            gap = A[:, :, None, :] - A[:, None, :, :]  # (n, r, i, j): A_rj - A_ij
+        margin = TOL * game.unit_T[:, None, None, None]
+        beats = gap > margin
+        beats |= np.eye(A.shape[1], dtype=bool)[None, :, :, None]  # r against itself
+        out &= (beats.all(axis=(2, 3)) & surely).any(axis=1)
+    return out
 
 
 DESCENTS = 4  # roots proposed from the selected equilibrium before the breakpoint bisection
@@ -188,8 +220,9 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     every = np.arange(n)
     found, calm, _ = solved(every, cap)
     seen = [calm]
+    scan = ~found & (plain or ~hopeless(sub, cap, thr))
     for q in SCAN:  # where the cap fails, look for an interior point that holds
-        idx = np.flatnonzero(~found)
+        idx = np.flatnonzero(scan & ~found)
         if idx.size == 0:
             break
         ok, calm, _ = solved(idx, q * cap[idx])
