@@ -198,6 +198,18 @@ def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
     return value
 
 
+def expected_many(x: np.ndarray, y: np.ndarray, tables: list[np.ndarray]) -> list[np.ndarray]:
+    """:func:`expected` of several ``(n, k, l)`` tables at once: one batched product
+    ``x^T [V_1 ... V_t]`` and one weighted sum, where every table is finite (else one by one)."""
+    if not all(np.isfinite(V).all() for V in tables):
+        return [expected(x, y, V) for V in tables]
+    n, K, _ = x.shape
+    l_ = y.shape[2]
+    xV = np.matmul(x, np.concatenate(tables, axis=2)).reshape(n, K, len(tables), l_)
+    sums = np.einsum("gstj,gsj->tgs", xV, y)
+    return list(sums)
+
+
 @dataclass(frozen=True)
 class SubgameSolution:
     """Equilibria of the subgame at ``n`` points with each equilibrium's consequences.
@@ -256,11 +268,10 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     batch = solver.solve(game.A_solve, game.B_solve, unit)
     x, y, valid = batch.x, batch.y, batch.valid
     V_T, V_P = expected(x, y, game.A), expected(x, y, game.B)
-    hit_D = expected(x, y, table["hit_D"])
-    duration_D = expected(x, y, table["duration_D"])
-    p_schism = np.clip(expected(x, y, table["p_horizon"]), 0.0, 1.0)
-    reward_D, hedge_D = expected(x, y, table["reward_D"]), expected(x, y, table["hedge_D"])
-    hedge_share = np.clip(expected(x, y, table["hedge_share"]), 0.0, 1.0)
+    hit_D, duration_D, p_schism, reward_D, hedge_D, hedge_share = expected_many(
+        x, y, [table[k] for k in ("hit_D", "duration_D", "p_horizon", "reward_D", "hedge_D",
+                                  "hedge_share")])
+    p_schism, hedge_share = np.clip(p_schism, 0.0, 1.0), np.clip(hedge_share, 0.0, 1.0)
     if solver.admissible_only:  # it returns only admissible equilibria (all, if none is)
         admissible = valid
     else:
