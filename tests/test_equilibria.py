@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from triangle.scenario.files import load_scenario
+from triangle.solvers import nashpy_methods
 from triangle.solvers.equilibria import (
     clean,
     connected_sets,
@@ -125,7 +126,7 @@ def test_a_method_that_misses_an_equilibrium_is_caught_and_noted(monkeypatch):
     A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
     pure_only = [(np.array([1.0, 0.0]), np.array([1.0, 0.0])),
                  (np.array([0.0, 1.0]), np.array([0.0, 1.0]))]
-    monkeypatch.setattr(nashpy.Game, "support_enumeration", lambda self, **kw: iter(pure_only))
+    monkeypatch.setattr(nashpy_methods, "support_enumeration", lambda A, B, **kw: iter(pure_only))
     eqs = game_equilibria(A, B)
     assert len(eqs.equilibria) == 3
     assert eqs.notes == ("nashpy support enumeration found 2 of 3",)
@@ -136,9 +137,9 @@ def test_a_method_that_raises_leaves_the_other_and_is_noted(monkeypatch):
     game: the other method's equilibria stand, and the failure is in ``notes``."""
     A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
 
-    def broken(self):
+    def broken(A, B):
         raise ValueError("stub: degenerate input")
-    monkeypatch.setattr(nashpy.Game, "vertex_enumeration", broken)
+    monkeypatch.setattr(nashpy_methods, "vertex_enumeration", broken)
     eqs = game_equilibria(A, B)
     assert len(eqs.equilibria) == 3
     assert eqs.notes == ("nashpy vertex enumeration failed (ValueError: stub: degenerate input)",)
@@ -350,10 +351,10 @@ def test_failures_of_both_nashpy_methods_are_noted_and_the_engine_fills_in(monke
 
     exc = QhullError("QH6023 qhull input error") if error == "qhull" else error
 
-    def broken(self, *args, **kw):
+    def broken(A, B, *args, **kw):
         raise exc
-    monkeypatch.setattr(nashpy.Game, "support_enumeration", broken)
-    monkeypatch.setattr(nashpy.Game, "vertex_enumeration", broken)
+    monkeypatch.setattr(nashpy_methods, "support_enumeration", broken)
+    monkeypatch.setattr(nashpy_methods, "vertex_enumeration", broken)
     A, B = np.array([[3.0, 0.0], [0.0, 2.0]]), np.array([[2.0, 0.0], [0.0, 3.0]])
     eq = solve_batch(A[None], B[None], "nashpy")
     assert eq.count()[0] == 3 and set(eq.source[0, :3]) == {"batched"}
@@ -370,8 +371,8 @@ def test_an_equilibrium_nashpy_misses_is_added_and_marked(monkeypatch):
     equilibrium with supports of unequal size, which support enumeration cannot see.  With
     both nashpy methods stubbed to report only the pure equilibrium, the union restores it."""
     pure = [(np.array([1.0, 0.0]), np.array([0.0, 1.0]))]
-    monkeypatch.setattr(nashpy.Game, "support_enumeration", lambda self, **kw: iter(pure))
-    monkeypatch.setattr(nashpy.Game, "vertex_enumeration", lambda self: iter(pure))
+    monkeypatch.setattr(nashpy_methods, "support_enumeration", lambda A, B, **kw: iter(pure))
+    monkeypatch.setattr(nashpy_methods, "vertex_enumeration", lambda A, B: iter(pure))
     A, B = np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[0.0, 0.0], [1.0, 2.0]])
     eq = solve_batch(A[None], B[None], "nashpy")
     found = {(tuple(x.round(9)), tuple(y.round(9))): s
@@ -400,8 +401,8 @@ def test_support_enumeration_runs_only_up_to_6x6_in_the_backend(monkeypatch, siz
     from triangle.solvers import reference
 
     calls = []
-    monkeypatch.setattr(nashpy.Game, "support_enumeration",
-                        lambda self, **kw: calls.append(self.payoff_matrices[0].shape) or iter(()))
+    monkeypatch.setattr(nashpy_methods, "support_enumeration",
+                        lambda A, B, **kw: calls.append(A.shape) or iter(()))
     rng = np.random.default_rng(size)
     A, B = rng.random((size, size)), rng.random((size, size))
     eqs = reference.game_equilibria(A, B)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triangle.solvers.tolerance import TOL, in_units, is_equilibrium, near_best, ties
+from triangle.solvers.tolerance import TOL, best_replies_hold, in_units, near_best, ties
 
 
 def is_degenerate(A: np.ndarray, B: np.ndarray, equilibria: list,
@@ -45,6 +45,15 @@ def connected_sets(A: np.ndarray, B: np.ndarray, equilibria: list,
     """
     n = len(equilibria)
     parent = list(range(n))
+    if n < 2:
+        return [[i] for i in range(n)]
+    # every cross pair (x_a, y_b) checked at once: one batch of n^2 profiles, not n^2 calls
+    X = np.array([x for x, _ in equilibria], dtype=float)
+    Y = np.array([y for _, y in equilibria], dtype=float)
+    u = None if unit is None else (np.array([unit[0]]), np.array([unit[1]]))
+    cross = best_replies_hold(np.asarray(A, float)[None], np.asarray(B, float)[None],
+                              np.repeat(X, n, axis=0)[None], np.tile(Y, (n, 1))[None], u,
+                              tol)[0].reshape(n, n)  # cross[a, b]: (x_a, y_b) is one
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -54,8 +63,7 @@ def connected_sets(A: np.ndarray, B: np.ndarray, equilibria: list,
 
     for a in range(n):
         for b in range(a + 1, n):
-            (x1, y1), (x2, y2) = equilibria[a], equilibria[b]
-            if is_equilibrium(A, B, x1, y2, unit, tol) and is_equilibrium(A, B, x2, y1, unit, tol):
+            if cross[a, b] and cross[b, a]:
                 parent[root(b)] = root(a)
     groups: dict[int, list[int]] = {}
     for i in range(n):

@@ -10,11 +10,18 @@ scipy, a ``ValueError`` or a singular matrix): the failure is caught and said in
 never raised.  Support enumeration also misses the extreme equilibria of degenerate games
 whose supports differ in size (von Stengel 2007, sect. 3.5).
 
-nashpy's support enumeration tries every pair of non-empty supports, ``(2^k - 1)(2^l - 1)``
-of them: 3,969 at 6x6 but 65,025 at 8x8, about 10 s of pure Python per game.  The backend
-therefore runs it only up to :data:`MAX_SUPPORT_PAIRS` pairs and vertex enumeration alone
-above, saying so in ``notes``; ``methods=BOTH`` (what ``triangle check`` asks for) runs both
-at any size.
+Both methods run through :mod:`triangle.solvers.nashpy_methods`: nashpy's own functions,
+yielding exactly what ``nashpy.Game``'s methods yield, without the work nashpy repeats or
+discards (it rebuilds the column player's best-response polytope for every vertex of the row
+player's, and tries supports of unequal size, whose systems it then rejects).  nashpy sees
+the whole game: nothing is reduced.
+
+nashpy's support enumeration stands for ``(2^k - 1)(2^l - 1)`` pairs of non-empty supports:
+3,969 at 6x6 but 65,025 at 8x8, of which the 923 and 12,869 of equal size are solved (about
+0.07 s and 1.1 s per game on the model's meta-games of those sizes; nashpy's own loop takes
+0.3 s and 5.5 s).  The backend therefore runs it only up to :data:`MAX_SUPPORT_PAIRS` pairs
+and vertex enumeration alone above, saying so in ``notes``; ``methods=BOTH`` (what
+``triangle check`` asks for) runs both at any size.
 
 The ``nashpy`` backend never reports less than the batched engine: it returns the union of
 nashpy's equilibria and the engine's, each marked by source (``nashpy``, ``batched`` or
@@ -34,6 +41,7 @@ import warnings
 import numpy as np
 
 from triangle.common import status
+from triangle.solvers import nashpy_methods
 from triangle.solvers.batched import batched_equilibria
 from triangle.solvers.components import connected_sets, is_degenerate
 from triangle.solvers.result import Equilibria, GameEquilibria, padded, sort_key
@@ -60,10 +68,14 @@ def find_pair(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7,
               rtol: float = 1e-5) -> int | None:
     """Index of the first equilibrium of ``found`` whose probabilities both agree with
     ``(x, y)`` to ``atol + rtol |.|`` (:func:`numpy.allclose`), or ``None``."""
-    for i, (fx, fy) in enumerate(found):
-        if np.allclose(fx, x, rtol=rtol, atol=atol) and np.allclose(fy, y, rtol=rtol, atol=atol):
-            return i
-    return None
+    if not found:
+        return None
+    # numpy.allclose's own test, |a - b| <= atol + rtol |b|, on all of found at once
+    fx, fy = np.array([f[0] for f in found]), np.array([f[1] for f in found])
+    x, y = np.asarray(x), np.asarray(y)
+    hits = np.all(np.abs(fx - x) <= atol + rtol * np.abs(x), axis=1) \
+        & np.all(np.abs(fy - y) <= atol + rtol * np.abs(y), axis=1)
+    return int(np.argmax(hits)) if hits.any() else None
 
 
 def _add_unique(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7) -> int:
@@ -73,6 +85,19 @@ def _add_unique(found: list, x: np.ndarray, y: np.ndarray, atol: float = 1e-7) -
         found.append((x, y))
         i = len(found) - 1
     return i
+
+
+def clean_rows(V: np.ndarray, tol: float = TOL) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~triangle.solvers.tolerance.clean` of every row of ``V`` at once.
+
+    Returns the cleaned rows and a mask of the rows that are distributions (where
+    ``clean`` would return ``None``, the row is left as it is and the mask is false).
+    """
+    ok = np.isfinite(V).all(axis=1) & ~np.any(V < -tol, axis=1)
+    W = np.where(V < tol, 0.0, V)
+    total = W.sum(axis=1)
+    ok &= total > 0
+    return np.where(ok[:, None], W / np.where(ok, total, 1.0)[:, None], V), ok
 
 
 def _unit_pair(unit: tuple[float, float] | None) -> tuple:
@@ -101,17 +126,17 @@ def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     GameEquilibria
         Never raises on a finite game: a method that fails or misses is named in ``notes``.
     """
-    import nashpy  # imports scipy.optimize (0.4 s): loaded only when the reference runs
-
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     ua, ub = _unit_pair(unit)
     # payoff units, shifted to be >= 1: vertex enumeration needs positive payoffs
-    game = nashpy.Game(in_units(A[None], ua)[0] + 1.0, in_units(B[None], ub)[0] + 1.0)
+    Au, Bu = in_units(A[None], ua)[0] + 1.0, in_units(B[None], ub)[0] + 1.0
     chosen = default_methods(*A.shape) if methods is None else tuple(methods)
     by_method: dict[str, list] = {name: [] for name in BOTH if name in chosen}
     failed: dict[str, str] = {}
-    runs = {"support": lambda: game.support_enumeration(tol=tol),
-            "vertex": game.vertex_enumeration}
+    # nashpy's methods without their idle work, yielding exactly what nashpy.Game's yield;
+    # they import nashpy, and with it scipy.optimize (0.4 s), only when the reference runs
+    runs = {"support": lambda: nashpy_methods.support_enumeration(Au, Bu, tol=tol),
+            "vertex": lambda: nashpy_methods.vertex_enumeration(Au, Bu)}
     for name in by_method:
         run = runs[name]
         try:
@@ -122,12 +147,20 @@ def game_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
             failed[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             continue
         xs, ys = [], []
-        for x, y in candidates:
-            cx, cy = clean(x, tol), clean(y, tol)
-            if cx is not None and cy is not None and cx.shape == (A.shape[0],) \
-                    and cy.shape == (A.shape[1],):
-                xs.append(cx)
-                ys.append(cy)
+        if candidates:  # a degenerate game gives thousands (2,200 for 6 equilibria, flagship)
+            shapes_ok = all(np.shape(x) == (A.shape[0],) and np.shape(y) == (A.shape[1],)
+                            for x, y in candidates)
+            if shapes_ok:
+                cx, okx = clean_rows(np.array([x for x, _ in candidates], dtype=float), tol)
+                cy, oky = clean_rows(np.array([y for _, y in candidates], dtype=float), tol)
+                xs, ys = list(cx[okx & oky]), list(cy[okx & oky])
+            else:  # a vector of the wrong length is dropped, the others kept
+                for x, y in candidates:
+                    cx, cy = clean(x, tol), clean(y, tol)
+                    if cx is not None and cy is not None and cx.shape == (A.shape[0],) \
+                            and cy.shape == (A.shape[1],):
+                        xs.append(cx)
+                        ys.append(cy)
         if xs:  # one best-reply check of every candidate at once (thousands in degenerate games)
             X, Y = np.array(xs)[None], np.array(ys)[None]
             ok = best_replies_hold(A[None], B[None], X, Y, (ua, ub), tol)[0]
