@@ -7,7 +7,7 @@ import pytest
 
 from triangle.partnership import closed_form as cf
 from triangle.scenario.files import load_scenario
-from triangle.wedge.counter import STRICT, counter_offer, keeps_partnership
+from triangle.wedge.counter import STRICT, counter_offer, hopeless, keeps_partnership, search_cap
 from triangle.wedge.model import build_stage
 from triangle.wedge.solve import model_of
 from triangle.wedge.verdict import fixed_package
@@ -62,3 +62,26 @@ def test_the_hard_points_get_a_counter(optimist):
     for cost, reward, budget in POINTS:
         m, _, _ = counter_offer(_stage(optimist, cost, reward, budget, 1))
         assert 1.0 < m[0] < 2.5
+
+
+@pytest.mark.parametrize("name", ["wedge_optimist_2025", "kissinger_1971", "template"])
+def test_hopeless_points_fail_at_every_counter_up_to_the_cap(name):
+    """Where :func:`hopeless` rules a point out, the predicate fails on a fine grid of
+    counters over the whole ``[0, cap]`` (so skipping the cap's scan there loses nothing), and
+    it rules out some points but not all of them (the check is not vacuous)."""
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / f"{name}.toml")
+    rng = np.random.default_rng(4)
+    n = 60
+    md = model_of(scenario, {"schism.cost.target": rng.uniform(0, 40, n),
+                             "wedge.reward": rng.uniform(0, 40, n),
+                             "counter.budget": rng.choice([0.5, 2.0, np.inf], n)}, "admissible")
+    stage = build_stage(md, fixed_package(md))
+    thr = md["solver.schism_probability"]
+    cap = search_cap(stage, md["counter.budget"], STRICT)
+    out = hopeless(stage, cap, thr)
+    assert 0 < out.sum() < n
+    idx = np.flatnonzero(out)
+    grid = np.linspace(0.0, 1.0, 41)
+    sub = stage.take(np.repeat(idx, grid.size))
+    scan = sub.solve(np.repeat(cap[idx], grid.size) * np.tile(grid, idx.size))
+    assert not keeps_partnership(scan, np.repeat(thr[idx], grid.size), md.selection).any()
