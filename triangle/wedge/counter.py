@@ -220,7 +220,10 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     every = np.arange(n)
     found, calm, _ = solved(every, cap)
     seen = [calm]
-    scan = ~found & (plain or ~hopeless(sub, cap, thr))
+    scan = ~found
+    if not plain and scan.any():
+        idx = np.flatnonzero(scan)
+        scan[idx[hopeless(sub.take(idx), cap[idx], thr[idx])]] = False
     for q in SCAN:  # where the cap fails, look for an interior point that holds
         idx = np.flatnonzero(scan & ~found)
         if idx.size == 0:
