@@ -198,7 +198,6 @@ def _measure(args: argparse.Namespace, scenario: Any, axes: tuple[str, str]) -> 
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-
     scenario = scenario_from_args(args.file, args.sets)
     if args.output is None:
         raise UsageError("sweep: expected -o RESULTS (.csv or .parquet)")

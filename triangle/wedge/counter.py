@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from triangle.common import rows
 from triangle.partnership import closed_form as cf
 from triangle.solvers.tolerance import TOL
 from triangle.wedge import switch
@@ -121,7 +122,8 @@ def hopeless(sub: Stage, cap: np.ndarray, threshold: np.ndarray) -> np.ndarray:
     for m in (np.zeros(cap.size), cap):
         if not out.any():
             break
-        game = sub.game(m, report=False)
+        zero = np.zeros(cap.size)  # the exact payoffs need no existential stand-ins
+        game = sub.game(m, report=False, bounds=(zero, zero))
         A = game.A
         with np.errstate(invalid="ignore"):
             gap = A[:, :, None, :] - A[:, None, :, :]  # (n, r, i, j): A_rj - A_ij
@@ -182,12 +184,14 @@ def _descend(solved, game_at, found: np.ndarray, cap: np.ndarray, seen: list, se
 
 
 def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
-                   max_steps: int = MAX_STEPS, plain: bool = False) -> tuple:
+                   max_steps: int = MAX_STEPS, plain: bool = False, at_zero: MetaGame | None = None,
+                   ) -> tuple:
     """Least ``m`` in ``[0, budget]`` at which the partnership holds:
     ``(found, m, converged, settled, solutions)`` per point (``converged`` is False where a
     bisection ran out of ``max_steps``; ``settled`` and ``solutions`` as from
     :func:`_descend`: there ``m`` already carries the margin ``CHECK max(1, m*)`` above the
-    exact switch ``m*``, and the solver's solution at ``m`` is at hand)."""
+    exact switch ``m*``, and the solver's solution at ``m`` is at hand).  ``at_zero``, the game
+    at ``m = 0`` if the caller has it, saves building it again."""
     md = sub.model
     n = md.n
 
@@ -209,7 +213,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
 
     cap = search_cap(sub, budget, STRICT)
     slim = sub.slim()
-    g0 = slim.game(np.zeros(n), report=False)
+    g0 = slim.game(np.zeros(n), report=False) if at_zero is None else at_zero
     wide = bounds_over(g0, slim.game(cap, report=False))
 
     def game_at(where: np.ndarray, m: np.ndarray) -> MetaGame:
@@ -220,7 +224,10 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     every = np.arange(n)
     found, calm, _ = solved(every, cap)
     seen = [calm]
-    scan = ~found & (plain or ~hopeless(sub, cap, thr))
+    scan = ~found
+    if not plain and scan.any():
+        idx = np.flatnonzero(scan)
+        scan[idx[hopeless(sub.take(idx), cap[idx], thr[idx])]] = False
     for q in SCAN:  # where the cap fails, look for an interior point that holds
         idx = np.flatnonzero(scan & ~found)
         if idx.size == 0:
@@ -318,7 +325,7 @@ def counter_offer(stage: Stage, max_steps: int = MAX_STEPS, plain: bool = False,
         return m, at_zero, converged
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
     found, least, converged[todo], settled, solutions = _least_counter(
-        sub, sub_budget, thr, search, max_steps, plain)
+        sub, sub_budget, thr, search, max_steps, plain, rows.take(at_zero.game, todo))
     # where the switch was settled from supports, the counter already sits CHECK above it and
     # its solution is at hand; elsewhere the partner pays STRICT above the least counter
     rest = np.flatnonzero(found & ~settled)

@@ -70,11 +70,14 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
     """
     own = np.moveaxis(F, axis, -1)  # (n, other, own)
     exp = np.moveaxis(hit, axis, -1)
-    dF = own[..., :, None] - own[..., None, :]
-    dh = exp[..., :, None] - exp[..., None, :]
-    ratio = np.full(dF.shape, -np.inf)
-    np.divide(dF, dh, out=ratio, where=dh > eps)
-    bound = c + ratio.max(axis=(1, 2, 3))
+    best = np.full(F.shape[0], -np.inf)
+    ratio = np.empty_like(own)
+    for i in range(own.shape[-1]):  # one own strategy at a time: cache-sized temporaries
+        dh = exp[..., i:i + 1] - exp
+        ratio.fill(-np.inf)
+        np.divide(own[..., i:i + 1] - own, dh, out=ratio, where=dh > eps)
+        np.maximum(best, ratio.max(axis=(1, 2)), out=best)
+    bound = c + best
     return np.maximum(np.where(np.isfinite(bound), bound, 0.0), 0.0)
 
 

@@ -14,14 +14,14 @@ stand-ins).  It exists while its *slack*
 ``s(m) = min(x_I, y_J, (u - A_i. y) / unit_T for i not in I, (v - x^T B_.j) / unit_P for j not in J)``
 
 is non-negative (``>= -TOL``, the solvers' tolerance: at a breakpoint two payoffs tie and
-the slack is round-off), so ``m*`` is the root of ``s`` in the bracket, found by regula falsi
-on ``s`` (Illinois rule, with bisection steps between): each step solves one small linear
-system per point instead of the whole meta-game.  The
-root is then checked with the game solver just below and just above it (:func:`settle`):
-where the solver agrees, the bracket shrinks from the breakpoint interval to ``2e-9`` of
-``m*`` in two solves, and the caller's bisection finishes it; where it does not (the
-equilibrium that holds first is not one of those seen at the bracket's upper end), the
-caller's bisection goes on from the bracket it had.
+the slack is round-off), so ``m*`` is the root of ``s`` in the bracket (:func:`first_root`).
+Just below its root the slack typically rises steeply and then levels off, which stalls regula
+falsi; Newton's method from the failing end (the slope by a forward difference) does not, and
+each step solves one small linear system per point instead of the whole meta-game.  The root
+is then checked with the game solver just below and just above it (:func:`settle`, or the
+caller's own check): where the solver agrees, the bracket shrinks to ``2e-9`` of ``m*`` in two
+solves; where it does not (the equilibrium that holds first is not one of those seen at the
+bracket's upper end), the caller's search goes on from the bracket it had.
 """
 
 from __future__ import annotations
