@@ -8,7 +8,7 @@ import pytest
 from triangle.partnership import closed_form as cf
 from triangle.scenario.files import load_scenario
 from triangle.wedge.counter import STRICT, counter_offer, hopeless, keeps_partnership, search_cap
-from triangle.wedge.model import build_stage
+from triangle.wedge.model import Package, build_stage
 from triangle.wedge.solve import model_of
 from triangle.wedge.verdict import fixed_package
 
@@ -85,3 +85,22 @@ def test_hopeless_points_fail_at_every_counter_up_to_the_cap(name):
     sub = stage.take(np.repeat(idx, grid.size))
     scan = sub.solve(np.repeat(cap[idx], grid.size) * np.tile(grid, idx.size))
     assert not keeps_partnership(scan, np.repeat(thr[idx], grid.size), md.selection).any()
+
+
+def test_a_bracket_narrowed_from_below_goes_on_over_its_breakpoints():
+    """A point of ``kissinger_1971`` (noisy, a finite partner's cost, no budget) where, without
+    the offer, the switch proposed from the supports fails above its root: the bracket is
+    narrowed from below and the breakpoint bisection takes over inside it.  Breakpoints below
+    the new lower end must drop out of the sorted list, or the bisection reaches a padding
+    entry and solves a game at an infinite counter.  The counter is the reference search's."""
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "kissinger_1971.toml")
+    point = {"schism.cost.target": 13.17598606558812, "schism.cost.partner": 8.038303548191427,
+             "wedge.reward": 6.684456866467203, "wedge.upfront": 1.9802840731396287,
+             "counter.budget": np.inf, "partnership.noise": 0.5196944052951983}
+    md = model_of(scenario, {k: np.array([v]) for k, v in point.items()}, "admissible")
+    stage = build_stage(md, Package.none(1))
+    m, sol, converged = counter_offer(stage)
+    plain, _, _ = counter_offer(stage, plain=True)
+    assert converged.all() and np.isfinite(m).all() and m[0] > 0
+    assert keeps_partnership(sol, md["solver.schism_probability"], md.selection).all()
+    assert abs(m[0] - plain[0]) <= 2e-9 * max(1.0, plain[0]) + 1e-12

@@ -244,7 +244,9 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     dt = md.dt[:, None, None]
     cands = breakpoints(g0.A_solve, g0.B_solve, dt * sub.table["duration_T"],
                         -dt * sub.table["duration_P"])
-    cands = np.where((cands > low_end[:, None]) & (cands < cap[:, None]), cands, np.inf)
+    # breakpoints strictly inside the bracket, still sorted: a finite prefix of every row
+    cands = np.sort(np.where((cands > low_end[:, None]) & (cands < cap[:, None]), cands, np.inf),
+                    axis=1)
     count = np.isfinite(cands).sum(axis=1)
     cands = np.concatenate([cands, np.full((n, 1), np.inf)], axis=1)
     cands[every, count] = cap  # the cap closes every row
