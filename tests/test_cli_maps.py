@@ -311,3 +311,45 @@ def test_a_map_with_overrides_records_them(capsys, tmp_path):
                        "--x", "wedge.reward=0:1:2", "--y", "schism.cost.target=0:1:2", "--data", csv)
     assert code == 0, err
     assert read_metadata(csv)["overrides"] == ["counter.budget=1"]
+
+
+@pytest.mark.parametrize("argv, warmed", [
+    (["map", "f.toml", "--workers", "2"], True), (["sweep", "f.toml", "--workers=2"], True),
+    (["map", "f.toml"], False), (["map", "f.toml", "--workers", "2", "--dask", "local"], False),
+    (["run", "f.toml", "--workers", "2"], False), ([], False)])
+def test_a_local_pool_is_warmed_before_anything_else(monkeypatch, argv, warmed):
+    """Only a map or a sweep on a local pool starts the workers' forkserver early."""
+    from triangle.presentation import cli
+
+    calls = []
+    monkeypatch.setattr(cli, "warm_pool", lambda: calls.append(1))
+    cli._warm_pool_early(argv)
+    assert bool(calls) == warmed
+
+
+WARMED = """
+import multiprocessing, sys
+from concurrent.futures import ProcessPoolExecutor
+from triangle.analysis.execution import warm_pool
+
+def has_sweep():
+    return "triangle.analysis.sweep" in sys.modules
+
+if __name__ == "__main__":
+    if sys.argv[1] == "warm":
+        warm_pool()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        print(pool.submit(has_sweep).result())
+"""
+
+
+def test_warmed_pool_workers_start_with_the_model_imported(tmp_path):
+    """After :func:`warm_pool`, a worker forked for a pool already has the sweep module; without
+    it, it does not (each in a fresh interpreter: the forkserver is one per process)."""
+    script = tmp_path / "warmed.py"
+    script.write_text(WARMED)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    for mode, expected in (("warm", "True"), ("cold", "False")):
+        out = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True,
+                             env=env, timeout=120, check=True)
+        assert out.stdout.strip() == expected

@@ -7,8 +7,8 @@ import pytest
 
 from triangle.partnership import closed_form as cf
 from triangle.scenario.files import load_scenario
-from triangle.wedge.counter import STRICT, counter_offer, keeps_partnership
-from triangle.wedge.model import build_stage
+from triangle.wedge.counter import STRICT, counter_offer, hopeless, keeps_partnership, search_cap
+from triangle.wedge.model import Package, build_stage
 from triangle.wedge.solve import model_of
 from triangle.wedge.verdict import fixed_package
 
@@ -62,3 +62,45 @@ def test_the_hard_points_get_a_counter(optimist):
     for cost, reward, budget in POINTS:
         m, _, _ = counter_offer(_stage(optimist, cost, reward, budget, 1))
         assert 1.0 < m[0] < 2.5
+
+
+@pytest.mark.parametrize("name", ["wedge_optimist_2025", "kissinger_1971", "template"])
+def test_hopeless_points_fail_at_every_counter_up_to_the_cap(name):
+    """Where :func:`hopeless` rules a point out, the predicate fails on a fine grid of
+    counters over the whole ``[0, cap]`` (so skipping the cap's scan there loses nothing), and
+    it rules out some points but not all of them (the check is not vacuous)."""
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / f"{name}.toml")
+    rng = np.random.default_rng(4)
+    n = 60
+    md = model_of(scenario, {"schism.cost.target": rng.uniform(0, 40, n),
+                             "wedge.reward": rng.uniform(0, 40, n),
+                             "counter.budget": rng.choice([0.5, 2.0, np.inf], n)}, "admissible")
+    stage = build_stage(md, fixed_package(md))
+    thr = md["solver.schism_probability"]
+    cap = search_cap(stage, md["counter.budget"], STRICT)
+    out = hopeless(stage, cap, thr)
+    assert 0 < out.sum() < n
+    idx = np.flatnonzero(out)
+    grid = np.linspace(0.0, 1.0, 41)
+    sub = stage.take(np.repeat(idx, grid.size))
+    scan = sub.solve(np.repeat(cap[idx], grid.size) * np.tile(grid, idx.size))
+    assert not keeps_partnership(scan, np.repeat(thr[idx], grid.size), md.selection).any()
+
+
+def test_a_bracket_narrowed_from_below_goes_on_over_its_breakpoints():
+    """A point of ``kissinger_1971`` (noisy, a finite partner's cost, no budget) where, without
+    the offer, the switch proposed from the supports fails above its root: the bracket is
+    narrowed from below and the breakpoint bisection takes over inside it.  Breakpoints below
+    the new lower end must drop out of the sorted list, or the bisection reaches a padding
+    entry and solves a game at an infinite counter.  The counter is the reference search's."""
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "kissinger_1971.toml")
+    point = {"schism.cost.target": 13.17598606558812, "schism.cost.partner": 8.038303548191427,
+             "wedge.reward": 6.684456866467203, "wedge.upfront": 1.9802840731396287,
+             "counter.budget": np.inf, "partnership.noise": 0.5196944052951983}
+    md = model_of(scenario, {k: np.array([v]) for k, v in point.items()}, "admissible")
+    stage = build_stage(md, Package.none(1))
+    m, sol, converged = counter_offer(stage)
+    plain, _, _ = counter_offer(stage, plain=True)
+    assert converged.all() and np.isfinite(m).all() and m[0] > 0
+    assert keeps_partnership(sol, md["solver.schism_probability"], md.selection).all()
+    assert abs(m[0] - plain[0]) <= 2e-9 * max(1.0, plain[0]) + 1e-12

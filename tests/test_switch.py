@@ -7,7 +7,7 @@ import pytest
 
 from triangle.scenario.files import load_scenario
 from triangle.wedge import counter, switch
-from triangle.wedge.model import build_stage
+from triangle.wedge.model import Stage, build_stage
 from triangle.wedge.solve import model_of
 from triangle.wedge.subgame import MetaGame
 from triangle.wedge.verdict import fixed_package
@@ -69,27 +69,32 @@ def test_settle_finds_the_root_and_checks_it():
     ("reverse_kissinger_2025", 51.28, 41.03, np.inf), ("reverse_kissinger_2025", 20.0, 30.0, np.inf),
     ("wedge_optimist_2025", 0.0, 2.051282, 0.5)])
 def test_same_counter_as_plain_bisection(monkeypatch, name, cost, reward, budget):
-    """The proposed switch only shortens the bisection: the partner's counter is the one the
-    plain bisection finds, to the search's own relative 1e-12."""
+    """The proposed switch only shortens the search: the partner's counter is the one the plain
+    bisection pins to a relative 1e-12, to the confirmed bracket's width ``2 CHECK max(1, m)`` (plus the
+    bisection's own 1e-12); the partnership holds there, and it takes fewer solves of the
+    meta-game."""
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.toml")
     n = 5
     md = model_of(scenario, {"schism.cost.target": cost + np.arange(n),
                              "wedge.reward": reward + 0.01 * np.arange(n),
                              "counter.budget": np.full(n, budget)}, "admissible")
     stage = build_stage(md, fixed_package(md))
-    settle, confirmed = switch.settle, []
+    solves = []
+    real_solve = Stage.solve
 
-    def spy(*args):
-        out = settle(*args)
-        confirmed.append(int(out[0].sum()))
-        return out
+    def counting(self, *args, **kw):
+        solves.append(self.model.n)
+        return real_solve(self, *args, **kw)
 
-    monkeypatch.setattr(switch, "settle", spy)
+    monkeypatch.setattr(Stage, "solve", counting)
     fast, _, ok_fast = counter.counter_offer(stage)
-    assert sum(confirmed) > 0  # the switch was proposed and confirmed somewhere
-    monkeypatch.setattr(switch, "settle", lambda game_at, cands, low, high, holds:
-                        (np.zeros(low.size, dtype=bool), low, high))
-    plain, _, ok_plain = counter.counter_offer(stage)
+    fast_solves = len(solves)
+    solves.clear()
+    plain, _, ok_plain = counter.counter_offer(stage, plain=True)
     assert ok_fast.all() and ok_plain.all()
     assert (fast > 0).any()
-    np.testing.assert_allclose(fast, plain, rtol=3e-12, atol=3e-12)
+    assert fast_solves < len(solves)
+    # the partnership holds at the counter found, in the solver's own game
+    held = stage.solve(fast, md.search_backend)
+    assert counter.keeps_partnership(held, md["solver.schism_probability"], md.selection).all()
+    np.testing.assert_array_less(np.abs(fast - plain), 2 * switch.CHECK * np.maximum(1, plain) + 3e-12)

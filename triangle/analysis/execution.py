@@ -52,6 +52,27 @@ def default_window(executor: Any) -> int:
     return 2 * threads
 
 
+#: What a pool worker imports to run a chunk (:func:`triangle.analysis.sweep.evaluate_chunk`).
+WORKER_MODULES = ("triangle.analysis.sweep",)
+
+
+def warm_pool(modules: tuple[str, ...] = WORKER_MODULES) -> None:
+    """Start the process pools' forkserver now, with ``modules`` imported in it.
+
+    A pool's workers are forked from the forkserver when the first chunk is submitted, and each
+    would then import the model (about half a second).  Started early, the forkserver does that
+    once, while the caller does its own work, and every worker forked from it starts ready.
+    A no-op where the platform has no forkserver.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    # "__main__" too: every worker imports the command's main module before it runs a task
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", *modules])
+    forkserver.ensure_running()
+
+
 def _die_with_parent() -> None:
     """Ask Linux to kill this process when its parent (the forkserver) exits."""
     if not sys.platform.startswith("linux"):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from triangle.analysis.execution import warm_pool
 from triangle.common.atomic import atomic_replace
 from triangle.common.version import __version__
 from triangle.presentation import cli_checks, cli_crosscheck
@@ -162,7 +163,22 @@ def _extensions() -> list[Callable[[Any], None]]:
             cli_crosscheck.register]
 
 
+#: Commands that take ``--workers N`` for a local process pool.
+POOL_COMMANDS = ("map", "sweep")
+
+
+def _warm_pool_early(argv: Sequence[str] | None) -> None:
+    """A local pool's workers take most of a second to import the model: where the command line
+    asks for one, start their forkserver (:func:`triangle.analysis.execution.warm_pool`) before
+    anything else, so that this happens while the command reads its input."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] and words[0] in POOL_COMMANDS and "--dask" not in words and any(
+            w == "--workers" or w.startswith("--workers=") for w in words):
+        warm_pool()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _warm_pool_early(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

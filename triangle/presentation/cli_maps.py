@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import importlib
 import math
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -117,6 +119,18 @@ def _chunk_size(args: argparse.Namespace) -> int:
     return _count("--chunk-size", args.chunk_size, "chunk size")
 
 
+def _prefetch(*modules: str) -> None:
+    """Import the figure's libraries on a side thread while the map is computed: the main
+    thread mostly waits on numpy or on the workers then, and matplotlib takes most of a second
+    to import."""
+    def load() -> None:
+        for name in modules:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, daemon=True, name="triangle-prefetch").start()
+
+
 def cmd_map(args: argparse.Namespace) -> int:
     from triangle.analysis.storage import write_table
     from triangle.analysis.sweep import equilibrium_map
@@ -144,6 +158,8 @@ def cmd_map(args: argparse.Namespace) -> int:
                             "(use sweep for more)", f"{x[1].size} x {y[1].size} points")
     measure = _measure(args, scenario, (x[0], y[0]))
     chunk, workers = _chunk_size(args), _workers(args)
+    if args.output:
+        _prefetch("matplotlib.figure", "matplotlib.backends.backend_agg")
     with executor_from_args(args, workers) as executor:
         emap = equilibrium_map(scenario, x, y, kind=args.kind, backend=args.solver, chunk_size=chunk,
                                executor=executor, progress=None)
@@ -182,7 +198,6 @@ def _measure(args: argparse.Namespace, scenario: Any, axes: tuple[str, str]) -> 
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-
     scenario = scenario_from_args(args.file, args.sets)
     if args.output is None:
         raise UsageError("sweep: expected -o RESULTS (.csv or .parquet)")

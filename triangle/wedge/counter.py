@@ -6,30 +6,47 @@ or in every admissible one under ``all``), if that leaves the partner better off
 paying nothing (DESIGN §4, step 2).
 
 The meta-game is affine in ``m``: ``A(m) = A(0) + m dt duration_T`` and
-``B(m) = B(0) - m dt duration_P``.  Its ordinal structure (which of two strategies is
-better against a given opposing strategy) can only change at the *breakpoints*
-``m = -(A_ij(0) - A_kj(0)) / (dt (duration_ij - duration_kj))`` (and likewise for the
-partner), so the least ``m`` is found by bisecting over the sorted breakpoints (about
-``log2(2 k^3)`` solves) and checking that the predicate switches at the breakpoint
-itself; where it does not (a mixed equilibrium that moves with ``m``), a plain bisection
-inside the bracketing interval finishes the job to a relative ``1e-12``.  After a few of its
-steps, the counter at which a calm equilibrium seen at the bracket's upper end comes into
-existence is computed from that equilibrium's supports (:mod:`triangle.wedge.switch`); where
-the solver confirms it on both sides, the bracket shrinks to ``2e-9`` of it in two solves
-(about 20 bisection steps saved), and the bisection finishes from there.  Each bisection stops
-after at most ``max_steps`` solves (:data:`MAX_STEPS`; the breakpoint bisection needs about
-``log2(2 k^3)``, the plain one about 45); a point whose bracket is still open then is
+``B(m) = B(0) - m dt duration_P``.  Every search below rests on one premise: below the cap
+(:func:`search_cap`), "the partnership holds" is monotone in ``m``, so the least ``m`` is the
+one switch of the predicate.  It is found in three stages, each confirmed by the game solver:
+
+1. *From the supports* (:func:`_descend`).  At the cap the partnership holds in the selected
+   equilibrium; with its supports fixed, the counter at which it comes into existence is a
+   root of its slack (:mod:`triangle.wedge.switch`, small linear solves, no game).  The solver
+   is asked ``CHECK`` (``1e-9``, relative) below and above that root: failing below and holding
+   above settles the switch; holding below too means another calm equilibrium is selected
+   there first, whose root is proposed next (at most ``DESCENTS`` times).  This settles nearly
+   every point in two to three solves.
+2. *Over the breakpoints*, where it does not.  The ordinal structure of the meta-game (which
+   of two strategies is better against a given opposing strategy) can only change at the
+   breakpoints ``m = -(A_ij(0) - A_kj(0)) / (dt (duration_ij - duration_kj))`` (and likewise
+   for the partner), so bisecting over the sorted breakpoints (about ``log2(2 k^3)`` solves)
+   brackets the switch, which is the breakpoint itself unless the predicate already holds just
+   below it.
+3. *Inside the bracketing interval* (a mixed equilibrium that moves with ``m``): a plain
+   bisection, which after ``BISECT_FIRST`` steps proposes the switch from the supports again
+   and ends where the solver confirms it, else goes on to a relative ``1e-12``.
+
+The counter is the upper end of the confirmed bracket: within ``2 CHECK max(1, m)`` of the
+exact switch, and never below the solver's own.  Each bisection stops after at most
+``max_steps`` solves (:data:`MAX_STEPS`); a point whose bracket is still open then is
 reported as not converged, and its counter is the feasible end of the open bracket.
+Where the cap fails, fractions of it are tried (:data:`SCAN`), except where the payoffs at
+the two ends show that no counter in between can work (:func:`hopeless`).  ``plain=True`` runs
+the reference search (the scan wherever the cap fails, then stages 2 and 3 alone, to
+``1e-12``), against which the checks compare this one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from triangle.common import rows
 from triangle.partnership import closed_form as cf
+from triangle.solvers.tolerance import TOL
 from triangle.wedge import switch
 from triangle.wedge.model import Stage
-from triangle.wedge.subgame import SubgameSolution, overlay
+from triangle.wedge.subgame import MetaGame, SubgameSolution, bounds_over, overlay
 
 RTOL = 1e-12
 MAX_STEPS = 200  # solves per bisection; far above the ~45 that RTOL needs
@@ -87,33 +104,149 @@ def search_cap(sub: Stage, budget: np.ndarray, strict: float = 0.0) -> np.ndarra
     return np.maximum(np.minimum(cap, budget), 0.0)
 
 
+def hopeless(sub: Stage, cap: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+    """Points at which no counter in ``[0, cap]`` keeps the partnership, for a reason the
+    payoffs show at the two ends alone.
+
+    Some strategy ``r`` of the target strictly beats every other against every strategy of
+    the partner (by more than the solvers' tolerance, in the target's payoff unit) both at
+    ``m = 0`` and at ``m = cap``, and the schism is likelier than ``threshold`` against every
+    partner strategy.  The payoffs are affine in ``m`` (module doc), so ``r`` strictly
+    dominates on the whole interval; every equilibrium there has the target play ``r`` alone
+    (Fudenberg & Tirole 1991, sect. 2.1), and its probability of schism, an average of
+    ``p_horizon[r, j]`` over the partner's mix, exceeds the threshold.
+    """
+    p = sub.table["p_horizon"]
+    surely = p.min(axis=2) > threshold[:, None]  # (n, k): r brings the schism whatever P does
+    out = surely.any(axis=1)
+    for m in (np.zeros(cap.size), cap):
+        if not out.any():
+            break
+        zero = np.zeros(cap.size)  # the exact payoffs need no existential stand-ins
+        game = sub.game(m, report=False, bounds=(zero, zero))
+        A = game.A
+        with np.errstate(invalid="ignore"):
+            gap = A[:, :, None, :] - A[:, None, :, :]  # (n, r, i, j): A_rj - A_ij
+        margin = TOL * game.unit_T[:, None, None, None]
+        beats = gap > margin
+        beats |= np.eye(A.shape[1], dtype=bool)[None, :, :, None]  # r against itself
+        out &= (beats.all(axis=(2, 3)) & surely).any(axis=1)
+    return out
+
+
+DESCENTS = 4  # roots proposed from the selected equilibrium before the breakpoint bisection
+
+
+def _descend(solved, game_at, found: np.ndarray, cap: np.ndarray, seen: list, selection: str,
+             rounds: int = DESCENTS) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """Propose the switch from the selected equilibrium's supports, from the cap down.
+
+    Where the partnership holds at the cap, the selected equilibrium there comes into
+    existence at a root ``m*`` of its slack (:func:`switch.first_root`); the solver is asked
+    ``CHECK max(1, m*)`` below it.  Holding there too means another calm equilibrium is
+    selected first: its root is proposed next, at most ``rounds`` times.  Failing below, the
+    solver is asked as far above the root: holding there confirms the switch (the predicate is
+    monotone below the cap, the premise of every search here); failing narrows the bracket
+    from below.
+
+    Returns ``(settled, low, high, solutions)``: per point whether the switch was confirmed,
+    the bracket ``(low, high]`` (``high`` holds; ``low`` fails or is 0), of relative width
+    ``2 CHECK`` where settled, and the solver's solutions at ``high`` of the settled points,
+    as ``(points, SubgameSolution)`` pairs.
+    """
+    n = found.size
+    settled, low, high = np.zeros(n, dtype=bool), np.zeros(n), cap.copy()
+    solutions: list = []
+    if selection == "all" or not found.any():
+        return settled, low, high, solutions
+    owner, x, y = (np.concatenate(parts) for parts in zip(*seen, strict=True))
+    for _ in range(rounds):
+        root = switch.first_root(game_at, (owner, x, y), low, high)
+        cand = np.flatnonzero(np.isfinite(root) & found & ~settled)
+        if cand.size == 0:
+            break
+        step = switch.CHECK * np.maximum(1.0, root[cand])
+        below = np.maximum(low[cand], root[cand] - step)
+        ok_below, (owner, x, y), _ = solved(cand, below)
+        high[cand[ok_below]] = below[ok_below]
+        ask = np.flatnonzero(~ok_below)
+        if ask.size == 0:
+            continue
+        above = np.minimum(high[cand[ask]], root[cand[ask]] + step[ask])
+        ok_above, _, at_above = solved(cand[ask], above, report=True)
+        hit = ask[ok_above]
+        settled[cand[hit]] = True
+        low[cand[hit]], high[cand[hit]] = below[hit], above[ok_above]
+        if hit.size:
+            solutions.append((cand[hit], at_above.take(np.flatnonzero(ok_above))))
+        low[cand[ask[~ok_above]]] = above[~ok_above]
+    return settled, low, high, solutions
+
+
 def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
-                   max_steps: int = MAX_STEPS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Least ``m`` in ``[0, budget]`` at which the partnership holds: ``(found, m, converged)``
-    per point (``converged`` is False where a bisection ran out of ``max_steps``)."""
+                   max_steps: int = MAX_STEPS, plain: bool = False, at_zero: MetaGame | None = None,
+                   ) -> tuple:
+    """Least ``m`` in ``[0, budget]`` at which the partnership holds:
+    ``(found, m, converged, settled, solutions)`` per point (``converged`` is False where a
+    bisection ran out of ``max_steps``; ``settled`` and ``solutions`` as from
+    :func:`_descend`: there ``m`` already carries the margin ``CHECK max(1, m*)`` above the
+    exact switch ``m*``, and the solver's solution at ``m`` is at hand).  ``at_zero``, the game
+    at ``m = 0`` if the caller has it, saves building it again."""
     md = sub.model
     n = md.n
 
-    def holds(idx: np.ndarray, values: np.ndarray) -> np.ndarray:
+    def solved(idx: np.ndarray, values: np.ndarray, report: bool = False) -> tuple:
         """The predicate at the points ``idx`` only (each step solves just the points whose
-        search is still open), for counters ``values`` of those points."""
+        search is still open), for counters ``values`` of those points, with the selected
+        equilibrium where it holds as ``(owner, x, y)`` (the candidates for
+        :func:`switch.first_root`) and the solution."""
         if idx.size == 0:
-            return np.zeros(0, dtype=bool)
-        return keeps_partnership(sub.take(idx).solve(values, search), thr[idx], md.selection)
+            return np.zeros(0, dtype=bool), (idx, np.zeros((0, 0)), np.zeros((0, 0))), None
+        sol = sub.take(idx).solve(values, search, report=report)
+        ok = keeps_partnership(sol, thr[idx], md.selection)
+        owner = np.flatnonzero(ok)
+        slot = sol.selected[owner]
+        return ok, (idx[owner], sol.batch.x[owner, slot], sol.batch.y[owner, slot]), sol
 
-    g0 = sub.game(np.zeros(n))
+    def holds(idx: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return solved(idx, values)[0]
+
+    cap = search_cap(sub, budget, STRICT)
+    slim = sub.slim()
+    g0 = slim.game(np.zeros(n), report=False) if at_zero is None else at_zero
+    wide = bounds_over(g0, slim.game(cap, report=False))
+
+    def game_at(where: np.ndarray, m: np.ndarray) -> MetaGame:
+        """The game at counters ``m`` in ``[0, cap]`` of the points ``where``, for the slack's
+        root finding (many small steps): existential bounds fixed over the whole range."""
+        return slim.take(where).game(m, report=False, bounds=(wide[0][where], wide[1][where]))
+
+    every = np.arange(n)
+    found, calm, _ = solved(every, cap)
+    seen = [calm]
+    scan = ~found
+    if not plain and scan.any():
+        idx = np.flatnonzero(scan)
+        scan[idx[hopeless(sub.take(idx), cap[idx], thr[idx])]] = False
+    for q in SCAN:  # where the cap fails, look for an interior point that holds
+        idx = np.flatnonzero(scan & ~found)
+        if idx.size == 0:
+            break
+        ok, calm, _ = solved(idx, q * cap[idx])
+        cap[idx[ok]] *= q
+        found[idx[ok]] = True
+        if ok.any():
+            seen.append(calm)
+    settled, low_end, cap, solutions = _descend(solved, game_at, found, cap, seen, md.selection,
+                                                0 if plain else min(DESCENTS, max_steps))
+    todo = found & ~settled
+
     dt = md.dt[:, None, None]
     cands = breakpoints(g0.A_solve, g0.B_solve, dt * sub.table["duration_T"],
                         -dt * sub.table["duration_P"])
-    cap = search_cap(sub, budget, STRICT)
-    every = np.arange(n)
-    found = holds(every, cap)
-    for q in SCAN:  # where the cap fails, look for an interior point that holds
-        idx = np.flatnonzero(~found)
-        ok = holds(idx, q * cap[idx])
-        cap[idx[ok]] *= q
-        found[idx[ok]] = True
-    cands = np.where(cands < cap[:, None], cands, np.inf)
+    # breakpoints strictly inside the bracket, still sorted: a finite prefix of every row
+    cands = np.sort(np.where((cands > low_end[:, None]) & (cands < cap[:, None]), cands, np.inf),
+                    axis=1)
     count = np.isfinite(cands).sum(axis=1)
     cands = np.concatenate([cands, np.full((n, 1), np.inf)], axis=1)
     cands[every, count] = cap  # the cap closes every row
@@ -121,7 +254,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
 
     lo, hi = np.full(n, -1), count.copy()
     for _ in range(max_steps):
-        idx = np.flatnonzero(found & (hi - lo > 1))
+        idx = np.flatnonzero(todo & (hi - lo > 1))
         if idx.size == 0:
             break
         mid = (lo[idx] + hi[idx]) // 2
@@ -129,12 +262,12 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         hi[idx[ok]], lo[idx[~ok]] = mid[ok], mid[~ok]
     # The threshold lies in (above[lo], above[hi]]; it is the breakpoint itself unless the
     # predicate already holds just below it.
-    converged = ~(found & (hi - lo > 1))
+    converged = ~(todo & (hi - lo > 1))
     point = cands[every, hi]
     below_ok = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(found & converged & (point < cap))
+    idx = np.flatnonzero(todo & converged & (point < cap))
     below_ok[idx] = holds(idx, point[idx] * (1.0 - STRICT))
-    low = np.where(lo >= 0, above[every, np.maximum(lo, 0)], 0.0)
+    low = np.where(lo >= 0, above[every, np.maximum(lo, 0)], low_end)
     high = np.where(below_ok, point * (1.0 - STRICT), point)
 
     def still_open() -> np.ndarray:
@@ -151,22 +284,24 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
 
     bisect(BISECT_FIRST)
     idx = np.flatnonzero(still_open())
-    if idx.size and md.selection != "all":
+    if idx.size and md.selection != "all" and not plain:
         # the first root of a calm equilibrium's slack in the bracket (triangle.wedge.switch),
         # where the solver confirms it; elsewhere the bisection goes on
         part = sub.take(idx)
-        at_high = part.solve(high[idx], search)
+        at_high = part.solve(high[idx], search, report=False)
         owner, slot = np.nonzero(at_high.admissible & (at_high.p_schism <= thr[idx, None]))
-        _, low[idx], high[idx] = switch.settle(
-            lambda where, m: part.take(where).game(m),
+        done, low[idx], high[idx] = switch.settle(
+            lambda where, m: part.take(where).game(m, report=False),
             (owner, at_high.batch.x[owner, slot], at_high.batch.y[owner, slot]),
             low[idx], high[idx], lambda where, m: holds(idx[where], m))
+        below_ok[idx[done]] = False  # confirmed by the solver on both sides: the search is over
     bisect(max_steps)
     converged &= ~still_open()
-    return found, np.where(found, high, 0.0), converged
+    high[settled] = cap[settled]
+    return found, np.where(found, high, 0.0), converged, settled, solutions
 
 
-def counter_offer(stage: Stage, max_steps: int = MAX_STEPS,
+def counter_offer(stage: Stage, max_steps: int = MAX_STEPS, plain: bool = False,
                   ) -> tuple[np.ndarray, SubgameSolution, np.ndarray]:
     """The partner's counter-inducement per year at every point, and the subgame it leaves.
 
@@ -178,7 +313,8 @@ def counter_offer(stage: Stage, max_steps: int = MAX_STEPS,
     The partner pays ``STRICT`` (relative) above the least ``m`` that keeps the partnership,
     so that the target strictly prefers to stay (at the threshold itself it is indifferent
     and breaking remains an equilibrium: a knife edge, not a verdict), and only if that
-    leaves it better off than paying nothing.
+    leaves it better off than paying nothing.  ``plain`` runs the reference search (module
+    doc).
     """
     md = stage.model
     threshold, budget = md["solver.schism_probability"], md["counter.budget"]
@@ -190,11 +326,18 @@ def counter_offer(stage: Stage, max_steps: int = MAX_STEPS,
     if todo.size == 0:
         return m, at_zero, converged
     sub, sub_budget, thr = stage.take(todo), budget[todo], threshold[todo]
-    found, least, converged[todo] = _least_counter(sub, sub_budget, thr, search, max_steps)
-    pay = np.where(found, np.minimum(sub_budget, least * (1.0 + STRICT) + STRICT), 0.0)
-    with_counter = sub.solve(pay, search)
-    v_zero = at_zero.pick(at_zero.V_P)[todo]
-    worth_it = found & (with_counter.pick(with_counter.V_P) >= v_zero)
-    m[todo] = np.where(worth_it, pay, 0.0)
-    paid = np.flatnonzero(worth_it)
-    return m, overlay(at_zero, todo[paid], with_counter.take(paid)), converged
+    found, least, converged[todo], settled, solutions = _least_counter(
+        sub, sub_budget, thr, search, max_steps, plain, rows.take(at_zero.game, todo))
+    # where the switch was settled from supports, the counter already sits CHECK above it and
+    # its solution is at hand; elsewhere the partner pays STRICT above the least counter
+    rest = np.flatnonzero(found & ~settled)
+    if rest.size:
+        least[rest] = np.minimum(sub_budget[rest], least[rest] * (1.0 + STRICT) + STRICT)
+        solutions.append((rest, sub.take(rest).solve(least[rest], search)))
+    out = at_zero
+    for points, sol in solutions:
+        worth_it = sol.pick(sol.V_P) >= at_zero.pick(at_zero.V_P)[todo[points]]
+        paid = np.flatnonzero(worth_it)
+        m[todo[points[paid]]] = least[points[paid]]
+        out = overlay(out, todo[points[paid]], sol.take(paid))
+    return m, out, converged

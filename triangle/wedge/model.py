@@ -32,7 +32,7 @@ never over points.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -164,10 +164,19 @@ class Stage:
     O_P: np.ndarray
     pos_D: tuple[np.ndarray, np.ndarray]
 
-    def game(self, m: np.ndarray) -> MetaGame:
+    def game(self, m: np.ndarray, report: bool = True, bounds: tuple | None = None) -> MetaGame:
+        """The meta-game at counter ``m``; a search's game (``report=False``) skips the bounds
+        that only a report reads, and may be given bounds that hold over its whole bracket
+        (:func:`triangle.wedge.subgame.bounds_over`)."""
         md = self.model
         return meta_game(self.table, m, md["schism.cost.target"], md["schism.cost.partner"],
-                         self.c_T, self.c_P, self.paid_T, md.dt)
+                         self.c_T, self.c_P, self.paid_T, md.dt, every_bound=report,
+                         bounds=bounds)
+
+    def slim(self) -> Stage:
+        """The stage with only what :meth:`game` reads: cheap to restrict point by point."""
+        keys = ("flow_T", "flow_P", "duration_T", "duration_P", "hit_T", "hit_P")
+        return replace(self, table={k: self.table[k] for k in keys})
 
     def divider_value(self, hit_D: np.ndarray, duration_D: np.ndarray, reward_D: np.ndarray,
                       hedge_D: np.ndarray) -> np.ndarray:
@@ -190,9 +199,10 @@ class Stage:
         """:meth:`divider_value` in every equilibrium slot of ``sol``, shape ``(n, K)``."""
         return self.divider_value(sol.hit_D, sol.duration_D, sol.reward_D, sol.hedge_D)
 
-    def solve(self, m: np.ndarray, backend: str | None = None) -> SubgameSolution:
+    def solve(self, m: np.ndarray, backend: str | None = None, report: bool = True,
+              ) -> SubgameSolution:
         md = self.model
-        return solve_subgame(self.table, self.game(m), self.divider_value, md.selection,
+        return solve_subgame(self.table, self.game(m, report), self.divider_value, md.selection,
                              backend or md.backend)
 
     def take(self, idx: np.ndarray) -> Stage:

@@ -70,12 +70,38 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
     """
     own = np.moveaxis(F, axis, -1)  # (n, other, own)
     exp = np.moveaxis(hit, axis, -1)
-    dF = own[..., :, None] - own[..., None, :]
-    dh = exp[..., :, None] - exp[..., None, :]
-    ratio = np.full(dF.shape, -np.inf)
-    np.divide(dF, dh, out=ratio, where=dh > eps)
-    bound = c + ratio.max(axis=(1, 2, 3))
+    best = np.full(F.shape[0], -np.inf)
+    ratio = np.empty_like(own)
+    for i in range(own.shape[-1]):  # one own strategy at a time: cache-sized temporaries
+        dh = exp[..., i:i + 1] - exp
+        ratio.fill(-np.inf)
+        np.divide(own[..., i:i + 1] - own, dh, out=ratio, where=dh > eps)
+        np.maximum(best, ratio.max(axis=(1, 2)), out=best)
+    bound = c + best
     return np.maximum(np.where(np.isfinite(bound), bound, 0.0), 0.0)
+
+
+def _bounds(F: np.ndarray, hit: np.ndarray, c: np.ndarray, S: np.ndarray, axis: int,
+            every: bool) -> np.ndarray:
+    """:func:`existential_bound` at every point, or only where the cost ``S`` is existential."""
+    rows = np.broadcast_to(np.isinf(S), c.shape) if not every else np.ones(c.shape, dtype=bool)
+    if rows.all():
+        return existential_bound(F, hit, c, axis)
+    out = np.zeros(c.shape)
+    if rows.any():
+        out[rows] = existential_bound(F[rows], hit[rows], c[rows], axis)
+    return out
+
+
+def bounds_over(low: MetaGame, high: MetaGame) -> tuple[np.ndarray, np.ndarray]:
+    """Existential bounds valid for every counter between those of the games ``low`` and
+    ``high`` at the same points.
+
+    The payoffs without the schism value are affine in the counter ``m`` and the exposures do
+    not move with it, so every ratio in :func:`existential_bound` is affine in ``m`` and their
+    maximum convex: on an interval it is greatest at an end.
+    """
+    return np.maximum(low.bound_T, high.bound_T), np.maximum(low.bound_P, high.bound_P)
 
 
 @dataclass(frozen=True)
@@ -99,19 +125,27 @@ class MetaGame:
 
 
 def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P: np.ndarray,
-              c_T: np.ndarray, c_P: np.ndarray, paid_T: np.ndarray, dt: np.ndarray) -> MetaGame:
+              c_T: np.ndarray, c_P: np.ndarray, paid_T: np.ndarray, dt: np.ndarray,
+              every_bound: bool = True, bounds: tuple | None = None) -> MetaGame:
     """Assemble the meta-game from the chain table for counter ``m`` per year (module doc).
 
     ``paid_T`` is the PV to the target of the divider's payments, per point ``(n,)`` or per
-    point and strategy pair ``(n, k, k)``.
+    point and strategy pair ``(n, k, k)``.  The existential bounds are needed for the game only
+    where a cost is existential; elsewhere they are reported, and computed only if
+    ``every_bound`` (a search's intermediate games leave them 0).  ``bounds``, if given, are
+    used instead: any ``(bound_T, bound_P)`` at least the true ones gives stand-ins with the
+    same equilibria (:func:`bounds_over`).
     """
     col = (slice(None), None, None)
     paid_T = np.asarray(paid_T, dtype=float)
     F_T = table["flow_T"] + (m * dt)[col] * table["duration_T"] + (
         paid_T if paid_T.ndim == 3 else paid_T[col])
     F_P = table["flow_P"] - (m * dt)[col] * table["duration_P"]
-    bound_T = existential_bound(F_T, table["hit_T"], c_T, axis=1)
-    bound_P = existential_bound(F_P, table["hit_P"], c_P, axis=2)
+    if bounds is None:
+        bound_T = _bounds(F_T, table["hit_T"], c_T, S_T, 1, every_bound)
+        bound_P = _bounds(F_P, table["hit_P"], c_P, S_P, 2, every_bound)
+    else:
+        bound_T, bound_P = bounds
     stand_T = np.where(np.isinf(S_T), 2.0 * bound_T + 1.0, S_T)
     stand_P = np.where(np.isinf(S_P), 2.0 * bound_P + 1.0, S_P)
     A = exact_value(F_T, table["hit_T"], (c_T - S_T)[col])
@@ -165,6 +199,18 @@ def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
         hit = np.einsum("gsj,gsj->gs", np.einsum("gsi,gij->gsj", x, (V == sign * np.inf) * 1.0), y)
         value = np.where(hit > 0, sign * np.inf, value)
     return value
+
+
+def expected_many(x: np.ndarray, y: np.ndarray, tables: list[np.ndarray]) -> list[np.ndarray]:
+    """:func:`expected` of several ``(n, k, l)`` tables at once: one batched product
+    ``x^T [V_1 ... V_t]`` and one weighted sum, where every table is finite (else one by one)."""
+    if not all(np.isfinite(V).all() for V in tables):
+        return [expected(x, y, V) for V in tables]
+    n, K, _ = x.shape
+    l_ = y.shape[2]
+    xV = np.matmul(x, np.concatenate(tables, axis=2)).reshape(n, K, len(tables), l_)
+    sums = np.einsum("gstj,gsj->tgs", xV, y)
+    return list(sums)
 
 
 @dataclass(frozen=True)
@@ -225,11 +271,10 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     batch = solver.solve(game.A_solve, game.B_solve, unit)
     x, y, valid = batch.x, batch.y, batch.valid
     V_T, V_P = expected(x, y, game.A), expected(x, y, game.B)
-    hit_D = expected(x, y, table["hit_D"])
-    duration_D = expected(x, y, table["duration_D"])
-    p_schism = np.clip(expected(x, y, table["p_horizon"]), 0.0, 1.0)
-    reward_D, hedge_D = expected(x, y, table["reward_D"]), expected(x, y, table["hedge_D"])
-    hedge_share = np.clip(expected(x, y, table["hedge_share"]), 0.0, 1.0)
+    hit_D, duration_D, p_schism, reward_D, hedge_D, hedge_share = expected_many(
+        x, y, [table[k] for k in ("hit_D", "duration_D", "p_horizon", "reward_D", "hedge_D",
+                                  "hedge_share")])
+    p_schism, hedge_share = np.clip(p_schism, 0.0, 1.0), np.clip(hedge_share, 0.0, 1.0)
     if solver.admissible_only:  # it returns only admissible equilibria (all, if none is)
         admissible = valid
     else:

@@ -14,14 +14,14 @@ stand-ins).  It exists while its *slack*
 ``s(m) = min(x_I, y_J, (u - A_i. y) / unit_T for i not in I, (v - x^T B_.j) / unit_P for j not in J)``
 
 is non-negative (``>= -TOL``, the solvers' tolerance: at a breakpoint two payoffs tie and
-the slack is round-off), so ``m*`` is the root of ``s`` in the bracket, found by regula falsi
-on ``s`` (Illinois rule, with bisection steps between): each step solves one small linear
-system per point instead of the whole meta-game.  The
-root is then checked with the game solver just below and just above it (:func:`settle`):
-where the solver agrees, the bracket shrinks from the breakpoint interval to ``2e-9`` of
-``m*`` in two solves, and the caller's bisection finishes it; where it does not (the
-equilibrium that holds first is not one of those seen at the bracket's upper end), the
-caller's bisection goes on from the bracket it had.
+the slack is round-off), so ``m*`` is the root of ``s`` in the bracket (:func:`first_root`).
+Just below its root the slack typically rises steeply and then levels off, which stalls regula
+falsi; Newton's method from the failing end (the slope by a forward difference) does not, and
+each step solves one small linear system per point instead of the whole meta-game.  The root
+is then checked with the game solver just below and just above it (:func:`settle`, or the
+caller's own check): where the solver agrees, the bracket shrinks to ``2e-9`` of ``m*`` in two
+solves; where it does not (the equilibrium that holds first is not one of those seen at the
+bracket's upper end), the caller's search goes on from the bracket it had.
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ ROOT_RTOL = 1e-11
 CHECK = 1e-9
 #: A support system is singular when its determinant, rows normalised, is below this.
 SINGULAR = 1e-12
-#: Bisection steps on the slack (each a small linear solve per point, not a game).
+#: Steps on the slack (each a small linear solve per point, not a game).
 ROOT_STEPS = 80
+#: Relative step of the difference quotient that gives Newton's method the slack's slope.
+SLOPE_STEP = 1e-7
 
 
 def support_slack(game: MetaGame, I: np.ndarray, J: np.ndarray) -> np.ndarray:
@@ -93,6 +95,69 @@ def _indifferent(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return sol[:, :s], sol[:, s], ok
 
 
+def _slack_and_slope(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], owner: np.ndarray,
+                     I: np.ndarray, J: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The slack at ``m`` and its forward difference quotient over ``SLOPE_STEP max(1, m)``,
+    from one call for both (``nan`` where the slack is not finite)."""
+    h = SLOPE_STEP * np.maximum(1.0, np.abs(m))
+    k = m.size
+    both = support_slack(game_at(np.concatenate([owner, owner]), np.concatenate([m, m + h])),
+                         np.concatenate([I, I]), np.concatenate([J, J]))
+    with np.errstate(invalid="ignore"):
+        return both[:k], (both[k:] - both[:k]) / h
+
+
+def first_root(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tuple,
+               low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per point, the least counter in ``(low, high]`` at which one of the ``candidates``
+    (equilibria at ``high``, ``(owner, x, y)``) comes into existence, to a relative
+    ``ROOT_RTOL``: the upper end of the bracket around the root of its slack (module doc).
+
+    ``+inf`` where no candidate appears inside the bracket (it exists at ``low`` too, or its
+    supports do not pin it down).
+    """
+    owner, x, y = candidates
+    I, J = x > 0, y > 0
+    s_high = support_slack(game_at(owner, high[owner]), I, J)
+    s_low, d_low = _slack_and_slope(game_at, owner, I, J, low[owner])
+    new = (s_high >= -TOL) & (s_low < -TOL)  # appears inside the bracket
+    owner, I, J = owner[new], I[new], J[new]
+    lo, hi = low[owner].copy(), high[owner].copy()
+    f_lo, f_hi, d_lo = s_low[new] + TOL, s_high[new] + TOL, d_low[new]  # the root of slack + TOL
+    kept = np.zeros(lo.size, dtype=np.int8)  # which end the last step kept: -1 low, +1 high
+    checkpoint = hi - lo  # the bracket's width at the last third step
+    for step in range(ROOT_STEPS):
+        open_ = np.flatnonzero(hi - lo > ROOT_RTOL * np.maximum(1.0, hi))
+        if open_.size == 0:
+            break
+        a, b, fa, fb, da = lo[open_], hi[open_], f_lo[open_], f_hi[open_], d_lo[open_]
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            newton = a - fa / da  # from the failing end, where the slack rises to its root
+            secant = b - fb * (b - a) / (fb - fa)
+        # Newton's step where it lands inside, else regula falsi with the Illinois rule
+        # (Dowell & Jarratt 1971), and a bisection wherever three steps did not halve the
+        # bracket, so it shrinks whatever the slack's kinks
+        mid = np.where(np.isfinite(secant) & (secant > a) & (secant < b), secant, 0.5 * (a + b))
+        mid = np.where(np.isfinite(newton) & (da > 0) & (newton > a) & (newton < b), newton, mid)
+        if step % 3 == 2:
+            slow = b - a > 0.5 * checkpoint[open_]
+            mid = np.where(slow, 0.5 * (a + b), mid)
+            checkpoint[open_] = b - a
+        f, d = _slack_and_slope(game_at, owner[open_], I[open_], J[open_], mid)
+        f = f + TOL
+        up_ = f >= 0
+        hi[open_[up_]], f_hi[open_[up_]] = mid[up_], f[up_]
+        lo[open_[~up_]], f_lo[open_[~up_]], d_lo[open_[~up_]] = mid[~up_], f[~up_], d[~up_]
+        side = np.where(up_, 1, -1).astype(np.int8)
+        again = kept[open_] == -side  # the other end kept twice in a row: halve its value
+        f_lo[open_[again & up_]] *= 0.5
+        f_hi[open_[again & ~up_]] *= 0.5
+        kept[open_] = -side
+    root = np.full(low.size, np.inf)
+    np.minimum.at(root, owner, hi)
+    return root
+
+
 def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tuple,
            low: np.ndarray, high: np.ndarray,
            holds: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple:
@@ -118,37 +183,7 @@ def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tu
         ``CHECK`` below the root and holds ``CHECK`` above it), and the bracket: those two
         points where confirmed, else the bracket given.
     """
-    owner, x, y = candidates
-    I, J = x > 0, y > 0
-    s_high = support_slack(game_at(owner, high[owner]), I, J)
-    s_low = support_slack(game_at(owner, low[owner]), I, J)
-    new = (s_high >= -TOL) & (s_low < -TOL)  # appears inside the bracket
-    owner, I, J = owner[new], I[new], J[new]
-    lo, hi = low[owner].copy(), high[owner].copy()
-    f_lo, f_hi = s_low[new] + TOL, s_high[new] + TOL  # the root of f = slack + TOL
-    kept = np.zeros(lo.size, dtype=np.int8)  # which end the last step kept: -1 low, +1 high
-    for step in range(ROOT_STEPS):
-        open_ = np.flatnonzero(hi - lo > ROOT_RTOL * np.maximum(1.0, hi))
-        if open_.size == 0:
-            break
-        a, b, fa, fb = lo[open_], hi[open_], f_lo[open_], f_hi[open_]
-        # regula falsi with the Illinois rule (Dowell & Jarratt 1971), every third step a
-        # bisection, so the bracket shrinks whatever the slack's kinks
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            guess = b - fb * (b - a) / (fb - fa)
-        inside = np.isfinite(guess) & (guess > a) & (guess < b)
-        mid = np.where(inside & (step % 3 != 2), guess, 0.5 * (a + b))
-        f = support_slack(game_at(owner[open_], mid), I[open_], J[open_]) + TOL
-        up_ = f >= 0
-        hi[open_[up_]], f_hi[open_[up_]] = mid[up_], f[up_]
-        lo[open_[~up_]], f_lo[open_[~up_]] = mid[~up_], f[~up_]
-        side = np.where(up_, 1, -1).astype(np.int8)
-        again = kept[open_] == -side  # the other end kept twice in a row: halve its value
-        f_lo[open_[again & up_]] *= 0.5
-        f_hi[open_[again & ~up_]] *= 0.5
-        kept[open_] = -side
-    root = np.full(low.size, np.inf)
-    np.minimum.at(root, owner, hi)
+    root = first_root(game_at, candidates, low, high)
     cand = np.flatnonzero(np.isfinite(root))
     settled = np.zeros(low.size, dtype=bool)
     below, above = low.copy(), high.copy()
