@@ -12,7 +12,7 @@ robustness or configuration differ, the largest difference between the two count
 to ``max(1, m)`` (the search promises ``2 CHECK = 2e-9`` where the predicate is monotone), the
 points beyond that (where the predicate is not monotone below the cap, either search can find
 a different switch: a lower one is a counter that keeps the partnership which the bisection
-stepped over), the meta-games each solved and both times.
+stepped over), the meta-games each solved and both times (the faster of two runs each).
 
 Run::
 
