@@ -135,6 +135,9 @@ def hopeless(sub: Stage, cap: np.ndarray, threshold: np.ndarray) -> np.ndarray:
 
 
 DESCENTS = 4  # roots proposed from the selected equilibrium before the breakpoint bisection
+#: Where a switch is confirmed at ``m*``, the partnership is also tried at ``PROBE m*``: holding
+#: there, it holds on an interval below a gap, and the search goes on below.
+PROBE = 0.75
 
 
 def _descend(solved, game_at, found: np.ndarray, cap: np.ndarray, seen: list, selection: str,
@@ -145,9 +148,12 @@ def _descend(solved, game_at, found: np.ndarray, cap: np.ndarray, seen: list, se
     existence at a root ``m*`` of its slack (:func:`switch.first_root`); the solver is asked
     ``CHECK max(1, m*)`` below it.  Holding there too means another calm equilibrium is
     selected first: its root is proposed next, at most ``rounds`` times.  Failing below, the
-    solver is asked as far above the root: holding there confirms the switch (the predicate is
-    monotone below the cap, the premise of every search here); failing narrows the bracket
-    from below.
+    solver is asked as far above the root: holding there confirms a switch; failing narrows
+    the bracket from below.  A confirmed switch is the least counter if the predicate is
+    monotone below the cap, the premise of every search here; where it is not, the
+    partnership can hold on a long interval of counters, fail on a short one and hold again
+    near the cap, so the solver is also asked at ``PROBE m*``, and where the partnership holds
+    there the descent goes on from it.
 
     Returns ``(settled, low, high, solutions)``: per point whether the switch was confirmed,
     the bracket ``(low, high]`` (``high`` holds; ``low`` fails or is 0), of relative width
@@ -167,19 +173,29 @@ def _descend(solved, game_at, found: np.ndarray, cap: np.ndarray, seen: list, se
             break
         step = switch.CHECK * np.maximum(1.0, root[cand])
         below = np.maximum(low[cand], root[cand] - step)
-        ok_below, (owner, x, y), _ = solved(cand, below)
+        ok_below, calm, _ = solved(cand, below)
         high[cand[ok_below]] = below[ok_below]
+        nexts = [calm]
         ask = np.flatnonzero(~ok_below)
         if ask.size == 0:
+            owner, x, y = calm
             continue
         above = np.minimum(high[cand[ask]], root[cand[ask]] + step[ask])
         ok_above, _, at_above = solved(cand[ask], above, report=True)
-        hit = ask[ok_above]
-        settled[cand[hit]] = True
-        low[cand[hit]], high[cand[hit]] = below[hit], above[ok_above]
-        if hit.size:
-            solutions.append((cand[hit], at_above.take(np.flatnonzero(ok_above))))
         low[cand[ask[~ok_above]]] = above[~ok_above]
+        hit = ask[ok_above]
+        probe = PROBE * root[cand[hit]]
+        tried = np.flatnonzero(probe > low[cand[hit]])
+        ok_probe = np.zeros(hit.size, dtype=bool)
+        ok_probe[tried], calm, _ = solved(cand[hit[tried]], probe[tried])
+        nexts.append(calm)
+        high[cand[hit[ok_probe]]] = probe[ok_probe]
+        keep = ~ok_probe
+        settled[cand[hit[keep]]] = True
+        low[cand[hit[keep]]], high[cand[hit[keep]]] = below[hit[keep]], above[ok_above][keep]
+        if keep.any():
+            solutions.append((cand[hit[keep]], at_above.take(np.flatnonzero(ok_above)[keep])))
+        owner, x, y = (np.concatenate(parts) for parts in zip(*nexts, strict=True))
     return settled, low, high, solutions
 
 
@@ -201,7 +217,8 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         equilibrium where it holds as ``(owner, x, y)`` (the candidates for
         :func:`switch.first_root`) and the solution."""
         if idx.size == 0:
-            return np.zeros(0, dtype=bool), (idx, np.zeros((0, 0)), np.zeros((0, 0))), None
+            _, k, l_ = sub.table["flow_T"].shape
+            return np.zeros(0, dtype=bool), (idx, np.zeros((0, k)), np.zeros((0, l_))), None
         sol = sub.take(idx).solve(values, search, report=report)
         ok = keeps_partnership(sol, thr[idx], md.selection)
         owner = np.flatnonzero(ok)

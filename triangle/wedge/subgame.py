@@ -191,26 +191,37 @@ def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
     ``x``: ``(n, K, k)``, ``y``: ``(n, K, l)``, ``V``: ``(n, k, l)`` -> ``(n, K)``.  The finite
     entries give the sum; an infinite entry counts only where the strategy pair is played.
     """
-    finite = np.isfinite(V)
-    value = np.einsum("gsj,gsj->gs", np.einsum("gsi,gij->gsj", x, np.where(finite, V, 0.0)), y)
-    if finite.all():
-        return value
-    for sign in (-1.0, 1.0):
-        hit = np.einsum("gsj,gsj->gs", np.einsum("gsi,gij->gsj", x, (V == sign * np.inf) * 1.0), y)
-        value = np.where(hit > 0, sign * np.inf, value)
-    return value
+    return expected_many(x, y, [V])[0]
 
 
 def expected_many(x: np.ndarray, y: np.ndarray, tables: list[np.ndarray]) -> list[np.ndarray]:
     """:func:`expected` of several ``(n, k, l)`` tables at once: one batched product
-    ``x^T [V_1 ... V_t]`` and one weighted sum, where every table is finite (else one by one)."""
-    if not all(np.isfinite(V).all() for V in tables):
-        return [expected(x, y, V) for V in tables]
+    ``x^T [V_1 ... V_t]`` and one weighted sum.  A table with infinite entries enters as its
+    finite part and one 0/1 mask per sign of infinity: the value is that infinity wherever the
+    mask's weight is positive (a pair with an infinite entry is played)."""
     n, K, _ = x.shape
     l_ = y.shape[2]
-    xV = np.matmul(x, np.concatenate(tables, axis=2)).reshape(n, K, len(tables), l_)
+    parts: list[np.ndarray] = []
+    first: list[int] = []  # the finite part of each table
+    infinite: list[tuple[int, float, int]] = []  # (table, sign, mask part)
+    for t, V in enumerate(tables):
+        finite = np.isfinite(V)
+        first.append(len(parts))
+        if finite.all():
+            parts.append(V)
+            continue
+        parts.append(np.where(finite, V, 0.0))
+        for sign in (-1.0, 1.0):
+            mask = V == sign * np.inf
+            if mask.any():
+                infinite.append((t, sign, len(parts)))
+                parts.append(mask.astype(float))
+    xV = np.matmul(x, np.concatenate(parts, axis=2)).reshape(n, K, len(parts), l_)
     sums = np.einsum("gstj,gsj->tgs", xV, y)
-    return list(sums)
+    out = [sums[p] for p in first]
+    for t, sign, p in infinite:
+        out[t] = np.where(sums[p] > 0, sign * np.inf, out[t])
+    return out
 
 
 @dataclass(frozen=True)
@@ -270,10 +281,9 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
     solver = get_solver(backend)
     batch = solver.solve(game.A_solve, game.B_solve, unit)
     x, y, valid = batch.x, batch.y, batch.valid
-    V_T, V_P = expected(x, y, game.A), expected(x, y, game.B)
-    hit_D, duration_D, p_schism, reward_D, hedge_D, hedge_share = expected_many(
-        x, y, [table[k] for k in ("hit_D", "duration_D", "p_horizon", "reward_D", "hedge_D",
-                                  "hedge_share")])
+    V_T, V_P, hit_D, duration_D, p_schism, reward_D, hedge_D, hedge_share = expected_many(
+        x, y, [game.A, game.B, *(table[k] for k in ("hit_D", "duration_D", "p_horizon",
+                                                     "reward_D", "hedge_D", "hedge_share"))])
     p_schism, hedge_share = np.clip(p_schism, 0.0, 1.0), np.clip(hedge_share, 0.0, 1.0)
     if solver.admissible_only:  # it returns only admissible equilibria (all, if none is)
         admissible = valid
