@@ -9,6 +9,10 @@ Run::
 
     .venv/bin/python benchmarks/bench_equilibria.py --out benchmarks/results/equilibria.json
 
+With ``--gambit-exact N`` (and ``pygambit``), N seeded games of 2 to 6 strategies a side
+(``--gambit-sizes``), half of them degenerate, are also solved by Gambit's exact rational
+``enummixed`` and their extreme equilibria compared with the engine's.
+
 Counts per size are ``SIZE=COUNT`` pairs, e.g. ``--nashpy-games 6=20 8=3``.  nashpy takes about
 0.5 s per 6x6 game and 10 s per 8x8 game, so keep its counts small.
 """
@@ -19,8 +23,10 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
+import types
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,13 +65,32 @@ def compare(A, B, mine, theirs) -> tuple[int, int]:
     return len(only_mine), len(only_theirs)
 
 
-def time_batched(A, B, repeat: int) -> tuple[float, object]:
+def time_batched(A, B, repeat: int, solve=batched_equilibria) -> tuple[float, object]:
+    """Fastest of ``repeat`` runs of the engine (or ``solve``) on all games, per game."""
     best, eq = np.inf, None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        eq = batched_equilibria(A, B)
+        eq = solve(A, B)
         best = min(best, time.perf_counter() - t0)
     return best / len(A), eq
+
+
+def engine_at(rev: str):
+    """``batched_equilibria`` as of git revision ``rev`` (its ``batched.py`` run as a module
+    against today's helpers), to time an earlier engine beside today's in one run."""
+    root = Path(__file__).resolve().parents[1]
+    source = subprocess.run(["git", "show", f"{rev}:triangle/solvers/batched.py"], cwd=root,
+                            check=True, capture_output=True, text=True).stdout
+    module = types.ModuleType(f"batched_at_{rev}")
+    exec(compile(source, f"batched.py@{rev}", "exec"), module.__dict__)  # our own file, at rev
+    return module.batched_equilibria
+
+
+def same_result(a, b) -> bool:
+    """Two engine results with the same equilibria in the same slots and the same flags."""
+    return (a.x.shape == b.x.shape and a.y.shape == b.y.shape
+            and bool(np.array_equal(a.valid, b.valid) and np.array_equal(a.degenerate, b.degenerate)
+                     and np.allclose(a.x, b.x, atol=1e-12) and np.allclose(a.y, b.y, atol=1e-12)))
 
 
 def time_per_game(solve, A, B) -> tuple[float, list]:
@@ -97,6 +122,41 @@ def quantecon_solver():
     t0 = time.perf_counter()
     solve(*rng.uniform(size=(2, 3, 3)))  # the first call compiles the numba kernels
     return solve, time.perf_counter() - t0, quantecon.__version__
+
+
+def gambit_exact(n: int, seed: int, sizes: tuple[int, int] = (2, 6)) -> dict | None:
+    """The engine against Gambit's exact rational ``enummixed`` on ``n`` seeded games of
+    random sizes in ``sizes``: half with integer payoffs in [-1000, 1000] (non-degenerate
+    almost surely), half in 0..3 (mostly degenerate).  Counts the extreme equilibria the
+    engine missed and those it found that Gambit does not list (to 1e-6)."""
+    try:
+        import pygambit as gbt
+    except ImportError:
+        return None
+    from fractions import Fraction
+
+    rng = np.random.default_rng([seed, 1951])
+    out = {"games": n, "sizes": list(sizes), "degenerate_games": 0, "extreme_equilibria": 0,
+           "games_disagreeing": 0, "missed": 0, "spurious": 0, "pygambit": gbt.__version__}
+    t0 = time.perf_counter()
+    for i in range(n):
+        m, k = rng.integers(sizes[0], sizes[1] + 1, 2)
+        lo, hi = (0, 4) if i % 2 else (-1000, 1001)
+        A, B = rng.integers(lo, hi, (2, m, k))
+        game = gbt.Game.from_arrays(*([[Fraction(int(v)) for v in row] for row in P] for P in (A, B)))
+        players = list(game.players)
+        exact = [(np.array([float(e[s]) for s in players[0].strategies]),
+                  np.array([float(e[s]) for s in players[1].strategies]))
+                 for e in gbt.nash.enummixed_solve(game, rational=True).equilibria]
+        eq = batched_equilibria(A.astype(float), B.astype(float))
+        only_mine, only_gambit = compare(A, B, eq.of_game(0), exact)
+        out["degenerate_games"] += int(eq.degenerate[0])
+        out["extreme_equilibria"] += len(exact)
+        out["missed"] += only_gambit
+        out["spurious"] += only_mine
+        out["games_disagreeing"] += int(only_mine + only_gambit > 0)
+    out["seconds"] = time.perf_counter() - t0
+    return out
 
 
 def run(args) -> dict:
@@ -146,6 +206,15 @@ def run(args) -> dict:
         result["sizes"][f"{size}x{size}"] = row
     if qe:
         print(f"quantecon numba compile time {qe[1]:.1f} s (excluded from its per-game times)")
+    if args.gambit_exact:
+        check = gambit_exact(args.gambit_exact, args.seed, tuple(args.gambit_sizes))
+        result["gambit_exact"] = check
+        print("pygambit is not importable: no exact check" if check is None else
+              f"exact check against Gambit's rational enummixed: {check['games']} games "
+              f"{check['sizes'][0]}..{check['sizes'][1]} a side, {check['degenerate_games']} "
+              f"degenerate, {check['extreme_equilibria']} extreme equilibria; "
+              f"{check['games_disagreeing']} games disagreeing ({check['missed']} missed, "
+              f"{check['spurious']} spurious)")
     result["load_average_at_end"] = os.getloadavg()
     return result
 
@@ -159,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quantecon-games", nargs="*", default=["6=2000", "8=500"])
     p.add_argument("--repeat", type=int, default=3, help="batched runs; the fastest counts")
     p.add_argument("--seed", type=int, default=20250101)
+    p.add_argument("--gambit-exact", type=int, default=0, metavar="N",
+                   help="also check N seeded games against Gambit's exact enummixed")
+    p.add_argument("--gambit-sizes", type=int, nargs=2, default=[2, 6], metavar=("MIN", "MAX"))
     args = p.parse_args(argv)
     for name in ("batched_games", "nashpy_games", "quantecon_games"):
         setattr(args, name, counts(getattr(args, name)))

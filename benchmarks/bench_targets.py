@@ -15,7 +15,8 @@ Parts (``--parts``, all by default), each written to one JSON file with the load
 * ``engine``: the batched engine against QuantEcon's numba support enumeration on random
   6 x 6 and 8 x 8 games (payoffs uniform in [-10, 10]), sets compared, and against Gambit's
   ``enummixed`` (floating point) on degenerate 8 x 8 games (integer payoffs 0..3), where
-  ``pygambit`` is importable;
+  ``pygambit`` is importable; with ``--engine-baseline REV``, also the engine as of git
+  revision ``REV`` on the same games, its time and whether its result is today's;
 * ``sweep``: a ``triangle sweep`` of ``--sweep-points`` Latin-hypercube points of the
   flagship's full game on 2 workers, its wall time and the peak resident memory of its
   largest process, extrapolated linearly to 10^7 points.
@@ -47,8 +48,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_equilibria import (  # noqa: E402
     compare,
+    engine_at,
     games,
     quantecon_solver,
+    same_result,
     time_batched,
     time_per_game,
 )
@@ -166,7 +169,18 @@ def bench_maps(size: int, workers: int, sample: int, nashpy_games: int, seed: in
     return rows
 
 
-def gambit_degenerate(n: int, batched_n: int, seed: int) -> dict | None:
+def baseline_row(A, B, eq, per_batched: float, baseline, repeat: int) -> dict:
+    """The engine at the baseline revision on the same games: its time and whether its result
+    is today's."""
+    if baseline is None:
+        return {}
+    per, old = time_batched(A, B, repeat, baseline[1])
+    return {"baseline": {"revision": baseline[0], "s_per_game": per,
+                         "baseline_over_batched": per / per_batched,
+                         "same_result": same_result(eq, old)}}
+
+
+def gambit_degenerate(n: int, batched_n: int, seed: int, baseline=None) -> dict | None:
     """The batched engine against Gambit's ``enummixed`` on degenerate 8 x 8 games."""
     try:
         import pygambit as gbt
@@ -176,7 +190,7 @@ def gambit_degenerate(n: int, batched_n: int, seed: int) -> dict | None:
     A = rng.integers(0, 4, (batched_n, 8, 8)).astype(float)
     B = rng.integers(0, 4, (batched_n, 8, 8)).astype(float)
     before = load()
-    per_batched, eq = time_batched(A, B, 1)
+    per_batched, eq = time_batched(A, B, 2)  # the faster of two runs, as for random games
 
     def solve(a, b):
         g = gbt.Game.from_arrays(a, b)
@@ -193,13 +207,15 @@ def gambit_degenerate(n: int, batched_n: int, seed: int) -> dict | None:
             "games_disagreeing": sum(a + b > 0 for a, b in diff),
             "extreme_equilibria_only_batched": sum(a for a, _ in diff),
             "extreme_equilibria_only_gambit": sum(b for _, b in diff),
-            "pygambit": gbt.__version__, "load_before": before, "load_after": load()}
+            "pygambit": gbt.__version__, "load_before": before, "load_after": load(),
+            **baseline_row(A, B, eq, per_batched, baseline, 2)}
 
 
-def bench_engine(seed: int) -> dict:
+def bench_engine(seed: int, baseline_rev: str | None = None) -> dict:
     out: dict = {}
     qe = quantecon_solver()
     out["quantecon"] = None if qe is None else {"version": qe[2], "compile_seconds": qe[1]}
+    baseline = None if baseline_rev is None else (baseline_rev, engine_at(baseline_rev))
     for size, n_batch, n_qe in ((6, 10_000, 2000), (8, 5000, 500)):
         A, B = games(size, n_batch, seed)
         before = load()
@@ -211,13 +227,15 @@ def bench_engine(seed: int) -> dict:
             row.update({"quantecon_games": n_qe, "quantecon_s_per_game": per,
                         "quantecon_over_batched": per / per_batched,
                         "games_disagreeing": sum(a + b > 0 for a, b in diff)})
+        row.update(baseline_row(A, B, eq, per_batched, baseline, 2))
         row["load_after"] = load()
         out[f"{size}x{size}"] = row
         print(f"{size}x{size}: batched {per_batched * 1e6:.0f} us/game"
               + (f", QuantEcon {row['quantecon_s_per_game'] * 1e6:.0f} us/game "
                  f"({row['quantecon_over_batched']:.1f}x), {row['games_disagreeing']} games "
-                 f"disagreeing" if qe else ", QuantEcon not importable"), flush=True)
-    gambit = gambit_degenerate(100, 2000, seed)
+                 f"disagreeing" if qe else ", QuantEcon not importable")
+              + _baseline_text(row), flush=True)
+    gambit = gambit_degenerate(100, 2000, seed, baseline)
     out["gambit_degenerate_8x8"] = gambit
     if gambit is None:
         print("pygambit is not importable: no Gambit comparison", flush=True)
@@ -225,8 +243,17 @@ def bench_engine(seed: int) -> dict:
         print(f"degenerate 8x8: batched {gambit['batched_s_per_game'] * 1e3:.1f} ms/game, Gambit "
               f"enummixed {gambit['gambit_s_per_game'] * 1e3:.1f} ms/game "
               f"({gambit['gambit_over_batched']:.1f}x); {gambit['games_disagreeing']} games "
-              f"disagreeing", flush=True)
+              f"disagreeing" + _baseline_text(gambit), flush=True)
     return out
+
+
+def _baseline_text(row: dict) -> str:
+    if "baseline" not in row:
+        return ""
+    b = row["baseline"]
+    return (f"; engine at {b['revision']} {b['s_per_game'] * 1e6:.0f} us/game "
+            f"({b['baseline_over_batched']:.2f}x today's), "
+            f"{'the same' if b['same_result'] else 'a DIFFERENT'} result")
 
 
 def bench_sweep(n: int, workers: int) -> dict:
@@ -269,6 +296,8 @@ def main() -> None:
     p.add_argument("--nashpy-games", type=int, default=4)
     p.add_argument("--sweep-points", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--engine-baseline", metavar="REV",
+                   help="also time the engine as of this git revision on the same games")
     args = p.parse_args()
     parts = set(args.parts.split(","))
     result: dict = {"benchmark": "targets", "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -281,7 +310,7 @@ def main() -> None:
         result["maps"] = bench_maps(args.size, args.workers, args.sample_points, args.nashpy_games,
                                     args.seed)
     if "engine" in parts:
-        result["engine"] = bench_engine(args.seed)
+        result["engine"] = bench_engine(args.seed, args.engine_baseline)
     if "sweep" in parts:
         result["sweep"] = bench_sweep(args.sweep_points, args.workers)
     if args.out:

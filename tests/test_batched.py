@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import triangle.solvers.batched as tb
+import triangle.solvers.vertices as tv
 from triangle.solvers.batched import batched_equilibria, pure_equilibria
 
 TOL = 1e-9
@@ -324,9 +325,34 @@ def test_small_chunks_give_the_same_result(monkeypatch):
     full = batched_equilibria(A, B)
     monkeypatch.setattr(tb, "SYSTEM_BUDGET", 1)  # one game per chunk
     monkeypatch.setattr(tb, "PAIR_BUDGET", 3)  # degenerate vertex pairs in many small blocks
+    monkeypatch.setattr(tv, "DENSE_BLOCK", 1)  # feasibility tested one indifference set at a time
     small = batched_equilibria(A, B)
     for name in ("x", "y", "valid", "degenerate"):
         np.testing.assert_array_equal(getattr(full, name), getattr(small, name))
+
+
+def test_vertex_hash_collisions_merge_nothing(monkeypatch):
+    """Degenerate games' vertices are grouped by a hash; with a hash that collides all the time
+    (a zero multiplier leaves only the last coordinate) the result must not change."""
+    rng = np.random.default_rng(12)
+    A, B = rng.integers(0, 3, (2, 60, 4, 5)).astype(float)
+    base = batched_equilibria(A, B)
+    assert base.degenerate.mean() > 0.5
+    monkeypatch.setattr(tb, "_HASH", np.int64(0))
+    collided = batched_equilibria(A, B)
+    for name in ("x", "y", "valid", "degenerate"):
+        np.testing.assert_array_equal(getattr(collided, name), getattr(base, name))
+
+
+def test_matching_is_intersect1d():
+    rng = np.random.default_rng(13)
+    for size in (1, 50, 5000):
+        kx = rng.choice(size, rng.integers(0, size + 1), replace=False)
+        ky = rng.choice(size, rng.integers(0, size + 1), replace=False)
+        ax, ay = tb._matching(kx, ky, size)
+        _, bx, by = np.intersect1d(kx, ky, assume_unique=True, return_indices=True)
+        np.testing.assert_array_equal(ax, bx)
+        np.testing.assert_array_equal(ay, by)
 
 
 def test_shapes_edge_cases_and_validation():

@@ -60,15 +60,22 @@ False
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from itertools import combinations
 from math import comb
 
 import numpy as np
 
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
+from triangle.solvers.vertices import (  # noqa: F401  (_vertices, _next_minors: break_split's)
+    _bits,
+    _labelled_vertices,
+    _level,
+    _next_minors,
+    _row_all,
+    _row_any,
+    _row_max,
+    _vertices,
+)
 
 __all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
 
@@ -76,13 +83,13 @@ __all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
 BatchedEquilibria = Equilibria
 
 #: Candidate systems (games x index-set pairs x support size) processed per chunk.
-SYSTEM_BUDGET = 300_000
+SYSTEM_BUDGET = 600_000
 #: Vertex pairs matched per step in degenerate games.
 PAIR_BUDGET = 1_000_000
 #: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
 DEDUP_GRID = 1e7
-#: A system is singular when its determinant, in each player's payoff unit, is below this.
-SINGULAR = 1e-11
+#: Odd multiplier of the vertex hash (Knuth's multiplicative hashing, 2^64 / golden ratio).
+_HASH = np.int64(-7046029254386353131)
 
 
 def pure_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
@@ -99,139 +106,49 @@ def pure_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     return (A >= A.max(axis=-2, keepdims=True) - tol) & (B >= B.max(axis=-1, keepdims=True) - tol)
 
 
-@dataclass(frozen=True)
-class _Level:
-    """Index tables for the systems of support size ``k`` of a side with ``p`` x ``q``."""
-
-    sup: np.ndarray  # (nI, k) support sets I of the mixing player (lexicographic)
-    tight: np.ndarray  # (nT, k) indifference sets T of the responding player
-    sup_minus: np.ndarray  # (nI, k) rank of I without its i-th element among (k-1)-sets
-    t_prev: np.ndarray  # (nT,) rank of T without its last element among (k-1)-sets
-    s_elem: np.ndarray  # (nS, k-1) the (k-1)-sets S of rows
-    s_minus: np.ndarray  # (nS, k-1) rank of S without its t-th element among (k-2)-sets
-    up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
-    up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
-
-
-@cache
-def _combos(n: int, k: int) -> tuple[np.ndarray, dict[tuple[int, ...], int]]:
-    sets = list(combinations(range(n), k))
-    arr = np.array(sets, dtype=np.intp).reshape(len(sets), k)
-    return arr, {c: r for r, c in enumerate(map(tuple, arr.tolist()))}
-
-
-def _drop_ranks(n: int, k: int) -> np.ndarray:
-    """For each k-subset of range(n), the ranks of its (k-1)-subsets missing element i."""
-    sets, _ = _combos(n, k)
-    _, rank = _combos(n, k - 1)
-    out = [[rank[s[:i] + s[i + 1 :]] for i in range(k)] for s in map(tuple, sets.tolist())]
-    return np.array(out, dtype=np.intp).reshape(len(sets), k)
-
-
-@cache
-def _level(p: int, q: int, k: int) -> _Level:
-    tight, _ = _combos(q, k)
-    t_prev = np.array([_combos(q, k - 1)[1][t[:-1]] for t in map(tuple, tight.tolist())])
-    s_minus = _drop_ranks(p, k - 1) if k >= 2 else np.zeros((1, 0), dtype=np.intp)
-    up = _combos(q, k + 1)[1]
-    rank = [[up[tuple(sorted((*t, j)))] for j in range(q) if j not in t] for t in tight.tolist()]
-    sign = [[(-1.0) ** (k - 1 + sum(u > j for u in t)) for j in range(q) if j not in t]
-            for t in tight.tolist()]
-    shape = (len(tight), q - k)
-    return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
-                  _combos(p, k - 1)[0], s_minus, np.array(rank, dtype=np.intp).reshape(shape),
-                  np.array(sign).reshape(shape))
-
-
-def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
-    """Minors for indifference sets of size ``k`` from those of size ``k - 1``.
-
-    Games are the last (contiguous) axis: ``Ct[s, j, g] = C[g, s, j]``.  Returns
-    ``out[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]`` for
-    ``r = 1..k-1`` and ``S`` a ``(k-1)``-set of rows, by Laplace expansion along the last row.
-    """
-    last, first = lv.tight[:, -1], lv.tight[:, 0]
-    diff = (Ct[:, last] - Ct[:, first]).transpose(1, 0, 2).copy()  # (nT, p, N)
-    prev = M[lv.t_prev]  # (nT, nS_{k-2}, N)
-    out = np.empty((len(lv.tight), len(lv.s_elem), Ct.shape[2]))
-    a, b = np.empty_like(out), np.empty_like(out)
-    for t in range(k - 1):
-        np.take(diff, lv.s_elem[:, t], axis=1, out=a, mode="wrap")  # mode: unbuffered out
-        np.take(prev, lv.s_minus[:, t], axis=1, out=b, mode="wrap")
-        np.multiply(a, b, out=out if t == 0 else a)
-        if t > 0:
-            (np.add if t % 2 == 0 else np.subtract)(out, a, out=out)
-    return out if k % 2 == 0 else np.negative(out, out=out)  # Laplace sign (-1)^(k-2+t)
-
-
-def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
-              tol: float) -> tuple:
-    """Vertices of ``{z in simplex, C^T z <= w}`` from all level-``k`` systems ``(I, T)``.
-
-    ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``.  By Cramer's rule
-    ``z_i = c_i / s`` with ``c_i = (-1)^i det(D_T[:, I minus i])`` and ``s = sum(c)``, and for
-    ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
-    minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
-    by more than ``tol``) is tested on the minor tables alone.  The minors are of payoffs in
-    the player's unit (:mod:`triangle.solvers.tolerance`); systems with ``|s| <= SINGULAR`` are singular and
-    skipped (a vertex is also the solution of a nonsingular system).  Returns, for the vertices
-    found, the game index, ranks of ``T`` and ``I``, ``z`` and the best-response mask.
-    """
-    k = lv.sup.shape[1]
-    buf = np.take(M, lv.sup_minus[:, 0], axis=1)  # c_0 for all (T, I, game): (nT, nI, N)
-    s, hi = buf.copy(), np.negative(buf)  # s = sum(c); hi, lo = max, min of -c_i and w_j
-    lo = hi.copy()
-    for i in range(1, k):
-        np.take(M, lv.sup_minus[:, i], axis=1, out=buf, mode="wrap")  # (-1)^i c_i
-        if i % 2:
-            np.subtract(s, buf, out=s)  # c_i = -buf
-        else:
-            np.add(s, buf, out=s)
-            np.negative(buf, out=buf)
-        np.maximum(hi, buf, out=hi)  # buf = -c_i
-        np.minimum(lo, buf, out=lo)
-    if M_up is not None and lv.up_rank.shape[1]:
-        up_pm = np.concatenate([M_up, -M_up])  # w_j = +-M_up[T + j]: a plain gather
-        signed = lv.up_rank + len(M_up) * (lv.up_sign < 0)
-        for r in range(signed.shape[1]):  # w_j = (payoff of j - payoff on T) * s
-            np.take(up_pm, signed[:, r], axis=0, out=buf, mode="wrap")
-            np.maximum(hi, buf, out=hi)
-            np.minimum(lo, buf, out=lo)
-    # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
-    # for s < 0 it is lo >= tol s (hi >= -s / k > tol s then, so never both)
-    np.multiply(s, tol, out=buf)
-    ok = (hi <= buf) | (lo >= buf)
-    ok &= np.abs(s) > SINGULAR
-    flat = np.flatnonzero(ok)
-    it, rest = np.divmod(flat, ok.shape[1] * ok.shape[2])
-    ii, g = np.divmod(rest, ok.shape[2])
-    s = s.ravel()[flat]
-    c = M[it[:, None], lv.sup_minus[ii], g[:, None]] * (-1.0) ** np.arange(k)
-    zi = c / s[:, None]
-    zi = np.where(zi < tol, 0.0, zi)  # as :func:`~triangle.solvers.tolerance.clean` does
-    zi /= zi.sum(axis=1, keepdims=True)
-    rows = lv.sup[ii]
-    pay = np.einsum("ki,kiq->kq", zi, C[g[:, None], rows])  # (K, q)
-    br = pay >= pay.max(axis=1, keepdims=True) - tol
-    keep = np.take_along_axis(br, lv.tight[it], axis=1).all(axis=1)
-    z = np.zeros((len(g), C.shape[1]))
-    np.put_along_axis(z, rows, zi, axis=1)
-    return g[keep], it[keep], ii[keep], z[keep], br[keep]
-
-
-def _bits(mask: np.ndarray, shift: int) -> np.ndarray:
-    """Pack a boolean ``(K, L)`` mask into int64 bit sets starting at bit ``shift``."""
-    return (mask.astype(np.int64) << (np.arange(mask.shape[1], dtype=np.int64) + shift)).sum(1)
-
-
 def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
     """Indices of the first of each group of rows equal to ~1e-7 (and with equal ``labels``,
     if given), sorted by (g, labels, vecs)."""
     ints = [g] if labels is None else [g, labels]
-    key = np.column_stack([*ints, *(np.rint(v * DEDUP_GRID).astype(np.int64) for v in vecs)])
-    order = np.lexsort(key.T[::-1])  # lexicographic, game first (faster than np.unique(axis=0))
-    key = key[order]
-    return order[np.r_[True, (key[1:] != key[:-1]).any(axis=1)]] if len(key) else order
+    cols = [*ints, *(np.rint(v[:, j] * DEDUP_GRID).astype(np.int64) for v in vecs
+                     for j in range(v.shape[1]))]
+    if len(g) and min(c.min() for c in cols) >= 0 and max(c.max() for c in cols) < 1 << 24:
+        # two 24-bit columns in one int64 key, in order: the same order with half the keys
+        cols = [(a << 24) | b for a, b in zip(cols[::2], cols[1::2], strict=False)] + (
+            [cols[-1]] if len(cols) % 2 else [])
+    order = np.lexsort(cols[::-1])  # lexicographic, game first (faster than np.unique(axis=0))
+    if len(order) < 2:
+        return order
+    new = np.zeros(len(order) - 1, dtype=bool)
+    for c in cols:
+        cs = c.take(order)
+        new |= cs[1:] != cs[:-1]
+    return order[np.r_[True, new]]
+
+
+def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Indices of the first of each group of vertices of one game equal to ~1e-7 and with
+    equal labels, ordered by game.
+
+    One sort on (game, a hash of labels and coordinates) instead of a lexicographic sort on
+    every coordinate; neighbours are then compared on the whole key, so a collision of the
+    hash never merges two vertices (at worst it leaves a duplicate, paired twice and merged
+    with its twin at the end)."""
+    cols = [np.rint(V[:, j] * DEDUP_GRID).astype(np.int64) for j in range(V.shape[1])]
+    h = labels.copy()
+    for c in cols:  # wrap-around integer arithmetic: a hash, not a number
+        h *= _HASH
+        h ^= c
+    # one stable sort on (game, top bits of the hash): a game's vertices stay together
+    key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
+    order = np.argsort(key, kind="stable") if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
+    if len(order) < 2:
+        return order
+    new = g.take(order[1:]) != g.take(order[:-1])
+    for c in (labels, *cols):
+        cs = c.take(order)
+        new |= cs[1:] != cs[:-1]
+    return order[np.r_[True, new]]
 
 
 def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
@@ -240,7 +157,7 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     Vertices merge only if their labels agree too: two vertices 1e-8 apart (a weight of 5e-8
     that makes two rows exactly indifferent, say) have different labels, and merging them
     would lose the equilibrium that needs the extra label."""
-    ix, iy = _unique_rows(gx, X, labels=Lx), _unique_rows(gy, Y, labels=Ly)
+    ix, iy = _vertex_groups(gx, X, Lx), _vertex_groups(gy, Y, Ly)
     gx, X, Lx, gy, Y, Ly = gx[ix], X[ix], Lx[ix], gy[iy], Y[iy], Ly[iy]
     ny = np.bincount(gy, minlength=N)
     oy = np.cumsum(ny) - ny
@@ -249,11 +166,14 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     start, csum = 0, np.cumsum(per_x)
     while start < len(gx):  # blocks of x-vertices with a bounded number of pairs
         stop = max(start + 1, int(np.searchsorted(csum, csum[start] - per_x[start] + PAIR_BUDGET)))
-        a = np.repeat(np.arange(start, stop), per_x[start:stop])
-        first = np.repeat(np.cumsum(per_x[start:stop]) - per_x[start:stop], per_x[start:stop])
-        b = oy[gx[a]] + np.arange(len(a)) - first
-        hit = (Lx[a] | Ly[b]) == full
-        for lst, v in zip(found, (gx[a[hit]], X[a[hit]], Y[b[hit]]), strict=True):
+        per = per_x[start:stop]
+        ends = np.cumsum(per)
+        # pair number r of x-vertex a is the y-vertex oy[gx[a]] + r
+        b = np.repeat(oy[gx[start:stop]] - (ends - per), per) + np.arange(ends[-1] if len(ends)
+                                                                          else 0)
+        hit = np.flatnonzero((np.repeat(Lx[start:stop], per) | Ly.take(b)) == full)
+        a = start + np.searchsorted(ends, hit, side="right")
+        for lst, v in zip(found, (gx[a], X[a], Y[b[hit]]), strict=True):
             lst.append(v)
         start = stop
     return tuple(np.concatenate(v) for v in found)
@@ -265,7 +185,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     ties_a = (A >= A.max(axis=1, keepdims=True) - tol).sum(axis=1) > 1
     ties_b = (B >= B.max(axis=2, keepdims=True) - tol).sum(axis=2) > 1
     deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
-    sides = [(B, m, n), (A.transpose(0, 2, 1), n, m)]  # x against B, y against A^T
+    sides = [(B, m, n), (np.ascontiguousarray(A.transpose(0, 2, 1)), n, m)]  # x vs B, y vs A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
     games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]  # games on the last axis
     verts: list[list[tuple]] = [[], []]
@@ -276,23 +196,24 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
             lv = _level(p, q, k)
             up = None if k == q else _next_minors(games_last[s], minors[s], _level(p, q, k + 1),
                                                   k + 1)
-            g, it, ii, z, br = _vertices(C, minors[s], up, lv, tol)
+            g, it, ii, z, _, zero, br = _labelled_vertices(C, minors[s], up, lv, tol)
             minors[s] = up
-            zero = z <= tol
-            deg[g[zero.sum(1) + br.sum(1) > p]] = True  # (c) a vertex with too many labels
-            lab = _bits(zero, 0 if s == 0 else m) | _bits(br, m if s == 0 else 0)
+            lab = (zero << (0 if s == 0 else m)) | (br << (m if s == 0 else 0))
+            deg[g[np.bitwise_count(lab) > p]] = True  # (c) a vertex with too many labels
             verts[s].append((g, z, lab))
             res.append((g, it, ii, z))
         (gx, tx, ix, X), (gy, ty, iy, Y) = res
         n_rows, n_cols = comb(m, k), comb(n, k)
         key_x = (gx * n_rows + ix) * n_cols + tx  # x: support rows I, indifferent columns T
         key_y = (gy * n_rows + ty) * n_cols + iy  # y: support columns J, indifferent rows
-        _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+        ax, ay = _matching(key_x, key_y, N * n_rows * n_cols)
         matches.append((gx[ax], X[ax], Y[ay]))
     g, x, y = (np.concatenate(v) for v in zip(*matches, strict=True))
     br_x, br_y, _ = _responses(A[g], B[g], x, y, tol)
     # (b) at an equilibrium, more pure best responses than the opponent's support size
-    deg[g[(br_x.sum(1) > (x > tol).sum(1)) | (br_y.sum(1) > (y > tol).sum(1))]] = True
+    more_x = np.bitwise_count(_bits(br_x, 0)) > np.bitwise_count(_bits(x > tol, 0))
+    more_y = np.bitwise_count(_bits(br_y, 0)) > np.bitwise_count(_bits(y > tol, 0))
+    deg[g[more_x | more_y]] = True
     keep = ~deg[g]
     out = [(g[keep], x[keep], y[keep])]
     if deg.any():
@@ -307,14 +228,25 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     return g[ok], x[ok], y[ok], deg
 
 
+def _matching(key_x: np.ndarray, key_y: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the keys (distinct integers in ``[0, size)``) found in both arrays, in
+    increasing key order, as ``np.intersect1d`` gives them; by a lookup table, not a sort."""
+    table = np.full(size, -1, dtype=np.intp)
+    table[key_y] = np.arange(len(key_y))
+    pos = table.take(key_x)
+    ax = np.flatnonzero(pos >= 0)
+    ax = ax[np.argsort(key_x.take(ax), kind="stable")]
+    return ax, pos.take(ax)
+
+
 def _responses(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float) -> tuple:
     """Pure best responses to ``x`` (columns) and to ``y`` (rows) in games ``A, B`` (K, m, n),
     and the best-response check: every strategy played is within ``tol`` of the best reply."""
     ay, bx = np.einsum("kij,kj->ki", A, y), np.einsum("kij,ki->kj", B, x)
-    br_a = ay >= ay.max(1, keepdims=True, initial=-np.inf) - tol
-    br_b = bx >= bx.max(1, keepdims=True, initial=-np.inf) - tol
-    ok = (np.isfinite(x).all(1) & np.isfinite(y).all(1) & np.all((x <= 0) | br_a, axis=1)
-          & np.all((y <= 0) | br_b, axis=1))
+    br_a = ay >= _row_max(ay)[:, None] - tol
+    br_b = bx >= _row_max(bx)[:, None] - tol
+    ok = (_row_all(np.isfinite(x)) & _row_all(np.isfinite(y)) & _row_all((x <= 0) | br_a)
+          & _row_all((y <= 0) | br_b))
     return br_b, br_a, ok
 
 

@@ -1,0 +1,76 @@
+"""The vertex kernels of the batched engine against their definitions, system by system."""
+
+from itertools import combinations
+
+import numpy as np
+
+import triangle.solvers.vertices as tv
+from triangle.solvers.tolerance import TOL
+
+
+def tables(C):
+    """Every level's minor tables of ``C`` (N, p, q), as the engine builds them."""
+    N, p, q = C.shape
+    Ct = C.transpose(1, 2, 0).copy()
+    M, out = np.ones((q, 1, N)), []
+    for k in range(1, min(p, q) + 1):
+        up = None if k == q else tv._next_minors(Ct, M, tv._level(p, q, k + 1), k + 1)
+        out.append((k, M, up))
+        M = up
+    return out
+
+
+def test_minors_are_determinants_of_payoff_differences():
+    """``M[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]``."""
+    rng = np.random.default_rng(21)
+    C = rng.uniform(-1, 1, (3, 5, 4))
+    for k, _, up in tables(C)[:-1]:
+        lv = tv._level(5, 4, k + 1)
+        for t, T in enumerate(lv.tight):
+            for r, S in enumerate(lv.s_elem):
+                D = C[:, S][:, :, T[1:]] - C[:, S][:, :, T[:1]]  # (N, k, k): rows S, columns T
+                np.testing.assert_allclose(up[t, r], np.linalg.det(D), atol=1e-12)
+
+
+def test_vertices_are_the_feasible_systems_solved_directly():
+    """At every size, the systems ``(I, T)`` found are those whose solution by
+    ``np.linalg.solve`` lies in the simplex with ``T`` among the best replies; generic
+    payoffs keep every test away from the tolerance."""
+    rng = np.random.default_rng(22)
+    N, p, q = 40, 4, 5
+    C = rng.uniform(0, 1, (N, p, q))
+    for k, M, up in tables(C):
+        lv = tv._level(p, q, k)
+        g, it, ii, z, br, zero, br_bits = tv._labelled_vertices(C, M, up, lv, TOL)
+        found = set(zip(g.tolist(), it.tolist(), ii.tolist(), strict=True))
+        expected = set()
+        for game in range(N):
+            for i, I in enumerate(combinations(range(p), k)):
+                for t, T in enumerate(combinations(range(q), k)):
+                    # unknowns z_I and the value v: C[I, T]^T z_I = v, sum z_I = 1
+                    lhs = np.zeros((k + 1, k + 1))
+                    lhs[:k, :k], lhs[:k, k], lhs[k, :k] = C[game][np.ix_(I, T)].T, -1.0, 1.0
+                    sol = np.linalg.solve(lhs, np.r_[np.zeros(k), 1.0])
+                    zz = np.zeros(p)
+                    zz[list(I)] = sol[:k]
+                    pay = zz @ C[game]
+                    if zz.min() >= -1e-9 and pay.max() <= sol[k] + 1e-9:
+                        expected.add((game, t, i))
+        assert found == expected
+        # each vertex: a distribution whose labels are its zero weights and best replies
+        assert np.allclose(z.sum(axis=1), 1.0) and (z >= 0).all()
+        pay = np.einsum("kp,kpq->kq", z, C[g])
+        np.testing.assert_array_equal(br, pay >= pay.max(axis=1, keepdims=True) - TOL)
+        np.testing.assert_array_equal(br_bits, (br * (1 << np.arange(q))).sum(axis=1))
+        np.testing.assert_array_equal(zero, ((z <= TOL) * (1 << np.arange(p))).sum(axis=1))
+
+
+def test_blocks_do_not_change_the_vertices(monkeypatch):
+    rng = np.random.default_rng(23)
+    C = rng.integers(0, 3, (30, 4, 4)).astype(float)  # degenerate: ties and repeated vertices
+    whole = [tv._labelled_vertices(C, M, up, tv._level(4, 4, k), TOL) for k, M, up in tables(C)]
+    monkeypatch.setattr(tv, "DENSE_BLOCK", 1)
+    blocks = [tv._labelled_vertices(C, M, up, tv._level(4, 4, k), TOL) for k, M, up in tables(C)]
+    for a, b in zip(whole, blocks, strict=True):
+        for u, v in zip(a, b, strict=True):
+            np.testing.assert_array_equal(u, v)

@@ -1,0 +1,275 @@
+"""Vertices of the best-response polyhedra of many bimatrix games at once, in pure numpy.
+
+The kernels of the batched engine (:mod:`triangle.solvers.batched`, whose module doc states
+the mathematics): for one side of a stack of games, ``C`` of shape ``(N, p, q)`` (the row
+player's strategies ``x`` against the column payoffs ``B``, or ``y`` against ``A^T``), the
+vertices of ``{z in simplex, C^T z <= w}`` that solve the systems ``(I, T)`` of one size
+``k``: ``z`` on the support ``I`` makes the ``k`` columns ``T`` indifferent (von Stengel
+2007, sect. 3.4).
+
+* :func:`_next_minors` builds, by Laplace expansion, the minors of the payoff-difference
+  matrices for every index set of the next size, games on the last (contiguous) axis;
+* :func:`_labelled_vertices` tests every system's feasibility on those tables alone
+  (Cramer's rule), a block of indifference sets at a time so that the dozen passes over its
+  systems find them in cache, then solves the few feasible ones and labels their vertices
+  (zero weights, pure best responses) as bit sets.
+
+numpy's reductions over a short last axis (``sum``, ``max``, ``all`` over a few columns)
+cost about ten times a column operation, so the row helpers here work column by column, in
+the order numpy would add; no BLAS call is made (its threads would compete with the other
+core's work).  Every floating-point operation of a test is the one of testing all systems
+at once: the results do not depend on the block or chunk sizes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from itertools import combinations
+from math import comb, prod
+
+import numpy as np
+
+__all__: list[str] = []
+
+#: Systems of one support size tested together for feasibility (a block that stays in cache).
+DENSE_BLOCK = 1 << 15
+#: A system is singular when its determinant, in each player's payoff unit, is below this.
+SINGULAR = 1e-11
+
+
+@dataclass(frozen=True)
+class _Level:
+    """Index tables for the systems of support size ``k`` of a side with ``p`` x ``q``."""
+
+    sup: np.ndarray  # (nI, k) support sets I of the mixing player (lexicographic)
+    tight: np.ndarray  # (nT, k) indifference sets T of the responding player
+    sup_minus: np.ndarray  # (nI, k) rank of I without its i-th element among (k-1)-sets
+    t_prev: np.ndarray  # (nT,) rank of T without its last element among (k-1)-sets
+    s_elem: np.ndarray  # (nS, k-1) the (k-1)-sets S of rows
+    s_minus: np.ndarray  # (nS, k-1) rank of S without its t-th element among (k-2)-sets
+    up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
+    up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
+    tight_bits: np.ndarray  # (nT,) the sets T as int64 bit sets
+    up_signed: np.ndarray  # (q-k, nT) up_rank, plus binom(q, k+1) where up_sign < 0
+
+
+@cache
+def _combos(n: int, k: int) -> tuple[np.ndarray, dict[tuple[int, ...], int]]:
+    sets = list(combinations(range(n), k))
+    arr = np.array(sets, dtype=np.intp).reshape(len(sets), k)
+    return arr, {c: r for r, c in enumerate(map(tuple, arr.tolist()))}
+
+
+def _drop_ranks(n: int, k: int) -> np.ndarray:
+    """For each k-subset of range(n), the ranks of its (k-1)-subsets missing element i."""
+    sets, _ = _combos(n, k)
+    _, rank = _combos(n, k - 1)
+    out = [[rank[s[:i] + s[i + 1 :]] for i in range(k)] for s in map(tuple, sets.tolist())]
+    return np.array(out, dtype=np.intp).reshape(len(sets), k)
+
+
+@cache
+def _level(p: int, q: int, k: int) -> _Level:
+    tight, _ = _combos(q, k)
+    t_prev = np.array([_combos(q, k - 1)[1][t[:-1]] for t in map(tuple, tight.tolist())])
+    s_minus = _drop_ranks(p, k - 1) if k >= 2 else np.zeros((1, 0), dtype=np.intp)
+    up = _combos(q, k + 1)[1]
+    rank = [[up[tuple(sorted((*t, j)))] for j in range(q) if j not in t] for t in tight.tolist()]
+    sign = [[(-1.0) ** (k - 1 + sum(u > j for u in t)) for j in range(q) if j not in t]
+            for t in tight.tolist()]
+    shape = (len(tight), q - k)
+    up_rank = np.array(rank, dtype=np.intp).reshape(shape)
+    up_sign = np.array(sign, dtype=float).reshape(shape)
+    return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
+                  _combos(p, k - 1)[0], s_minus, up_rank, up_sign,
+                  (np.int64(1) << tight.astype(np.int64)).sum(axis=1),
+                  (up_rank + comb(q, k + 1) * (up_sign < 0)).T.copy())
+
+
+def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
+    """Minors for indifference sets of size ``k`` from those of size ``k - 1``.
+
+    Games are the last (contiguous) axis: ``Ct[s, j, g] = C[g, s, j]``.  Returns
+    ``out[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]`` for
+    ``r = 1..k-1`` and ``S`` a ``(k-1)``-set of rows, by Laplace expansion along the last row.
+    """
+    last, first = lv.tight[:, -1], lv.tight[:, 0]
+    diff = Ct[:, last] - Ct[:, first]
+    if k % 2:  # Laplace sign (-1)^(k-2+t): negating each term is exact, and cheaper here
+        np.negative(diff, out=diff)
+    diff = diff.transpose(1, 0, 2).copy()  # (nT, p, N)
+    nT, nS, N = len(lv.tight), len(lv.s_elem), Ct.shape[2]
+    out = np.empty((nT, nS, N))
+    step = max(1, DENSE_BLOCK // (nS * N))  # a block of T at a time stays in cache
+    a, b = np.empty((2, min(step, nT) * nS * N))
+    for t0 in range(0, nT, step):
+        t1 = min(nT, t0 + step)
+        prev = M[lv.t_prev[t0:t1]]  # (block, nS_{k-2}, N)
+        o = out[t0:t1]
+        ab, bb = a[: o.size].reshape(o.shape), b[: o.size].reshape(o.shape)
+        for t in range(k - 1):
+            np.take(diff[t0:t1], lv.s_elem[:, t], axis=1, out=ab, mode="wrap")
+            np.take(prev, lv.s_minus[:, t], axis=1, out=bb, mode="wrap")
+            np.multiply(ab, bb, out=o if t == 0 else ab)
+            if t > 0:
+                (np.add if t % 2 == 0 else np.subtract)(o, ab, out=o)
+    return out
+
+
+def _labelled_vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
+                       tol: float) -> tuple:
+    """Vertices of ``{z in simplex, C^T z <= w}`` from all level-``k`` systems ``(I, T)``.
+
+    ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``.  By Cramer's rule
+    ``z_i = c_i / s`` with ``c_i = (-1)^i det(D_T[:, I minus i])`` and ``s = sum(c)``, and for
+    ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
+    minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
+    by more than ``tol``) is tested on the minor tables alone.  The minors are of payoffs in
+    the player's unit (:mod:`triangle.solvers.tolerance`); systems with
+    ``|s| <= SINGULAR`` are singular and skipped (a vertex is also the solution of a
+    nonsingular system).  Returns, for the vertices found, the game index, ranks of ``T`` and
+    ``I``, ``z``, the best-response mask, and the labels as bit sets: zero weights (rows) and
+    best responses (columns).
+    """
+    nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
+    step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
+    work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
+    up_pm = None
+    if M_up is not None and lv.up_rank.shape[1]:  # w_j = +-M_up[T + j]: a plain gather
+        up_pm = np.empty((2 * len(M_up), *M_up.shape[1:]))
+        np.copyto(up_pm[: len(M_up)], M_up)
+        np.negative(M_up, out=up_pm[len(M_up) :])
+    found = [_feasible(M, up_pm, lv, tol, t, min(nT, t + step), work)
+             for t in range(0, nT, step)]
+    it, rest, s = (np.concatenate(v) for v in zip(*found, strict=True))
+    return _solutions(C, M, lv, tol, it, rest, s)
+
+
+def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
+              tol: float) -> tuple:
+    """Vertices ``(g, it, ii, z, br)`` of ``{z in simplex, C^T z <= w}`` from all level-``k``
+    systems (:func:`_labelled_vertices` without the bit sets)."""
+    return _labelled_vertices(C, M, M_up, lv, tol)[:5]
+
+
+def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t0: int,
+              t1: int, work: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
+    rank of ``T``, ``rank of I * N + game`` and the sum ``s`` of each (:func:`_vertices`).
+
+    ``up_pm``: the next size's minors stacked on their negatives; ``work``: scratch space,
+    four rows of at least ``(t1 - t0) * nI * N``.  A block of ``T`` at a time, so that the
+    dozen passes over its systems find them in cache.
+    """
+    k = lv.sup.shape[1]
+    Mb = M[t0:t1]
+    shape = (t1 - t0, len(lv.sup), M.shape[2])
+    size = prod(shape)
+    buf, s, hi, lo = (w[:size].reshape(shape) for w in work)
+    np.take(Mb, lv.sup_minus[:, 0], axis=1, out=s, mode="wrap")  # s = sum(c), from c_0
+    np.negative(s, out=hi)  # hi, lo = max, min of -c_i and w_j
+    if k == 1:
+        np.copyto(lo, hi)
+    for i in range(1, k):
+        np.take(Mb, lv.sup_minus[:, i], axis=1, out=buf, mode="wrap")  # (-1)^i c_i
+        if i % 2:
+            np.subtract(s, buf, out=s)  # c_i = -buf
+        else:
+            np.add(s, buf, out=s)
+            np.negative(buf, out=buf)
+        np.minimum(lo if i > 1 else hi, buf, out=lo)  # buf = -c_i; at i = 1 lo starts as hi
+        np.maximum(hi, buf, out=hi)
+    if up_pm is not None:
+        signed = lv.up_signed[:, t0:t1]
+        for r in range(len(signed)):  # w_j = (payoff of j - payoff on T) * s
+            np.take(up_pm, signed[r], axis=0, out=buf, mode="wrap")
+            np.maximum(hi, buf, out=hi)
+            np.minimum(lo, buf, out=lo)
+    # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
+    # for s < 0 it is lo >= tol s (hi >= -s / k > tol s then, so never both)
+    np.multiply(s, tol, out=buf)
+    ok = hi <= buf
+    ok |= lo >= buf
+    flat = np.flatnonzero(ok)
+    it, rest = np.divmod(flat, size // shape[0])  # rest = rank of I * N + game
+    it += t0
+    s = s.ravel().take(flat)
+    regular = np.abs(s) > SINGULAR  # tested on the few feasible systems only
+    return it[regular], rest[regular], s[regular]
+
+
+def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
+               rest: np.ndarray, s: np.ndarray) -> tuple:
+    """The vertices of the feasible systems (``it``: rank of ``T``; ``rest``: rank of ``I`` *
+    ``N`` + game) with their sums ``s``: game, ranks of ``T`` and ``I``, ``z``, its pure best
+    responses, and both as bit sets (zero weights, best responses).  A vertex is kept only if
+    every column of ``T`` is a best response (a tiny ``s`` leaves the solution inexact)."""
+    N, p, q = C.shape
+    k = lv.sup.shape[1]
+    ii, g = np.divmod(rest, N)
+    # c_i = (-1)^i M[T, I minus i, g], gathered by flat index (cheaper than a 3-D fancy index)
+    at = (it * M.shape[1])[:, None] + lv.sup_minus[ii]
+    zi = M.ravel().take(at * N + g[:, None])
+    zi /= s[:, None]
+    np.negative(zi[:, 1::2], out=zi[:, 1::2])  # the signs (-1)^i: exact, in either order
+    np.copyto(zi, 0.0, where=zi < tol)  # as :func:`~triangle.solvers.tolerance.clean` does
+    zi /= _row_sum(zi)[:, None]
+    rows = lv.sup[ii]
+    G = C.reshape(N * p, q).take(g[:, None] * p + rows, axis=0)  # (K, k, q): rows of I
+    pay = G[:, 0] * zi[:, :1]  # z^T C, term by term in the order of a contraction over I
+    for i in range(1, k):
+        pay += G[:, i] * zi[:, i : i + 1]
+    br = pay >= _row_max(pay)[:, None] - tol
+    br_bits = _bits(br, 0)
+    tight = lv.tight_bits[it]
+    keep = (br_bits & tight) == tight
+    z = np.zeros((len(g), p))
+    z.ravel()[(np.arange(len(g)) * p)[:, None] + rows] = zi
+    support = (np.int64(1) << rows) * (zi > tol)  # bits of the rows played
+    played = support[:, 0].copy()
+    for i in range(1, k):
+        played |= support[:, i]
+    zero_bits = ((1 << p) - 1) ^ played
+    out = (g, it, ii, z, br, zero_bits, br_bits)
+    return out if keep.all() else tuple(v[keep] for v in out)
+
+
+def _row_sum(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=1)`` for a few columns, adding them left to right as numpy does; numpy's
+    reductions over a short last axis cost ~10x more than one column operation each."""
+    out = a[:, 0].copy()
+    for j in range(1, a.shape[1]):
+        out += a[:, j]
+    return out
+
+
+def _row_max(a: np.ndarray) -> np.ndarray:
+    """``a.max(axis=1)`` column by column (``-inf`` for no columns)."""
+    out = np.full(len(a), -np.inf)
+    for j in range(a.shape[1]):
+        np.maximum(out, a[:, j], out=out)
+    return out
+
+
+def _row_all(a: np.ndarray) -> np.ndarray:
+    """``a.all(axis=1)`` column by column."""
+    out = np.ones(len(a), dtype=bool)
+    for j in range(a.shape[1]):
+        out &= a[:, j]
+    return out
+
+
+def _row_any(a: np.ndarray) -> np.ndarray:
+    """``a.any(axis=1)`` column by column."""
+    out = np.zeros(len(a), dtype=bool)
+    for j in range(a.shape[1]):
+        out |= a[:, j]
+    return out
+
+
+def _bits(mask: np.ndarray, shift: int) -> np.ndarray:
+    """Pack a boolean ``(K, L)`` mask into int64 bit sets starting at bit ``shift``."""
+    # an integer product: no BLAS call (its threads would compete with the other core's work)
+    return mask.astype(np.int64) @ (np.int64(1) << np.arange(shift, shift + mask.shape[1],
+                                                             dtype=np.int64))
