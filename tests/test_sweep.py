@@ -13,7 +13,7 @@ import pytest
 
 from triangle import __version__
 from triangle.analysis import sweep as sw
-from triangle.analysis.points import SamplePoints
+from triangle.analysis.points import DealtGrid, GridPoints, SamplePoints
 from triangle.analysis.storage import ResumeError, read_metadata
 from triangle.analysis.sweep import (
     CATEGORIES,
@@ -368,6 +368,29 @@ def test_equilibrium_map_grids(scenario):
                                    "configuration"]
     assert len(frame) == 15
     assert (m.verdict[0, :] == "no_attempt").all()
+
+
+def test_dealt_grid_holds_every_point_once_spread_over_its_chunks():
+    """Chunk ``c`` of a dealt grid holds the grid's points ``c, c + k, ...``; together the chunks
+    hold every point once, and ``inverse`` restores the grid's order."""
+    grid = GridPoints({"wedge.reward": np.arange(7.0), "schism.cost.target": np.arange(3.0)})
+    dealt = DealtGrid(grid, chunk_size=5)  # 21 points, 5 chunks
+    every = grid.chunk(0, grid.n)["wedge.reward"] * 10 + grid.chunk(0, grid.n)["schism.cost.target"]
+    chunks = [dealt.chunk(i, min(grid.n, i + 5)) for i in range(0, grid.n, 5)]
+    got = np.concatenate([c["wedge.reward"] * 10 + c["schism.cost.target"] for c in chunks])
+    assert sorted(got) == sorted(every)
+    np.testing.assert_array_equal(got[dealt.inverse], every)
+    np.testing.assert_array_equal(got[:5], every[[0, 5, 10, 15, 20]])  # chunk 0: every 5th point
+
+
+def test_map_on_a_pool_is_the_map_in_process(scenario):
+    """A map on a process pool (its grid dealt round-robin to the chunks) is the same table as
+    in process, row for row."""
+    x, y = ("schism.cost.target", np.linspace(0, 40, 5)), ("wedge.reward", np.linspace(0, 12, 4))
+    local = equilibrium_map(scenario, x, y, chunk_size=6)
+    pooled = equilibrium_map(scenario, x, y, chunk_size=6, executor=2)
+    pd.testing.assert_frame_equal(pooled.table, local.table)
+    assert (pooled.verdict == local.verdict).all()
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(scenario, capsys):

@@ -102,11 +102,35 @@ class GridPoints(Points):
         self.n = math.prod(self.shape)
 
     def chunk(self, start: int, stop: int) -> dict[str, np.ndarray]:
-        index = np.unravel_index(np.arange(start, stop, dtype=np.int64), self.shape)
+        return self.at(np.arange(start, stop, dtype=np.int64))
+
+    def at(self, flat: np.ndarray) -> dict[str, np.ndarray]:
+        """The points of the flat (row-major) indices ``flat``."""
+        index = np.unravel_index(flat, self.shape)
         return {p: a[i] for (p, a), i in zip(self.axes.items(), index, strict=True)}
 
     def spec(self) -> dict[str, Any]:
         return {"design": "grid", "axes": {p: [float(v) for v in a] for p, a in self.axes.items()}}
+
+
+class DealtGrid(Points):
+    """The points of ``grid`` dealt round-robin into ``k`` chunks of ``chunk_size``: chunk ``c``
+    holds the grid's points ``c, c + k, c + 2k, ...``, so that every chunk samples the whole grid
+    and takes about as long as the others wherever the costly region of a map lies (a pool's
+    workers then finish together).  ``order[i]`` is the grid index of position ``i`` and
+    ``inverse`` puts results back in the grid's order."""
+
+    def __init__(self, grid: GridPoints, chunk_size: int) -> None:
+        self.grid, self.paths, self.n = grid, grid.paths, grid.n
+        k = -(-grid.n // chunk_size)
+        self.order = np.argsort(np.arange(grid.n) % k, kind="stable")
+        self.inverse = np.argsort(self.order, kind="stable")
+
+    def chunk(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        return self.grid.at(self.order[start:stop])
+
+    def spec(self) -> dict[str, Any]:
+        return self.grid.spec()
 
 
 class SamplePoints(Points):

@@ -45,6 +45,7 @@ from numpy.typing import ArrayLike
 from triangle.analysis.execution import map_ordered, progress_bar
 from triangle.analysis.points import (
     ArrayPoints,
+    DealtGrid,
     GridPoints,
     Points,
     make_points,
@@ -68,6 +69,10 @@ KINDS = ("game", "closed_form")
 ROLES = ("pivot", "wing", "partner", "outcast", "friend", "foe")
 CATEGORIES = {"verdict": VERDICTS, "configuration": CONFIGURATIONS,
               **{f"role_{a}": ROLES for a in ("divider", "target", "partner")}}
+
+
+#: Points per chunk of a game sweep or map (a second or so of work for one process).
+CHUNK_SIZE = 2000
 
 
 # --- one chunk -----------------------------------------------------------------------------
@@ -185,7 +190,7 @@ def _n_chunks(points: Points, kind: str, chunk_size: int) -> int:
 
 
 def iter_chunks(scenario: Scenario, points: Points, *, kind: str = "game", backend: str | None = "admissible",
-                chunk_size: int = 2000, executor: Any = None, progress: bool | None = None,
+                chunk_size: int = CHUNK_SIZE, executor: Any = None, progress: bool | None = None,
                 skip: frozenset[int] = frozenset()) -> Iterator[tuple[int, pd.DataFrame]]:
     """``(chunk index, table)`` for every chunk not in ``skip``, in order."""
     n_chunks = _n_chunks(points, kind, chunk_size)
@@ -208,7 +213,7 @@ def _table(scenario: Scenario, points: Points, **kw: Any) -> pd.DataFrame:
 
 
 def evaluate_table(scenario: Scenario, points: dict[str, np.ndarray], *, kind: str = "game",
-                   backend: str = "admissible", chunk_size: int = 2000, executor: Any = None,
+                   backend: str = "admissible", chunk_size: int = CHUNK_SIZE, executor: Any = None,
                    progress: bool | None = None) -> pd.DataFrame:
     """Evaluate ``scenario`` at ``points`` (dotted path -> array of one length), chunk by chunk.
 
@@ -267,7 +272,7 @@ class SweepReport:
 def sweep_to_file(scenario: Scenario, out: str, grid: Mapping[str, ArrayLike] | None = None,
                   samples: Mapping[str, tuple[float, float]] | None = None, n: int | None = None,
                   design: str = "lhs", seed: int = 0, *, kind: str = "game", backend: str = "admissible",
-                  chunk_size: int = 2000, executor: Any = None, progress: bool | None = None,
+                  chunk_size: int = CHUNK_SIZE, executor: Any = None, progress: bool | None = None,
                   resume: bool = False, notify: Callable[[str], None] | None = None) -> SweepReport:
     """Stream :func:`sweep`'s rows to ``out`` (``.csv`` or ``.parquet``) with a resumable journal.
 
@@ -335,7 +340,12 @@ def equilibrium_map(scenario: Scenario, x: tuple[str, ArrayLike], y: tuple[str, 
     if x_path == y_path:
         raise ScenarioError("map", y_path, "two different parameter paths", "the same path twice")
     points = GridPoints({x_path: xs, y_path: ys}, origin="map")
-    table = _table(scenario, points, **kw)
+    chunk_size = kw.get("chunk_size", CHUNK_SIZE)
+    if kw.get("executor") is not None and points.n > chunk_size:  # workers finish together
+        dealt = DealtGrid(points, chunk_size)
+        table = _table(scenario, dealt, **kw).iloc[dealt.inverse].reset_index(drop=True)
+    else:
+        table = _table(scenario, points, **kw)
     xs, ys = points.axes[x_path], points.axes[y_path]
 
     def grid(col: str) -> np.ndarray:
