@@ -19,8 +19,9 @@ from triangle.presentation.cli_common import UsageError
 
 #: Most points of a map (its table is held in memory and drawn).
 MAX_MAP_POINTS = 250_000
-#: Most points of a sweep (streamed to disk in chunks; the design is drawn at once).
-MAX_SWEEP_POINTS = 5_000_000
+#: Most points of a sweep (streamed to disk in chunks; a Latin hypercube is drawn at once:
+#: 8 bytes per point and parameter, 240 MB for 10^7 points of three parameters).
+MAX_SWEEP_POINTS = 10_000_000
 #: Most model evaluations of a sensitivity analysis or a scenario discovery.
 MAX_EVALUATIONS = 200_000
 #: Seeds are those of numpy's ``SeedSequence`` entropy we record: 0 to 2**63 - 1.
