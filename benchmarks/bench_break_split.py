@@ -135,10 +135,12 @@ def compare(name: str, n: int, seed: int) -> dict:
             "speedup": t_whole / t_split}
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--points", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=11)
+def run_scenarios(benchmark: str, description: str, compare, points: int, seed: int) -> None:
+    """The command line shared by the per-scenario checks: ``compare(name, points, seed)`` for
+    every scenario asked for, one JSON line each, and the whole result in ``--out``."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--points", type=int, default=points)
+    p.add_argument("--seed", type=int, default=seed)
     p.add_argument("--only", nargs="*", default=list(SCENARIOS))
     p.add_argument("--out", type=Path)
     args = p.parse_args()
@@ -148,13 +150,17 @@ def main() -> None:
         row["load_average"] = os.getloadavg()
         print(json.dumps(row), flush=True)
         rows.append(row)
-    result = {"benchmark": "break_split", "points": args.points, "seed": args.seed,
+    result = {"benchmark": benchmark, "points": args.points, "seed": args.seed,
               "scenarios": rows,
               "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                           "python": platform.python_version(), "numpy": np.__version__}}
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+def main() -> None:
+    run_scenarios("break_split", __doc__.splitlines()[0], compare, 10_000, 11)
 
 
 if __name__ == "__main__":

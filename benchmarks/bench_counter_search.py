@@ -23,10 +23,6 @@ Run::
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -34,13 +30,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_break_split import run_scenarios
+
 from triangle.scenario.files import library_dir, load_scenario
 from triangle.wedge import counter, switch, verdict
 from triangle.wedge.model import Stage
 from triangle.wedge.solve import evaluate_scenario
 
-SCENARIOS = ("first_term_2017", "kissinger_1971", "reverse_kissinger_2025", "template",
-             "wedge_optimist_2025")
 COMPARED = ("verdict", "robust", "configuration")
 
 
@@ -106,25 +103,7 @@ def compare(name: str, n: int, seed: int) -> dict:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--points", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=5)
-    p.add_argument("--only", nargs="*", default=list(SCENARIOS))
-    p.add_argument("--out", type=Path)
-    args = p.parse_args()
-    rows = []
-    for name in args.only:
-        row = compare(name, args.points, args.seed)
-        row["load_average"] = os.getloadavg()
-        print(json.dumps(row), flush=True)
-        rows.append(row)
-    result = {"benchmark": "counter_search", "points": args.points, "seed": args.seed,
-              "scenarios": rows,
-              "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                          "python": platform.python_version(), "numpy": np.__version__}}
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    run_scenarios("counter_search", __doc__.splitlines()[0], compare, 2000, 5)
 
 
 if __name__ == "__main__":

@@ -104,3 +104,21 @@ def test_a_bracket_narrowed_from_below_goes_on_over_its_breakpoints():
     assert converged.all() and np.isfinite(m).all() and m[0] > 0
     assert keeps_partnership(sol, md["solver.schism_probability"], md.selection).all()
     assert abs(m[0] - plain[0]) <= 2e-9 * max(1.0, plain[0]) + 1e-12
+
+
+def test_a_switch_inside_the_last_interval_below_the_cap():
+    """A point of the flagship whose partner's budget (1.644) caps the search and whose switch
+    lies between the last breakpoint and the cap: the partnership holds from 1.6426.  The
+    bisection over the breakpoints must look inside that last interval too, not return the cap
+    (it once did); both searches find the switch."""
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" /
+                             "reverse_kissinger_2025.toml")
+    point = {"schism.cost.target": 1.9066897369412854, "wedge.reward": 30.853473423427364,
+             "counter.budget": 1.6443643443905118}
+    md = model_of(scenario, {k: np.array([v]) for k, v in point.items()}, "admissible")
+    stage = build_stage(md, fixed_package(md))
+    fast, _, _ = counter_offer(stage)
+    plain, _, _ = counter_offer(stage, plain=True)
+    assert 1.6425 < fast[0] < 1.6427 and abs(plain[0] - fast[0]) <= 2e-9 * fast[0] + 1e-12
+    below = stage.solve(np.array([fast[0] * (1 - 1e-6)]), md.search_backend)
+    assert not keeps_partnership(below, md["solver.schism_probability"], md.selection).any()

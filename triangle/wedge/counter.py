@@ -282,7 +282,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     converged = ~(todo & (hi - lo > 1))
     point = cands[every, hi]
     below_ok = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(todo & converged & (point < cap))
+    idx = np.flatnonzero(todo & converged)  # the last interval, up to the cap, included
     below_ok[idx] = holds(idx, point[idx] * (1.0 - STRICT))
     low = np.where(lo >= 0, above[every, np.maximum(lo, 0)], low_end)
     high = np.where(below_ok, point * (1.0 - STRICT), point)
