@@ -158,6 +158,14 @@ def first_root(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates
     return root
 
 
+def check_points(root: np.ndarray, low: np.ndarray, high: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Where the game solver is asked about a proposed root: ``CHECK max(1, root)`` below and
+    above it, kept inside the bracket ``[low, high]``."""
+    step = CHECK * np.maximum(1.0, root)
+    return np.maximum(low, root - step), np.minimum(high, root + step)
+
+
 def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tuple,
            low: np.ndarray, high: np.ndarray,
            holds: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple:
@@ -188,8 +196,6 @@ def settle(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates: tu
     settled = np.zeros(low.size, dtype=bool)
     below, above = low.copy(), high.copy()
     if cand.size:
-        step = CHECK * np.maximum(1.0, root[cand])
-        below[cand] = np.maximum(low[cand], root[cand] - step)
-        above[cand] = np.minimum(high[cand], root[cand] + step)
+        below[cand], above[cand] = check_points(root[cand], low[cand], high[cand])
         settled[cand] = holds(cand, above[cand]) & ~holds(cand, below[cand])
     return settled, np.where(settled, below, low), np.where(settled, above, high)
