@@ -35,7 +35,7 @@ import numpy as np
 
 from triangle.solvers.learning import fictitious_play, replicator, smooth_fictitious_play
 from triangle.solvers.qre import infinite_support, logit_branch
-from triangle.wedge.model import DIVIDER_CHAIN, Model, Stage
+from triangle.wedge.model import Model, Stage
 from triangle.wedge.quantal import respond
 from triangle.wedge.subgame import expected
 from triangle.wedge.verdict import Evaluation, evaluate
@@ -83,11 +83,8 @@ def quantal_branch(stage: Stage, m: np.ndarray, lambdas: Sequence[float] | np.nd
     A = np.where(exact[:, None, None], game.A, game.A_solve)
     B = np.where(exact[:, None, None], game.B, game.B_solve)
     br = logit_branch(A, B, lambdas, unit=(game.unit_T, game.unit_P))
-    t = stage.table
-    p = np.clip(expected(br.x, br.y, t["p_horizon"]), 0.0, 1.0)
-    V_D = stage.divider_value(*(expected(br.x, br.y, t[k]) for k in DIVIDER_CHAIN))
-    return QuantalBranch(br.lam, br.x, br.y, p, expected(br.x, br.y, game.A),
-                         expected(br.x, br.y, game.B), V_D, br.residual, exact,
+    p, V_T, V_P, V_D = stage.play_values(game, br.x, br.y)
+    return QuantalBranch(br.lam, br.x, br.y, p, V_T, V_P, V_D, br.residual, exact,
                          tuple(s.name for s in stage.model.library))
 
 

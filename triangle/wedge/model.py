@@ -41,7 +41,13 @@ from triangle.partnership.repeated import misreading_probability, observation_er
 from triangle.partnership.stage import stage_payoffs
 from triangle.partnership.strategies import Strategy
 from triangle.wedge.dittmer import dyad_signs, positional_payoff
-from triangle.wedge.subgame import MetaGame, SubgameSolution, meta_game, solve_subgame
+from triangle.wedge.subgame import (
+    MetaGame,
+    SubgameSolution,
+    expected_many,
+    meta_game,
+    solve_subgame,
+)
 
 #: Chain quantities (table keys) that :meth:`Stage.divider_value` takes, in its order.
 DIVIDER_CHAIN = ("hit_D", "duration_D", "reward_D", "hedge_D")
@@ -194,6 +200,15 @@ class Stage:
         # Each payment only where it is offered, so an empty package adds exact zeros.
         value = value - np.where(pk.reward > 0, reward, 0.0)[col] * reward_D
         return value - np.where(pk.hedge > 0, (1 + a) * pk.hedge * dt, 0.0)[col] * hedge_D
+
+    def play_values(self, game: MetaGame, x: np.ndarray, y: np.ndarray) -> tuple:
+        """``(p_schism, V_T, V_P, V_D)`` at the mixed profiles ``x``, ``y`` (``(n, K, k)``) of
+        ``game``: the probability of schism within the horizon and the three present values,
+        from one batched product (:func:`~triangle.wedge.subgame.expected_many`)."""
+        t = self.table
+        V_T, V_P, p, *chain = expected_many(
+            x, y, [game.A, game.B, t["p_horizon"], *(t[k] for k in DIVIDER_CHAIN)])
+        return np.clip(p, 0.0, 1.0), V_T, V_P, self.divider_value(*chain)
 
     def divider_pv(self, sol: SubgameSolution) -> np.ndarray:
         """:meth:`divider_value` in every equilibrium slot of ``sol``, shape ``(n, K)``."""

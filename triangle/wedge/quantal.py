@@ -53,9 +53,8 @@ import numpy as np
 
 from triangle.solvers.qre import infinite_support, logit_branch
 from triangle.wedge.counter import search_cap
-from triangle.wedge.model import DIVIDER_CHAIN, Model, Package, Stage, build_stage
+from triangle.wedge.model import Model, Package, Stage, build_stage
 from triangle.wedge.reasons import VERDICTS, decide
-from triangle.wedge.subgame import expected
 from triangle.wedge.verdict import cohesion, cohesion_change
 
 #: Counters tried per point before the golden-section refinement.
@@ -108,12 +107,9 @@ def respond(stage: Stage, m: np.ndarray, lam: np.ndarray) -> Play:
     zero = flat[:, None, None]
     x = np.where(zero, 1.0 / k, br.x)
     y = np.where(zero, 1.0 / k, br.y)
-    t = stage.table
-    p = np.clip(expected(x, y, t["p_horizon"]), 0.0, 1.0)[:, 0]
-    V_D = stage.divider_value(*(expected(x, y, t[key]) for key in DIVIDER_CHAIN))[:, 0]
+    p, V_T, V_P, V_D = stage.play_values(game, x, y)
     residual = np.where(flat, 0.0, np.maximum(br.residual[:, 0], 0.0))
-    return Play(x[:, 0], y[:, 0], p, expected(x, y, game.A)[:, 0], expected(x, y, game.B)[:, 0],
-                V_D, residual, exact)
+    return Play(x[:, 0], y[:, 0], p[:, 0], V_T[:, 0], V_P[:, 0], V_D[:, 0], residual, exact)
 
 
 def _values(stage: Stage, lam: np.ndarray, m: np.ndarray) -> np.ndarray:
