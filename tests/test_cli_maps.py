@@ -353,3 +353,24 @@ def test_warmed_pool_workers_start_with_the_model_imported(tmp_path):
         out = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True,
                              env=env, timeout=120, check=True)
         assert out.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(("extra", "chunk"), [
+    (["--samples", "1000000", "--vary", "wedge.reward=0:10"], 5000),
+    (["--samples", "499999", "--vary", "wedge.reward=0:10"], 2000),
+    (["--grid", "wedge.reward=0:10:1000", "--grid", "schism.cost.target=0:40:500"], 5000),
+    (["--samples", "1000000", "--vary", "wedge.reward=0:10", "--chunk-size", "3000"], 3000),
+    (["--samples", "1000000", "--vary", "wedge.reward=0:10", "--kind", "closed_form"], 200_000),
+])
+def test_large_game_sweeps_take_larger_chunks_by_default(capsys, tmp_path, monkeypatch, extra, chunk):
+    import triangle.analysis.sweep as sweep_module
+
+    seen = {}
+
+    def record(*args, chunk_size, **kw):
+        seen["chunk"] = chunk_size
+        raise KeyboardInterrupt  # stop before any point is solved
+
+    monkeypatch.setattr(sweep_module, "sweep_to_file", record)
+    code, _, _ = run(capsys, "sweep", TEMPLATE, *extra, "-o", tmp_path / "s.parquet")
+    assert code == 130 and seen["chunk"] == chunk

@@ -37,6 +37,10 @@ from triangle.scenario.ranges import ArgumentError
 from triangle.solvers.registry import backends
 
 CHUNK_DEFAULT = {"game": 2000, "closed_form": 200_000}
+#: A game sweep of at least this many points takes chunks of ``LARGE_CHUNK`` by default: a
+#: chunk's fixed costs (its games' shapes, a part file) then weigh less, and there are still
+#: hundreds of chunks to share among the workers and to resume from.
+LARGE_SWEEP, LARGE_CHUNK = 500_000, 5000
 
 
 def _count(option: str, text: str, what: str, path: str | None = None) -> int:
@@ -113,9 +117,10 @@ def executor_from_args(args: argparse.Namespace, workers: int | None) -> Iterato
         yield client
 
 
-def _chunk_size(args: argparse.Namespace) -> int:
+def _chunk_size(args: argparse.Namespace, points: int = 0) -> int:
     if args.chunk_size is None:
-        return CHUNK_DEFAULT[args.kind]
+        large = args.kind == "game" and points >= LARGE_SWEEP
+        return LARGE_CHUNK if large else CHUNK_DEFAULT[args.kind]
     return _count("--chunk-size", args.chunk_size, "chunk size")
 
 
@@ -223,7 +228,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                                 repr(args.seed))
         spec = {"samples": _unique("--vary", [parse_range("--vary", v) for v in args.vary]), "n": n,
                 "design": args.design, "seed": int(args.seed)}
-    chunk, workers = _chunk_size(args), _workers(args)
+        size = n
+    chunk, workers = _chunk_size(args, size), _workers(args)
     rep = _run_sweep(args, scenario, spec, chunk, workers)
     meta = f"{args.output}.meta.json" if args.output.lower().endswith(".csv") else "its schema metadata"
     print(f"wrote {rep.path}: {rep.n_points} points in {rep.n_chunks} chunks "
@@ -267,8 +273,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    "(with --dask local: the number of Dask workers)")
     p.add_argument("--dask", metavar="ADDRESS|local",
                    help="run on a Dask scheduler (tcp://host:8786) or a new local cluster")
-    p.add_argument("--chunk-size", metavar="N", help="points per chunk (default: 2000 for the game, "
-                   "200000 for the closed form)")
+    p.add_argument("--chunk-size", metavar="N", help="points per chunk (default: 2000 for the game, 5000 for "
+                   "game sweeps of 500000 points or more, 200000 for the closed form)")
 
 
 def register(sub: Any) -> None:

@@ -219,7 +219,9 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
         if idx.size == 0:
             _, k, l_ = sub.table["flow_T"].shape
             return np.zeros(0, dtype=bool), (idx, np.zeros((0, k)), np.zeros((0, l_))), None
-        sol = sub.take(idx).solve(values, search, report=report)
+        # a search's game holds the bounds of the whole range; a reported one its own
+        sol = sub.take(idx).solve(values, search, report=report,
+                                  bounds=None if report else (wide[0][idx], wide[1][idx]))
         ok = keeps_partnership(sol, thr[idx], md.selection)
         owner = np.flatnonzero(ok)
         slot = sol.selected[owner]
@@ -321,7 +323,7 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
 
 
 def counter_offer(stage: Stage, max_steps: int = MAX_STEPS, plain: bool = False,
-                  ) -> tuple[np.ndarray, SubgameSolution, np.ndarray]:
+                  report: bool = True) -> tuple[np.ndarray, SubgameSolution, np.ndarray]:
     """The partner's counter-inducement per year at every point, and the subgame it leaves.
 
     Returns ``(m, solution, converged)``: the solution of the partnership subgame at ``m``,
@@ -335,13 +337,14 @@ def counter_offer(stage: Stage, max_steps: int = MAX_STEPS, plain: bool = False,
     ``m*`` settled from the supports (where the solver confirmed it), ``STRICT`` (relative and
     absolute) above a bisection's threshold; and only if that leaves it better off than paying
     nothing.  ``plain`` runs the reference search (module
-    doc).
+    doc).  ``report=False`` leaves out the existential bounds that only a report reads where
+    the costs are finite (a baseline's, say).
     """
     md = stage.model
     threshold, budget = md["solver.schism_probability"], md["counter.budget"]
     search = md.search_backend
     m = np.zeros(md.n)
-    at_zero = stage.solve(m, search)
+    at_zero = stage.solve(m, search, report=report)
     todo = np.flatnonzero(~keeps_partnership(at_zero, threshold, md.selection) & (budget > 0))
     converged = np.ones(md.n, dtype=bool)
     if todo.size == 0:
@@ -354,7 +357,7 @@ def counter_offer(stage: Stage, max_steps: int = MAX_STEPS, plain: bool = False,
     rest = np.flatnonzero(found & ~settled)
     if rest.size:
         least[rest] = np.minimum(sub_budget[rest], least[rest] * (1.0 + STRICT) + STRICT)
-        solutions.append((rest, sub.take(rest).solve(least[rest], search)))
+        solutions.append((rest, sub.take(rest).solve(least[rest], search, report=report)))
     out = at_zero
     for points, sol in solutions:
         worth_it = sol.pick(sol.V_P) >= at_zero.pick(at_zero.V_P)[todo[points]]

@@ -215,10 +215,12 @@ class Stage:
         return self.divider_value(sol.hit_D, sol.duration_D, sol.reward_D, sol.hedge_D)
 
     def solve(self, m: np.ndarray, backend: str | None = None, report: bool = True,
-              ) -> SubgameSolution:
+              bounds: tuple | None = None) -> SubgameSolution:
+        """The subgame's equilibria at counter ``m`` (:meth:`game`'s ``report`` and
+        ``bounds``) and their consequences (:func:`~triangle.wedge.subgame.solve_subgame`)."""
         md = self.model
-        return solve_subgame(self.table, self.game(m, report), self.divider_value, md.selection,
-                             backend or md.backend)
+        return solve_subgame(self.table, self.game(m, report, bounds), self.divider_value,
+                             md.selection, backend or md.backend)
 
     def take(self, idx: np.ndarray) -> Stage:
         return rows.take(self, idx)

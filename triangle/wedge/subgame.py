@@ -198,7 +198,11 @@ def expected_many(x: np.ndarray, y: np.ndarray, tables: list[np.ndarray]) -> lis
     """:func:`expected` of several ``(n, k, l)`` tables at once: one batched product
     ``x^T [V_1 ... V_t]`` and one weighted sum.  A table with infinite entries enters as its
     finite part and one 0/1 mask per sign of infinity: the value is that infinity wherever the
-    mask's weight is positive (a pair with an infinite entry is played)."""
+    mask's weight is positive (a pair with an infinite entry is played).
+
+    Slots past a game's last nonzero ``x`` are padding (their value is 0): games are grouped
+    by how many slots they use (:func:`_slot_groups`), so a few games with many equilibria do
+    not make every game pay for their width."""
     n, K, _ = x.shape
     l_ = y.shape[2]
     parts: list[np.ndarray] = []
@@ -216,12 +220,37 @@ def expected_many(x: np.ndarray, y: np.ndarray, tables: list[np.ndarray]) -> lis
             if mask.any():
                 infinite.append((t, sign, len(parts)))
                 parts.append(mask.astype(float))
-    xV = np.matmul(x, np.concatenate(parts, axis=2)).reshape(n, K, len(parts), l_)
-    sums = np.einsum("gstj,gsj->tgs", xV, y)
+    stacked = np.concatenate(parts, axis=2)
+    sums = np.zeros((len(parts), n, K))
+    for games, w in _slot_groups(x):
+        xg, yg = (x, y) if w == K and games is None else (x[games, :w], y[games, :w])
+        V = stacked if games is None else stacked[games]
+        xV = np.matmul(xg, V).reshape(len(xg), w, len(parts), l_)
+        part = np.einsum("gstj,gsj->tgs", xV, yg)
+        if games is None:
+            sums[:, :, :w] = part
+        else:
+            sums[:, games, :w] = part
     out = [sums[p] for p in first]
     for t, sign, p in infinite:
         out[t] = np.where(sums[p] > 0, sign * np.inf, out[t])
     return out
+
+
+def _slot_groups(x: np.ndarray) -> list[tuple[np.ndarray | None, int]]:
+    """``(games, width)`` groups covering every game of ``x`` (``(n, K, k)``): each game's
+    used slots (up to its last nonzero ``x``) lie within its group's width, a power of two
+    (or ``K``).  ``games`` is None for one group of every game."""
+    n, K, _ = x.shape
+    if K <= 4:
+        return [(None, K)]
+    used = (x != 0).any(axis=2)
+    width = np.where(used.any(axis=1), K - np.argmax(used[:, ::-1], axis=1), 0)
+    level = np.minimum(np.ceil(np.log2(np.maximum(width, 1))).astype(int), int(np.ceil(np.log2(K))))
+    caps = np.minimum(1 << level, K)
+    if np.count_nonzero(caps == K) * 2 > n:  # most games use nearly every slot
+        return [(None, K)]
+    return [(np.flatnonzero(caps == c), int(c)) for c in np.unique(caps)]
 
 
 @dataclass(frozen=True)
@@ -293,17 +322,28 @@ def solve_subgame(table: dict[str, np.ndarray], game: MetaGame, divider_value,
         admissible = np.where(admissible.any(axis=1, keepdims=True), admissible, valid)
     V_D = divider_value(hit_D, duration_D, reward_D, hedge_D)
     if selection == "payoff_dominant":
-        beats = (V_T[:, :, None] >= V_T[:, None, :]) & (V_P[:, :, None] >= V_P[:, None, :])
-        dominant = np.all(beats | ~admissible[:, None, :], axis=2) & admissible
+        dominant = payoff_dominant(V_T, V_P, admissible)
         total = np.where(admissible, V_T + V_P, -np.inf)
-        fallback = _first_max(total, admissible, x, y)
-        selected = np.where(dominant.any(axis=1), _canonical_first(dominant, x, y), fallback)
+        selected = _canonical_first(dominant, x, y)
+        none = np.flatnonzero(~dominant.any(axis=1))  # no dominant one: the largest sum
+        if none.size:
+            selected[none] = _first_max(total[none], admissible[none], x[none], y[none])
     elif selection == "best_for_divider":
         selected = _first_max(V_D, admissible, x, y)
     else:
         selected = _first_max(-V_D, admissible, x, y)
     return SubgameSolution(batch, game, V_T, V_P, hit_D, duration_D, p_schism, admissible,
                            selected, reward_D, hedge_D, hedge_share)
+
+
+def payoff_dominant(V_T: np.ndarray, V_P: np.ndarray, admissible: np.ndarray) -> np.ndarray:
+    """The admissible slots that pay both partners at least what every admissible slot pays
+    (Harsanyi & Selten 1988): ``V_T[k] >= V_T[j]`` and ``V_P[k] >= V_P[j]`` for every
+    admissible ``j`` is ``V_T[k] >= max_j V_T[j]`` and likewise for ``V_P``, so the pairwise
+    test is two maxima, exact in floating point (``-inf`` included).  Shape ``(n, K)``."""
+    best_T = np.where(admissible, V_T, -np.inf).max(axis=1, keepdims=True)
+    best_P = np.where(admissible, V_P, -np.inf).max(axis=1, keepdims=True)
+    return admissible & (V_T >= best_T) & (V_P >= best_P)
 
 
 def _canonical_first(hits: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -320,14 +360,14 @@ def _canonical_first(hits: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarr
     tied = np.flatnonzero(hits.sum(axis=1) > 1)
     if tied.size == 0:
         return first
-    xt, yt, ht = x[tied], y[tied], hits[tied]
-    n, K = ht.shape
-    support = (xt > 0).sum(axis=2) + (yt > 0).sum(axis=2)
-    keys = np.concatenate([support[..., None], -np.round(xt, 9), -np.round(yt, 9)], axis=2)
-    keys = keys.reshape(n * K, -1)
-    game = np.repeat(np.arange(n), K)
-    order = np.lexsort((*keys.T[::-1], ~ht.reshape(-1), game))  # hits first within a game
-    first[tied] = order.reshape(n, K)[:, 0] - np.arange(n) * K
+    game, slot = np.nonzero(hits[tied])  # the hits alone, by game and then slot
+    xt, yt = x[tied[game], slot], y[tied[game], slot]
+    support = (xt > 0).sum(axis=1) + (yt > 0).sum(axis=1)
+    keys = np.concatenate([support[:, None], -np.round(xt, 9), -np.round(yt, 9)], axis=1)
+    order = np.lexsort((*keys.T[::-1], game))  # stable: equal keys keep the slot order
+    ranked = game[order]
+    lead = order[np.r_[True, ranked[1:] != ranked[:-1]]]  # the first hit of each game
+    first[tied[game[lead]]] = slot[lead]
     return first
 
 

@@ -107,29 +107,32 @@ def fixed_package(model: Model) -> Package:
 
 
 def solve_package(model: Model, package: Package, final: bool = True, max_steps: int = MAX_STEPS,
-                  ) -> tuple[Stage, np.ndarray, SubgameSolution, np.ndarray]:
+                  report: bool = True) -> tuple[Stage, np.ndarray, SubgameSolution, np.ndarray]:
     """Steps 2 and 3 of the backward induction for a given package:
     ``(stage, m, solution, converged)``, the last whether the counter search converged.
 
     The counter search leaves the subgame solved with the search backend (the admissible
     equilibria); with ``final`` and another reporting backend (all equilibria, or nashpy),
-    the subgame is solved again with it.
+    the subgame is solved again with it.  ``report=False`` skips the existential bounds
+    that only a report reads (:func:`triangle.wedge.counter.counter_offer`).
     """
     stage = build_stage(model, package)
-    m, sol, converged = counter_offer(stage, max_steps)
+    m, sol, converged = counter_offer(stage, max_steps, report=report)
     if final and model.backend != model.search_backend:
-        sol = stage.solve(m)
+        sol = stage.solve(m, report=report)
     return stage, m, sol, converged
 
 
 def _schism_after_counter(model: Model, package: Package, max_steps: int
                           ) -> tuple[np.ndarray, np.ndarray]:
-    _, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
+    _, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps,
+                                         report=False)
     return ~keeps_partnership(sol, model["solver.schism_probability"], model.selection), converged
 
 
 def _divider_value(model: Model, package: Package, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
-    stage, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps)
+    stage, _, sol, converged = solve_package(model, package, final=False, max_steps=max_steps,
+                                         report=False)
     return sol.pick(stage.divider_pv(sol)), converged
 
 
@@ -225,7 +228,7 @@ def baseline(model: Model, max_steps: int = MAX_STEPS) -> Baseline:
                                   return_index=True, return_inverse=True)
     unique = model.take(first)
     stage, m0, sol, converged = solve_package(unique, Package.none(unique.n),
-                                              max_steps=max_steps)
+                                              max_steps=max_steps, report=False)
     inverse = inverse.reshape(-1)
     stage, sol = stage.take(inverse), sol.take(inverse)
     return Baseline(stage, m0[inverse], sol, stage.divider_pv(sol),

@@ -1,0 +1,94 @@
+"""The subgame's batched expectations and its selection helpers, against direct definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from triangle.solvers.result import sort_key
+from triangle.wedge.subgame import _canonical_first, _slot_groups, expected_many, payoff_dominant
+
+
+def _profiles(rng, n: int, K: int, k: int, l_: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mixed profiles in the first ``width`` slots of each game, zeros after (padding), with
+    most games narrow and a few using every slot."""
+    width = np.where(rng.random(n) < 0.1, K, rng.integers(0, 7, size=n))
+    x = rng.dirichlet(np.ones(k), size=(n, K)) * (rng.random((n, K, k)) < 0.6)
+    y = rng.dirichlet(np.ones(l_), size=(n, K))
+    pad = np.arange(K)[None, :] >= width[:, None]
+    x[pad], y[pad] = 0.0, 0.0
+    return x, y
+
+
+def test_expected_many_equals_the_sum_over_played_pairs_game_by_game(rng):
+    n, K, k, l_ = 300, 33, 5, 4
+    x, y = _profiles(rng, n, K, k, l_)
+    assert len(_slot_groups(x)) > 1  # the grouped path is the one under test
+    finite = rng.normal(size=(n, k, l_))
+    below, above = rng.normal(size=(2, n, k, l_))  # an existential cost, and its mirror
+    below[rng.random((n, k, l_)) < 0.15] = -np.inf
+    above[rng.random((n, k, l_)) < 0.05] = np.inf
+    got = expected_many(x, y, [finite, below, above])
+    for t, V in enumerate((finite, below, above)):
+        want = np.zeros((n, K))
+        for g in range(n):
+            for s in range(K):
+                w = np.outer(x[g, s], y[g, s])
+                played = w > 0
+                if (played & (V[g] == -np.inf)).any():
+                    want[g, s] = -np.inf
+                elif (played & (V[g] == np.inf)).any():
+                    want[g, s] = np.inf
+                else:
+                    want[g, s] = np.sum(np.where(played, w * np.where(played, V[g], 0.0), 0.0))
+        inf = np.isinf(want)
+        assert np.array_equal(np.isinf(got[t]), inf) and np.array_equal(got[t][inf], want[inf])
+        assert np.allclose(got[t][~inf], want[~inf], rtol=1e-12, atol=1e-12)
+        assert not np.isnan(got[t]).any()
+
+
+def test_slot_groups_cover_every_game_once_and_every_used_slot(rng):
+    x, _ = _profiles(rng, 500, 20, 4, 3)
+    groups = _slot_groups(x)
+    games = np.concatenate([np.arange(len(x)) if g is None else g for g, _ in groups])
+    assert np.array_equal(np.sort(games), np.arange(len(x)))
+    for g, w in groups:
+        assert not x[slice(None) if g is None else g, w:].any()
+
+
+def _brute_dominant(V_T, V_P, admissible):
+    beats = (V_T[:, :, None] >= V_T[:, None, :]) & (V_P[:, :, None] >= V_P[:, None, :])
+    return np.all(beats | ~admissible[:, None, :], axis=2) & admissible
+
+
+@pytest.mark.parametrize("with_inf", [False, True])
+def test_payoff_dominance_by_maxima_equals_the_pairwise_definition(rng, with_inf):
+    n, K = 2000, 6
+    V_T = rng.integers(0, 3, size=(n, K)).astype(float)  # small integers: many exact ties
+    V_P = rng.integers(0, 3, size=(n, K)).astype(float)
+    if with_inf:
+        V_T[rng.random((n, K)) < 0.2] = -np.inf
+        V_P[rng.random((n, K)) < 0.2] = -np.inf
+    admissible = rng.random((n, K)) < 0.7
+    got = payoff_dominant(V_T, V_P, admissible)
+    assert np.array_equal(got, _brute_dominant(V_T, V_P, admissible))
+    assert got.any() and (~got.any(axis=1) & admissible.any(axis=1)).any()  # both cases occur
+
+
+def test_canonical_first_takes_the_least_sort_key_among_the_hits(rng):
+    n, K, k, l_ = 400, 7, 3, 3
+    pure = np.eye(k)
+    x = pure[rng.integers(0, k, size=(n, K))]
+    y = pure[rng.integers(0, l_, size=(n, K))]
+    mixed = rng.random((n, K)) < 0.3
+    x[mixed] = rng.dirichlet(np.ones(k), size=mixed.sum()).round(2)
+    x[:, 3], y[:, 3] = x[:, 1], y[:, 1]  # exact duplicates: the earlier slot wins
+    hits = rng.random((n, K)) < 0.5
+    got = _canonical_first(hits, x, y)
+    for g in range(n):
+        slots = np.flatnonzero(hits[g])
+        if slots.size == 0:
+            assert got[g] == 0
+            continue
+        keys = [sort_key((x[g, s], y[g, s])) for s in slots]
+        assert got[g] == slots[min(range(len(slots)), key=lambda i: (keys[i], i))]
