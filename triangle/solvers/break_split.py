@@ -120,14 +120,19 @@ def _side_vertices(C: np.ndarray, tol: float) -> tuple:
         up = None if k == q else _next_minors(games_last, minors, _level(p, q, k + 1), k + 1)
         g, it, ii, z, br = _vertices(C, minors, up, lv, tol)
         minors = up
-        out.append((g, z, br, _set_bits(lv.sup[ii]), _set_bits(lv.tight[it])))
+        out.append((g, z, br, lv.sup_bits[ii], lv.tight_bits[it]))
     g, z, br, sup, tight = (np.concatenate(v) for v in zip(*out, strict=True))
     return g, z, z <= tol, br, sup, tight
 
 
-def _set_bits(sets: np.ndarray) -> np.ndarray:
-    """Index sets ``(K, k)`` as int64 bit sets."""
-    return (np.int64(1) << sets.astype(np.int64)).sum(axis=1)
+def _count(*masks: np.ndarray) -> np.ndarray:
+    """True entries per row of the masks together, column by column (a reduction over a
+    few columns costs numpy about ten column operations)."""
+    out = np.zeros(len(masks[0]), dtype=np.intp)
+    for mask in masks:
+        for j in range(mask.shape[1]):
+            out += mask[:, j]
+    return out
 
 
 def _matched(gx, X, sup_x, tight_x, gy, Y, sup_y, tight_y, width: int) -> tuple:
@@ -166,8 +171,8 @@ def _split_pattern(A: np.ndarray, B: np.ndarray, rb: np.ndarray, cb: np.ndarray,
     # polyhedra are non-degenerate (no vertex with more labels than its dimension) the pairs
     # are the matching supports; elsewhere every vertex pair is tried.
     deg = np.zeros(N, dtype=bool)
-    deg[gx[zx.sum(1) + bx.sum(1) > mf]] = True
-    deg[gy[zy.sum(1) + by.sum(1) > nf]] = True
+    deg[gx[_count(zx, bx) > mf]] = True
+    deg[gy[_count(zy, by) > nf]] = True
     dx, dy = deg[gx], deg[gy]
     g1, x1, y1 = _matched(gx[~dx], X[~dx], sup_x[~dx], tight_x[~dx],
                           gy[~dy], Y[~dy], sup_y[~dy], tight_y[~dy], max(m, n) + 1)

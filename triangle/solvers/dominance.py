@@ -32,8 +32,14 @@ def weakly_dominated(A: np.ndarray, B: np.ndarray,
     ua, ub = (None, None) if unit is None else unit
 
     def dominated(P: np.ndarray) -> np.ndarray:  # rows of P dominated by another row
-        diff = P[:, None, :, :] - P[:, :, None, :]  # [g, i, i', j] = P[i', j] - P[i, j]
-        return np.any(np.all(diff >= -tol, axis=3) & np.any(diff > tol, axis=3), axis=2)
+        n, k, l_ = P.shape
+        never_worse = np.ones((n, k, k), dtype=bool)  # [g, i, i']: row i' against row i
+        better = np.zeros((n, k, k), dtype=bool)
+        for j in range(l_):  # column by column: numpy reduces a short last axis slowly
+            diff = P[:, None, :, j] - P[:, :, None, j]  # [g, i, i'] = P[i', j] - P[i, j]
+            never_worse &= diff >= -tol
+            better |= diff > tol
+        return np.any(never_worse & better, axis=2)
 
     return dominated(in_units(A, ua)), dominated(np.swapaxes(in_units(B, ub), 1, 2))
 

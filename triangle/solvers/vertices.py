@@ -51,6 +51,7 @@ class _Level:
     up_rank: np.ndarray  # (nT, q-k) rank of T + {j} among (k+1)-sets, for each j not in T
     up_sign: np.ndarray  # (nT, q-k) sign turning minors of T + {j} into payoff differences
     tight_bits: np.ndarray  # (nT,) the sets T as int64 bit sets
+    sup_bits: np.ndarray  # (nI,) the sets I as int64 bit sets
     up_signed: np.ndarray  # (q-k, nT) up_rank, plus binom(q, k+1) where up_sign < 0
 
 
@@ -84,6 +85,7 @@ def _level(p: int, q: int, k: int) -> _Level:
     return _Level(_combos(p, k)[0], tight, _drop_ranks(p, k), t_prev.astype(np.intp),
                   _combos(p, k - 1)[0], s_minus, up_rank, up_sign,
                   (np.int64(1) << tight.astype(np.int64)).sum(axis=1),
+                  (np.int64(1) << _combos(p, k)[0].astype(np.int64)).sum(axis=1),
                   (up_rank + comb(q, k + 1) * (up_sign < 0)).T.copy())
 
 
