@@ -176,13 +176,15 @@ def condition(V: np.ndarray, lo: np.ndarray, spread: np.ndarray) -> np.ndarray:
     pure equilibrium, best response to a pure strategy and dominance relation, is unchanged;
     payoffs above ``L`` are untouched.
     """
-    spread = spread[:, None, None]
-    floor = lo[:, None, None] - COMPRESS_SPREADS * spread
-    below = V < floor
+    floor = lo - COMPRESS_SPREADS * spread
+    below = V < floor[:, None, None]
     if not below.any():
         return V
-    gap = np.where(below, floor - V, 0.0) / spread
-    return np.where(below, floor - spread * np.log1p(gap), V)
+    game = np.nonzero(below)[0]  # the few entries below: the stand-ins
+    out = V.copy()
+    f, s = floor[game], spread[game]
+    out[below] = f - s * np.log1p((f - V[below]) / s)
+    return out
 
 
 def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
