@@ -256,6 +256,47 @@ def _baseline_text(row: dict) -> str:
             f"{'the same' if b['same_result'] else 'a DIFFERENT'} result")
 
 
+def _run_sampled(argv: list[str]) -> tuple[str, float | None]:
+    """Run ``argv`` to completion: its stdout, and the peak of the resident memory of it and
+    all its descendants together (MiB, sampled twice a second; None without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    peak = 0
+    while psutil is not None and proc.poll() is None:
+        try:
+            tree = psutil.Process(proc.pid)
+            members = [tree, *tree.children(recursive=True)]
+            total = 0
+            for member in members:
+                try:
+                    total += member.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, total)
+        except psutil.Error:
+            pass
+        time.sleep(0.5)
+    stdout, stderr = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, argv, stdout, stderr)
+    return stdout, (round(peak / 2**20) if psutil is not None else None)
+
+
+def cpu_model() -> str:
+    """The processor's model name (``/proc/cpuinfo``), else what :mod:`platform` says."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def bench_sweep(n: int, workers: int) -> dict:
     import pandas as pd
 
@@ -269,19 +310,20 @@ def bench_sweep(n: int, workers: int) -> dict:
         wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
                    "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
         before = load()
-        secs, run = timed(lambda: subprocess.run([sys.executable, "-c", wrapper, *command],
-                                                 check=True, cwd=ROOT, capture_output=True, text=True))
+        secs, (stdout, total) = timed(lambda: _run_sampled([sys.executable, "-c", wrapper, *command]))
         table = pd.read_parquet(out_file, columns=["verdict"])
-    peak = int(run.stdout.split()[-1]) / 1024
+    peak = int(stdout.split()[-1]) / 1024
     out = {"points": n, "workers": workers, "seconds": secs, "ms_per_point": 1e3 * secs / n,
-           "peak_rss_mib_largest_process": peak, "rows": len(table),
+           "peak_rss_mib_largest_process": peak, "peak_rss_mib_all_processes": total,
+           "rows": len(table),
            "missing_verdicts": int(table["verdict"].isna().sum()),
            "extrapolated_seconds_for_1e7": secs * 1e7 / n, "load_before": before,
            "load_after": load(),
            "command": " ".join(["triangle", "sweep", "scenarios/reverse_kissinger_2025.toml",
                                 *command[5:-4]]) + f" -o sweep.parquet --workers {workers}"}
     print(f"sweep of {n:,d} points on {workers} workers: {secs:.0f} s ({out['ms_per_point']:.2f} "
-          f"ms/point), peak RSS {peak:.0f} MiB; 10^7 points at this rate: "
+          f"ms/point), peak RSS {peak:.0f} MiB (largest process), {total} MiB (all its processes "
+          f"together); 10^7 points at this rate: "
           f"{out['extrapolated_seconds_for_1e7'] / 60:.0f} min", flush=True)
     return out
 
@@ -301,7 +343,8 @@ def main() -> None:
     args = p.parse_args()
     parts = set(args.parts.split(","))
     result: dict = {"benchmark": "targets", "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                    "machine": {"platform": platform.platform(), "cpu": cpu_model(),
+                                "cpus": os.cpu_count(),
                                 "python": platform.python_version(), "numpy": np.__version__,
                                 "triangle": __version__}}
     if args.out and args.out.exists():

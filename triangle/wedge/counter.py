@@ -57,6 +57,9 @@ STRICT = 1e-9  # relative margin by which a counter-offer beats the divider's re
 # closed-form cap is the noise-free partner's limit, and the game's partner, who loses some
 # of the partnership to misreadings, gives up a little below it.
 SCAN = (0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984375, 0.25, 0.125)
+#: The fractions solved together, in one call each (a call's fixed costs are those of many
+#: games): where an early fraction holds, the rest of its group is solved for nothing.
+SCAN_GROUPS = (SCAN[:4], SCAN[4:])
 
 
 def keeps_partnership(sol, threshold: np.ndarray, selection: str) -> np.ndarray:
@@ -247,15 +250,22 @@ def _least_counter(sub: Stage, budget: np.ndarray, thr: np.ndarray, search: str,
     if not plain and scan.any():
         idx = np.flatnonzero(scan)
         scan[idx[hopeless(sub.take(idx), cap[idx], thr[idx])]] = False
-    for q in SCAN:  # where the cap fails, look for an interior point that holds
+    for group in SCAN_GROUPS:  # where the cap fails, look for an interior point that holds
         idx = np.flatnonzero(scan & ~found)
         if idx.size == 0:
             break
-        ok, calm, _ = solved(idx, q * cap[idx])
-        cap[idx[ok]] *= q
-        found[idx[ok]] = True
-        if ok.any():
-            seen.append(calm)
+        q = np.asarray(group)
+        where = np.tile(idx, q.size)  # every point at the group's first fraction, then ...
+        ok, calm, _ = solved(where, np.repeat(q, idx.size) * cap[where])
+        ok = ok.reshape(q.size, idx.size)
+        hit = ok.any(axis=0)
+        first = np.argmax(ok, axis=0)  # the first fraction, in SCAN's order, that holds
+        chosen = first[hit] * idx.size + np.flatnonzero(hit)  # its place in the call
+        keep = np.isin(np.flatnonzero(ok.reshape(-1)), chosen)  # calm: where ok, in order
+        cap[idx[hit]] *= q[first[hit]]
+        found[idx[hit]] = True
+        if hit.any():
+            seen.append(tuple(a[keep] for a in calm))
     settled, low_end, cap, solutions = _descend(solved, game_at, found, cap, seen, md.selection,
                                                 0 if plain else min(DESCENTS, max_steps))
     todo = found & ~settled
