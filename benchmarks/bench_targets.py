@@ -257,8 +257,10 @@ def _baseline_text(row: dict) -> str:
 
 
 def _run_sampled(argv: list[str]) -> tuple[str, float | None]:
-    """Run ``argv`` to completion: its stdout, and the peak of the resident memory of it and
-    all its descendants together (MiB, sampled twice a second; None without psutil)."""
+    """Run ``argv`` to completion: its stdout, and the peak of the memory of it and all its
+    descendants together (MiB, sampled twice a second; None without psutil).  Each process
+    counts its proportional set size (PSS: pages shared with others, such as those a worker
+    inherits from the forkserver, split among them), so the sum is what they hold together."""
     try:
         import psutil
     except ImportError:
@@ -273,7 +275,8 @@ def _run_sampled(argv: list[str]) -> tuple[str, float | None]:
             total = 0
             for member in members:
                 try:
-                    total += member.memory_info().rss
+                    info = member.memory_full_info()
+                    total += getattr(info, "pss", info.rss)
                 except psutil.Error:
                     pass
             peak = max(peak, total)
@@ -314,7 +317,7 @@ def bench_sweep(n: int, workers: int) -> dict:
         table = pd.read_parquet(out_file, columns=["verdict"])
     peak = int(stdout.split()[-1]) / 1024
     out = {"points": n, "workers": workers, "seconds": secs, "ms_per_point": 1e3 * secs / n,
-           "peak_rss_mib_largest_process": peak, "peak_rss_mib_all_processes": total,
+           "peak_rss_mib_largest_process": peak, "peak_pss_mib_all_processes": total,
            "rows": len(table),
            "missing_verdicts": int(table["verdict"].isna().sum()),
            "extrapolated_seconds_for_1e7": secs * 1e7 / n, "load_before": before,
@@ -322,8 +325,8 @@ def bench_sweep(n: int, workers: int) -> dict:
            "command": " ".join(["triangle", "sweep", "scenarios/reverse_kissinger_2025.toml",
                                 *command[5:-4]]) + f" -o sweep.parquet --workers {workers}"}
     print(f"sweep of {n:,d} points on {workers} workers: {secs:.0f} s ({out['ms_per_point']:.2f} "
-          f"ms/point), peak RSS {peak:.0f} MiB (largest process), {total} MiB (all its processes "
-          f"together); 10^7 points at this rate: "
+          f"ms/point), peak RSS {peak:.0f} MiB (largest process), PSS {total} MiB (all its "
+          f"processes together); 10^7 points at this rate: "
           f"{out['extrapolated_seconds_for_1e7'] / 60:.0f} min", flush=True)
     return out
 
