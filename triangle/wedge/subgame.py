@@ -180,7 +180,7 @@ def condition(V: np.ndarray, lo: np.ndarray, spread: np.ndarray) -> np.ndarray:
     below = V < floor[:, None, None]
     if not below.any():
         return V
-    game = np.nonzero(below)[0]  # the few entries below: the stand-ins
+    game = np.nonzero(below)[0]  # the few entries below: stand-ins, or enormous costs
     out = V.copy()
     f, s = floor[game], spread[game]
     out[below] = f - s * np.log1p((f - V[below]) / s)
@@ -225,8 +225,8 @@ def expected_many(x: np.ndarray, y: np.ndarray, tables: list[np.ndarray]) -> lis
     stacked = np.concatenate(parts, axis=2)
     sums = np.zeros((len(parts), n, K))
     for games, w in _slot_groups(x):
-        xg, yg = (x, y) if w == K and games is None else (x[games, :w], y[games, :w])
-        V = stacked if games is None else stacked[games]
+        xg, yg, V = (x, y, stacked) if games is None else (x[games, :w], y[games, :w],
+                                                           stacked[games])
         xV = np.matmul(xg, V).reshape(len(xg), w, len(parts), l_)
         part = np.einsum("gstj,gsj->tgs", xV, yg)
         if games is None:
