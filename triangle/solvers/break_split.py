@@ -71,6 +71,7 @@ from triangle.solvers.batched import (
 )
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
+from triangle.solvers.vertices import _row_count
 
 __all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 
@@ -125,16 +126,6 @@ def _side_vertices(C: np.ndarray, tol: float) -> tuple:
     return g, z, z <= tol, br, sup, tight
 
 
-def _count(*masks: np.ndarray) -> np.ndarray:
-    """True entries per row of the masks together, column by column (a reduction over a
-    few columns costs numpy about ten column operations)."""
-    out = np.zeros(len(masks[0]), dtype=np.intp)
-    for mask in masks:
-        for j in range(mask.shape[1]):
-            out += mask[:, j]
-    return out
-
-
 def _matched(gx, X, sup_x, tight_x, gy, Y, sup_y, tight_y, width: int) -> tuple:
     """Equilibria of non-degenerate games by support: ``x`` solving ``(I, T)`` meets ``y``
     solving ``(J, T')`` where ``J = T`` and ``T' = I`` (von Stengel 2007, sect. 3.3).  A system
@@ -171,8 +162,8 @@ def _split_pattern(A: np.ndarray, B: np.ndarray, rb: np.ndarray, cb: np.ndarray,
     # polyhedra are non-degenerate (no vertex with more labels than its dimension) the pairs
     # are the matching supports; elsewhere every vertex pair is tried.
     deg = np.zeros(N, dtype=bool)
-    deg[gx[_count(zx, bx) > mf]] = True
-    deg[gy[_count(zy, by) > nf]] = True
+    deg[gx[_row_count(zx, bx) > mf]] = True
+    deg[gy[_row_count(zy, by) > nf]] = True
     dx, dy = deg[gx], deg[gy]
     g1, x1, y1 = _matched(gx[~dx], X[~dx], sup_x[~dx], tight_x[~dx],
                           gy[~dy], Y[~dy], sup_y[~dy], tight_y[~dy], max(m, n) + 1)

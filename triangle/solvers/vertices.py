@@ -246,6 +246,15 @@ def _row_sum(a: np.ndarray) -> np.ndarray:
     return out
 
 
+def _row_count(*masks: np.ndarray) -> np.ndarray:
+    """True entries per row of the boolean ``(K, L)`` masks together, column by column."""
+    out = np.zeros(len(masks[0]), dtype=np.intp)
+    for mask in masks:
+        for j in range(mask.shape[1]):
+            out += mask[:, j]
+    return out
+
+
 def _row_max(a: np.ndarray) -> np.ndarray:
     """``a.max(axis=1)`` column by column (``-inf`` for no columns)."""
     out = np.full(len(a), -np.inf)
