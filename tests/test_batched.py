@@ -390,3 +390,30 @@ def test_large_payoff_scale_and_offset():
         np.testing.assert_array_equal(other.degenerate, base.degenerate)
         np.testing.assert_allclose(other.x, base.x, atol=1e-9)
         np.testing.assert_allclose(other.y, base.y, atol=1e-9)
+
+
+
+def test_solving_only_the_needed_vertices_changes_nothing(monkeypatch):
+    """The engine solves a vertex only where its support is matched or it may carry an extra
+    label (``near``); with every vertex near (all solved, as the engine first did) the
+    equilibria, their order and the degeneracy flags are the same: in games with a strategy
+    that mixes two others (degenerate at a mixed vertex, not at a pure one), in ties, in
+    perturbations below the tolerance and in generic games."""
+    rng = np.random.default_rng(26)
+    A, B = rng.uniform(-1, 1, (300, 4, 4)), rng.uniform(-1, 1, (300, 4, 4))
+    B[:, :, 3] = (B[:, :, 0] + B[:, :, 1]) / 2
+    A[:, 3, :] = 0.3 * A[:, 0, :] + 0.7 * A[:, 2, :]
+    cases = [
+        (A, B),
+        (rng.integers(0, 3, (300, 4, 4)), rng.integers(0, 3, (300, 4, 4))),
+        (rng.integers(0, 2, (300, 3, 5)) + rng.normal(0, 1e-12, (300, 3, 5)),
+         rng.integers(0, 3, (300, 3, 5)) + rng.normal(0, 1e-12, (300, 3, 5))),
+        (rng.uniform(-1, 1, (300, 5, 5)), rng.uniform(-1, 1, (300, 5, 5))),
+    ]
+    lazy = [tb.batched_equilibria(A.astype(float), B.astype(float)) for A, B in cases]
+    monkeypatch.setattr(tv, "NEAR_ABS", np.inf)
+    for (A, B), a in zip(cases, lazy, strict=True):
+        b = tb.batched_equilibria(A.astype(float), B.astype(float))
+        for u, v in ((a.x, b.x), (a.y, b.y), (a.valid, b.valid), (a.degenerate, b.degenerate)):
+            np.testing.assert_array_equal(u, v)
+    assert lazy[0].degenerate.mean() > 0.9 and not lazy[3].degenerate.any()

@@ -74,3 +74,48 @@ def test_blocks_do_not_change_the_vertices(monkeypatch):
     for a, b in zip(whole, blocks, strict=True):
         for u, v in zip(a, b, strict=True):
             np.testing.assert_array_equal(u, v)
+
+
+def _systems_and_labels(C):
+    """Every level's feasible systems with their ``near`` flags, and the label count of each
+    system's vertex (``-1`` where the vertex is not kept)."""
+    N, p, q = C.shape
+    for k, M, up in tables(C):
+        lv = tv._level(p, q, k)
+        it, rest, s, near = tv._feasible_systems(M, up, lv, TOL)
+        (g, _, _, z, _, zero, br_bits), keep = tv._solved_systems(C, M, lv, TOL, it, rest, s)
+        labels = np.bitwise_count(zero) + np.bitwise_count(br_bits)
+        yield near, np.where(keep, labels, -1), p
+
+
+def test_a_vertex_with_an_extra_label_is_near():
+    """The engine solves only the vertices it needs (matched supports, and those ``near`` an
+    extra label): a vertex with more labels than its dimension must be among the near ones,
+    where a reply mixes two others, in ties (integer payoffs) and in games perturbed by less
+    than the tolerance."""
+    rng = np.random.default_rng(24)
+    mixing = rng.uniform(0, 1, (60, 4, 5))
+    mixing[:, :, 4] = 0.25 * mixing[:, :, 0] + 0.75 * mixing[:, :, 2]
+    games = {
+        "mixing": mixing,
+        "ties": rng.integers(0, 3, (60, 4, 5)).astype(float) / 2.0,
+        "perturbed": rng.integers(0, 3, (60, 5, 4)) / 2.0 + rng.normal(0, 1e-12, (60, 5, 4)),
+    }
+    extra = 0
+    for C in games.values():
+        for near, labels, p in _systems_and_labels(C):
+            assert near[labels > p].all()
+            extra += int((labels > p).sum())
+    assert extra > 100  # the games do have such vertices
+
+
+def test_generic_vertices_are_not_near():
+    """In generic games no vertex is near an extra label: each is solved only if matched."""
+    rng = np.random.default_rng(25)
+    C = rng.uniform(0, 1, (200, 5, 5))
+    counted = 0
+    for near, labels, p in _systems_and_labels(C):
+        assert not near.any()
+        assert (labels[labels >= 0] == p).all()
+        counted += len(near)
+    assert counted > 1000

@@ -68,12 +68,14 @@ from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
 from triangle.solvers.vertices import (  # noqa: F401  (_vertices, _next_minors: break_split's)
     _bits,
-    _labelled_vertices,
+    _feasible_systems,
     _level,
     _next_minors,
     _row_all,
     _row_any,
     _row_max,
+    _solutions,
+    _solved_systems,
     _vertices,
 )
 
@@ -180,7 +182,12 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
 
 
 def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
-    """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games in payoff units."""
+    """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games in payoff units.
+
+    Level by level, both sides' feasible systems are matched by support first; a vertex is
+    solved only where it is matched, or where it may carry an extra label (degeneracy test
+    (c), in a game not yet known to be degenerate).  The vertices of the games found
+    degenerate are solved at the end, all of them, for :func:`_pair_vertices`."""
     N, m, n = A.shape
     ties_a = (A >= A.max(axis=1, keepdims=True) - tol).sum(axis=1) > 1
     ties_b = (B >= B.max(axis=2, keepdims=True) - tol).sum(axis=2) > 1
@@ -188,26 +195,42 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     sides = [(B, m, n), (np.ascontiguousarray(A.transpose(0, 2, 1)), n, m)]  # x vs B, y vs A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
     games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]  # games on the last axis
-    verts: list[list[tuple]] = [[], []]
+    systems: list[list[tuple]] = [[], []]  # every level's feasible systems, for the end
     matches = []
     for k in range(1, min(m, n) + 1):
-        res = []
-        for s, (C, p, q) in enumerate(sides):
+        feasible = []
+        for s, (_, p, q) in enumerate(sides):
             lv = _level(p, q, k)
             up = None if k == q else _next_minors(games_last[s], minors[s], _level(p, q, k + 1),
                                                   k + 1)
-            g, it, ii, z, _, zero, br = _labelled_vertices(C, minors[s], up, lv, tol)
+            it, rest, sums, near = _feasible_systems(minors[s], up, lv, tol)
+            systems[s].append((lv, minors[s], it, rest, sums))
+            feasible.append((it, rest, sums, near, rest % N))
             minors[s] = up
-            lab = (zero << (0 if s == 0 else m)) | (br << (m if s == 0 else 0))
-            deg[g[np.bitwise_count(lab) > p]] = True  # (c) a vertex with too many labels
-            verts[s].append((g, z, lab))
-            res.append((g, it, ii, z))
-        (gx, tx, ix, X), (gy, ty, iy, Y) = res
+        (tx, rx, _, _, gx), (ty, ry, _, _, gy) = feasible
         n_rows, n_cols = comb(m, k), comb(n, k)
-        key_x = (gx * n_rows + ix) * n_cols + tx  # x: support rows I, indifferent columns T
-        key_y = (gy * n_rows + ty) * n_cols + iy  # y: support columns J, indifferent rows
+        key_x = (gx * n_rows + rx // N) * n_cols + tx  # x: support rows I, indifferent columns T
+        key_y = (gy * n_rows + ty) * n_cols + ry // N  # y: support columns J, indifferent rows
         ax, ay = _matching(key_x, key_y, N * n_rows * n_cols)
-        matches.append((gx[ax], X[ax], Y[ay]))
+        live = np.flatnonzero(~deg.take(gx.take(ax)))  # a degenerate game's pairs are dropped
+        ax, ay = ax.take(live), ay.take(live)
+        solved = []
+        for s, ((C, p, _), (it, rest, sums, near, g), a) in enumerate(
+                zip(sides, feasible, (ax, ay), strict=True)):
+            want = near & ~deg[g]
+            want[a] = True
+            at = np.flatnonzero(want)
+            (gv, _, _, z, _, zero, br), keep = _solved_systems(C, systems[s][-1][1],
+                                                               systems[s][-1][0], tol,
+                                                               it[at], rest[at], sums[at])
+            lab = (zero << (0 if s == 0 else m)) | (br << (m if s == 0 else 0))
+            deg[gv[keep & (np.bitwise_count(lab) > p)]] = True  # (c) too many labels
+            slot = np.full(len(it), -1)
+            slot[at] = np.arange(len(at))
+            solved.append((slot.take(a), z, keep))
+        (sx, X, kx), (sy, Y, ky) = solved
+        both = kx.take(sx) & ky.take(sy)
+        matches.append((gx.take(ax[both]), X.take(sx[both], axis=0), Y.take(sy[both], axis=0)))
     g, x, y = (np.concatenate(v) for v in zip(*matches, strict=True))
     br_x, br_y, _ = _responses(A[g], B[g], x, y, tol)
     # (b) at an equilibrium, more pure best responses than the opponent's support size
@@ -217,15 +240,25 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     keep = ~deg[g]
     out = [(g[keep], x[keep], y[keep])]
     if deg.any():
-        (gx, X, Lx), (gy, Y, Ly) = (
-            (np.concatenate(v) for v in zip(*side, strict=True)) for side in verts
-        )
-        dx, dy = deg[gx], deg[gy]
-        out.append(_pair_vertices(N, (1 << (m + n)) - 1, gx[dx], X[dx], Lx[dx],
-                                  gy[dy], Y[dy], Ly[dy]))
+        (gx, X, Lx), (gy, Y, Ly) = (_degenerate_vertices(sides[s][0], systems[s], deg, m, s, tol)
+                                    for s in (0, 1))
+        out.append(_pair_vertices(N, (1 << (m + n)) - 1, gx, X, Lx, gy, Y, Ly))
     g, x, y = (np.concatenate(v) for v in zip(*out, strict=True))
     ok = _responses(A[g], B[g], x, y, tol)[2]  # every pair returned is verified
     return g[ok], x[ok], y[ok], deg
+
+
+def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m: int,
+                         side: int, tol: float) -> tuple:
+    """Every vertex ``(g, z, labels)`` of one side in the games flagged ``deg``, level by level
+    from the feasible systems kept (:func:`_solve_chunk`); labels as bit sets over the rows
+    (``m`` of them) and then the columns."""
+    out = []
+    for lv, M, it, rest, sums in systems:
+        at = np.flatnonzero(deg.take(rest % C.shape[0]))
+        g, _, _, z, _, zero, br = _solutions(C, M, lv, tol, it[at], rest[at], sums[at])
+        out.append((g, z, (zero << (0 if side == 0 else m)) | (br << (m if side == 0 else 0))))
+    return tuple(np.concatenate(v) for v in zip(*out, strict=True))
 
 
 def _matching(key_x: np.ndarray, key_y: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

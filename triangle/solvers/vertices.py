@@ -36,6 +36,9 @@ __all__: list[str] = []
 DENSE_BLOCK = 1 << 15
 #: A system is singular when its determinant, in each player's payoff unit, is below this.
 SINGULAR = 1e-11
+#: A feasible system is ``near`` an extra label within ``NEAR_REL * |s| + NEAR_ABS`` (in the
+#: units of the minors, :func:`_feasible`): its vertex is solved to count its labels.
+NEAR_REL, NEAR_ABS = 1e-8, 1e-9
 
 
 @dataclass(frozen=True)
@@ -127,25 +130,28 @@ def _labelled_vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv
     ``z_i = c_i / s`` with ``c_i = (-1)^i det(D_T[:, I minus i])`` and ``s = sum(c)``, and for
     ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
     minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
-    by more than ``tol``) is tested on the minor tables alone.  The minors are of payoffs in
-    the player's unit (:mod:`triangle.solvers.tolerance`); systems with
-    ``|s| <= SINGULAR`` are singular and skipped (a vertex is also the solution of a
-    nonsingular system).  Returns, for the vertices found, the game index, ranks of ``T`` and
-    ``I``, ``z``, the best-response mask, and the labels as bit sets: zero weights (rows) and
-    best responses (columns).
+    by more than ``tol``) is tested on the minor tables alone (:func:`_feasible_systems`).
+    The minors are of payoffs in the player's unit (:mod:`triangle.solvers.tolerance`);
+    systems with ``|s| <= SINGULAR`` are singular and skipped (a vertex is also the solution
+    of a nonsingular system).  Returns, for the vertices found, the game index, ranks of ``T``
+    and ``I``, ``z``, the best-response mask, and the labels as bit sets: zero weights (rows)
+    and best responses (columns).
     """
+    it, rest, s, _ = _feasible_systems(M, M_up, lv, tol)
+    return _solutions(C, M, lv, tol, it, rest, s)
+
+
+def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float) -> tuple:
+    """The feasible nonsingular systems of level ``k`` (:func:`_labelled_vertices`), unsolved:
+    the rank of ``T``, ``rank of I * N + game``, the sum ``s`` and whether the vertex may have
+    more labels than its dimension (:func:`_feasible`)."""
     nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
     step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
     work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
-    up_pm = None
-    if M_up is not None and lv.up_rank.shape[1]:  # w_j = +-M_up[T + j]: a plain gather
-        up_pm = np.empty((2 * len(M_up), *M_up.shape[1:]))
-        np.copyto(up_pm[: len(M_up)], M_up)
-        np.negative(M_up, out=up_pm[len(M_up) :])
-    found = [_feasible(M, up_pm, lv, tol, t, min(nT, t + step), work)
+    up = _Replies(M_up) if M_up is not None and lv.up_rank.shape[1] else None
+    found = [_feasible(M, up, lv, tol, t, min(nT, t + step), work)
              for t in range(0, nT, step)]
-    it, rest, s = (np.concatenate(v) for v in zip(*found, strict=True))
-    return _solutions(C, M, lv, tol, it, rest, s)
+    return tuple(np.concatenate(v) for v in zip(*found, strict=True))
 
 
 def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
@@ -155,12 +161,38 @@ def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
     return _labelled_vertices(C, M, M_up, lv, tol)[:5]
 
 
-def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t0: int,
-              t1: int, work: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
-    rank of ``T``, ``rank of I * N + game`` and the sum ``s`` of each (:func:`_vertices`).
+class _Replies:
+    """The next size's minors ``M_up``, whose entries ``+-M_up[T + j]`` are the replies'
+    excesses ``w_j`` (:func:`_feasible`); stacked on their negatives on first need, so that a
+    whole block's ``w_j`` is one plain gather."""
 
-    ``up_pm``: the next size's minors stacked on their negatives; ``work``: scratch space,
+    def __init__(self, minors: np.ndarray) -> None:
+        self.minors = minors
+        self._stacked: np.ndarray | None = None
+
+    def stacked(self) -> np.ndarray:
+        if self._stacked is None:
+            M_up = self.minors
+            self._stacked = np.empty((2 * len(M_up), *M_up.shape[1:]))
+            np.copyto(self._stacked[: len(M_up)], M_up)
+            np.negative(M_up, out=self._stacked[len(M_up) :])
+        return self._stacked
+
+
+def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: int,
+              t1: int, work: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
+    rank of ``T``, ``rank of I * N + game``, the sum ``s`` of each (:func:`_vertices`) and
+    whether its vertex may have an extra label (``near``).
+
+    A vertex has a label for a weight ``z_i <= tol`` or a reply ``j`` outside ``T`` within
+    ``tol`` of the best: a value ``v`` (``-c_i`` or ``w_j``) with ``v / s >= -tol``.  ``near``
+    marks every system whose closest value is within ``NEAR_REL * |s| + NEAR_ABS`` of that:
+    a thousand times the tolerance, and ten thousand times the rounding of the minors of
+    payoffs in unit range, so a vertex not ``near`` has exactly its ``p`` labels however
+    its solution is rounded (:func:`_solutions`).
+
+    ``up``: the next size's minors (:class:`_Replies`); ``work``: scratch space,
     four rows of at least ``(t1 - t0) * nI * N``.  A block of ``T`` at a time, so that the
     dozen passes over its systems find them in cache.
     """
@@ -182,23 +214,73 @@ def _feasible(M: np.ndarray, up_pm: np.ndarray | None, lv: _Level, tol: float, t
             np.negative(buf, out=buf)
         np.minimum(lo if i > 1 else hi, buf, out=lo)  # buf = -c_i; at i = 1 lo starts as hi
         np.maximum(hi, buf, out=hi)
-    if up_pm is not None:
-        signed = lv.up_signed[:, t0:t1]
-        for r in range(len(signed)):  # w_j = (payoff of j - payoff on T) * s
-            np.take(up_pm, signed[r], axis=0, out=buf, mode="wrap")
-            np.maximum(hi, buf, out=hi)
-            np.minimum(lo, buf, out=lo)
     # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
     # for s < 0 it is lo >= tol s (hi >= -s / k > tol s then, so never both)
     np.multiply(s, tol, out=buf)
-    ok = hi <= buf
-    ok |= lo >= buf
-    flat = np.flatnonzero(ok)
+    if up is not None and k > 1:
+        # the weights alone rule out most systems (their signs differ): the replies are
+        # tested on the others only, gathered, which is cheaper once fewer than 40% remain
+        hi, lo, flat = _replies_of_candidates(up, lv, t0, t1, hi, lo, buf)
+    else:
+        if up is not None:
+            _replies_dense(up.stacked(), lv.up_signed[:, t0:t1], hi, lo, buf)
+            np.multiply(s, tol, out=buf)
+        ok = hi <= buf
+        ok |= lo >= buf
+        flat = np.flatnonzero(ok)
+        hi, lo = hi.ravel().take(flat), lo.ravel().take(flat)
     it, rest = np.divmod(flat, size // shape[0])  # rest = rank of I * N + game
     it += t0
     s = s.ravel().take(flat)
-    regular = np.abs(s) > SINGULAR  # tested on the few feasible systems only
-    return it[regular], rest[regular], s[regular]
+    closest = np.where(s > 0, hi, -lo)
+    scale = np.abs(s)
+    near = closest >= -(NEAR_REL * scale + NEAR_ABS)
+    regular = scale > SINGULAR  # tested on the few feasible systems only
+    return it[regular], rest[regular], s[regular], near[regular]
+
+
+def _replies_dense(up_pm: np.ndarray, signed: np.ndarray, hi: np.ndarray, lo: np.ndarray,
+                   buf: np.ndarray) -> None:
+    """Fold every reply's excess ``w_j`` (:func:`_feasible`) into ``hi`` and ``lo``."""
+    for r in range(len(signed)):  # w_j = (payoff of j - payoff on T) * s
+        np.take(up_pm, signed[r], axis=0, out=buf, mode="wrap")
+        np.maximum(hi, buf, out=hi)
+        np.minimum(lo, buf, out=lo)
+
+
+def _replies_of_candidates(up: _Replies, lv: _Level, t0: int, t1: int, hi: np.ndarray,
+                           lo: np.ndarray, ts: np.ndarray) -> tuple:
+    """:func:`_feasible`'s test of the replies on the systems ``T`` in ``[t0, t1)`` whose
+    weights pass it.
+
+    ``ts = tol * s``; ``hi`` and ``lo`` hold the weights' extremes.  The replies only raise
+    ``hi`` and lower ``lo``, so a system the weights fail fails whole.  Returns the feasible
+    systems' ``hi`` and ``lo`` and their flat positions in the block: the same numbers as
+    testing every system (maxima, minima and signs are exact).
+    """
+    ok = hi <= ts
+    ok |= lo >= ts
+    flat = np.flatnonzero(ok)
+    if 5 * len(flat) > 2 * ok.size:
+        buf = np.empty_like(hi)
+        _replies_dense(up.stacked(), lv.up_signed[:, t0:t1], hi, lo, buf)
+        ok = hi <= ts
+        ok |= lo >= ts
+        flat = np.flatnonzero(ok)
+        return hi.ravel().take(flat), lo.ravel().take(flat), flat
+    h, low, t = hi.ravel().take(flat), lo.ravel().take(flat), ts.ravel().take(flat)
+    per_t = ok[0].size
+    t_of, rest = np.divmod(flat, per_t)
+    values = up.minors.reshape(-1)
+    rank, sign = lv.up_rank[t0:t1], lv.up_sign[t0:t1]
+    for r in range(rank.shape[1]):
+        v = values.take((rank[:, r] * per_t).take(t_of) + rest)
+        v *= sign[:, r].take(t_of)
+        np.maximum(h, v, out=h)
+        np.minimum(low, v, out=low)
+    keep = h <= t
+    keep |= low >= t
+    return h[keep], low[keep], flat[keep]
 
 
 def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
@@ -207,6 +289,13 @@ def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndar
     ``N`` + game) with their sums ``s``: game, ranks of ``T`` and ``I``, ``z``, its pure best
     responses, and both as bit sets (zero weights, best responses).  A vertex is kept only if
     every column of ``T`` is a best response (a tiny ``s`` leaves the solution inexact)."""
+    out, keep = _solved_systems(C, M, lv, tol, it, rest, s)
+    return out if keep.all() else tuple(v[keep] for v in out)
+
+
+def _solved_systems(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
+                    rest: np.ndarray, s: np.ndarray) -> tuple[tuple, np.ndarray]:
+    """:func:`_solutions` for every system given, and the mask of the vertices it keeps."""
     N, p, q = C.shape
     k = lv.sup.shape[1]
     ii, g = np.divmod(rest, N)
@@ -233,8 +322,7 @@ def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndar
     for i in range(1, k):
         played |= support[:, i]
     zero_bits = ((1 << p) - 1) ^ played
-    out = (g, it, ii, z, br, zero_bits, br_bits)
-    return out if keep.all() else tuple(v[keep] for v in out)
+    return (g, it, ii, z, br, zero_bits, br_bits), keep
 
 
 def _row_sum(a: np.ndarray) -> np.ndarray:
