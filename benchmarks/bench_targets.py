@@ -16,7 +16,9 @@ Parts (``--parts``, all by default), each written to one JSON file with the load
   6 x 6 and 8 x 8 games (payoffs uniform in [-10, 10]), sets compared, and against Gambit's
   ``enummixed`` (floating point) on degenerate 8 x 8 games (integer payoffs 0..3), where
   ``pygambit`` is importable; with ``--engine-baseline REV``, also the engine as of git
-  revision ``REV`` on the same games, its time and whether its result is today's;
+  revision ``REV`` (its ``batched.py`` against today's vertex kernels) on the same games,
+  its time and whether its result is today's.  The solvers take turns, once each in each
+  of ``--engine-rounds`` rounds, and each one's fastest round is compared;
 * ``sweep``: a ``triangle sweep`` of ``--sweep-points`` Latin-hypercube points of the
   flagship's full game on 2 workers, its wall time and the peak resident memory of its
   largest process, extrapolated linearly to 10^7 points.
@@ -63,6 +65,10 @@ MAPS = (
     ("reverse_kissinger_2025", ("wedge.reward", 0.0, 50.0), ("schism.cost.target", 0.0, 100.0)),
     ("wedge_optimist_2025", ("schism.cost.target", 0.0, 60.0), ("wedge.reward", 0.0, 20.0)),
 )
+
+
+#: Rounds of the engine's comparisons: every solver once a round, the fastest round kept.
+ROUNDS = 5
 
 
 def load() -> list[float]:
@@ -169,18 +175,51 @@ def bench_maps(size: int, workers: int, sample: int, nashpy_games: int, seed: in
     return rows
 
 
-def baseline_row(A, B, eq, per_batched: float, baseline, repeat: int) -> dict:
+def interleaved(solvers: dict, rounds: int) -> tuple[dict, dict]:
+    """Each solver (name -> ``fn() -> (seconds per game, result)``) timed once a round, the
+    solvers one after the other within a round: the machine's speed drifts (by up to 1.8x
+    within minutes on a shared host), and interleaving exposes every solver to the same
+    drift.  Returns every round's time per solver and each one's first result."""
+    times: dict = {name: [] for name in solvers}
+    results: dict = {}
+    for _ in range(rounds):
+        for name, fn in solvers.items():
+            per, result = fn()
+            times[name].append(per)
+            results.setdefault(name, result)
+    return times, results
+
+
+def ratio_row(times: dict, ours: str, theirs: str) -> dict:
+    """The fastest round of each solver (the least disturbed; Python's ``timeit`` advice) and
+    their ratio, with every round's ratio beside it."""
+    return {f"{theirs}_over_{ours}": min(times[theirs]) / min(times[ours]),
+            f"{theirs}_over_{ours}_by_round": [t / b for t, b in zip(times[theirs], times[ours],
+                                                                    strict=True)]}
+
+
+def baseline_row(times: dict, eq, old) -> dict:
     """The engine at the baseline revision on the same games: its time and whether its result
     is today's."""
-    if baseline is None:
+    if "baseline" not in times:
         return {}
-    per, old = time_batched(A, B, repeat, baseline[1])
-    return {"baseline": {"revision": baseline[0], "s_per_game": per,
-                         "baseline_over_batched": per / per_batched,
+    return {"baseline": {"s_per_game": min(times["baseline"]), "rounds": times["baseline"],
+                         "baseline_over_batched": min(times["baseline"]) / min(times["batched"]),
                          "same_result": same_result(eq, old)}}
 
 
-def gambit_degenerate(n: int, batched_n: int, seed: int, baseline=None) -> dict | None:
+def _engine_solvers(A, B, baseline, theirs: tuple[str, object, int] | None) -> dict:
+    solvers = {"batched": lambda: time_batched(A, B, 1)}
+    if theirs is not None:
+        name, solve, n = theirs
+        solvers[name] = lambda: time_per_game(solve, A[:n], B[:n])
+    if baseline is not None:
+        solvers["baseline"] = lambda: time_batched(A, B, 1, baseline[1])
+    return solvers
+
+
+def gambit_degenerate(n: int, batched_n: int, seed: int, baseline=None,
+                      rounds: int = ROUNDS) -> dict | None:
     """The batched engine against Gambit's ``enummixed`` on degenerate 8 x 8 games."""
     try:
         import pygambit as gbt
@@ -190,7 +229,6 @@ def gambit_degenerate(n: int, batched_n: int, seed: int, baseline=None) -> dict 
     A = rng.integers(0, 4, (batched_n, 8, 8)).astype(float)
     B = rng.integers(0, 4, (batched_n, 8, 8)).astype(float)
     before = load()
-    per_batched, eq = time_batched(A, B, 2)  # the faster of two runs, as for random games
 
     def solve(a, b):
         g = gbt.Game.from_arrays(a, b)
@@ -199,51 +237,67 @@ def gambit_degenerate(n: int, batched_n: int, seed: int, baseline=None) -> dict 
         return [(np.array([float(e[s]) for s in players[0].strategies]),
                  np.array([float(e[s]) for s in players[1].strategies])) for e in out]
 
-    per, sols = time_per_game(solve, A[:n], B[:n])
+    times, results = interleaved(_engine_solvers(A, B, baseline, ("gambit", solve, n)), rounds)
+    eq, sols = results["batched"], results["gambit"]
     diff = [compare(A[g], B[g], eq.of_game(g), s) for g, s in enumerate(sols)]
     return {"games": n, "batched_games": batched_n, "degenerate_share": float(eq.degenerate.mean()),
-            "batched_s_per_game": per_batched, "gambit_s_per_game": per,
-            "gambit_over_batched": per / per_batched,
+            "rounds": rounds, "batched_s_per_game": min(times["batched"]),
+            "gambit_s_per_game": min(times["gambit"]), "batched_rounds": times["batched"],
+            "gambit_rounds": times["gambit"], **ratio_row(times, "batched", "gambit"),
             "games_disagreeing": sum(a + b > 0 for a, b in diff),
             "extreme_equilibria_only_batched": sum(a for a, _ in diff),
             "extreme_equilibria_only_gambit": sum(b for _, b in diff),
             "pygambit": gbt.__version__, "load_before": before, "load_after": load(),
-            **baseline_row(A, B, eq, per_batched, baseline, 2)}
+            **_with_revision(baseline_row(times, eq, results.get("baseline")), baseline)}
 
 
-def bench_engine(seed: int, baseline_rev: str | None = None) -> dict:
-    out: dict = {}
+def _with_revision(row: dict, baseline) -> dict:
+    if row:
+        row["baseline"]["revision"] = baseline[0]
+    return row
+
+
+def bench_engine(seed: int, baseline_rev: str | None = None, rounds: int = ROUNDS) -> dict:
+    out: dict = {"rounds": rounds}
     qe = quantecon_solver()
     out["quantecon"] = None if qe is None else {"version": qe[2], "compile_seconds": qe[1]}
     baseline = None if baseline_rev is None else (baseline_rev, engine_at(baseline_rev))
     for size, n_batch, n_qe in ((6, 10_000, 2000), (8, 5000, 500)):
         A, B = games(size, n_batch, seed)
         before = load()
-        per_batched, eq = time_batched(A, B, 2)
-        row = {"batched_games": n_batch, "batched_s_per_game": per_batched, "load_before": before}
+        theirs = None if qe is None else ("quantecon", qe[0], n_qe)
+        times, results = interleaved(_engine_solvers(A, B, baseline, theirs), rounds)
+        eq = results["batched"]
+        row = {"batched_games": n_batch, "batched_s_per_game": min(times["batched"]),
+               "batched_rounds": times["batched"], "load_before": before}
         if qe is not None:
-            per, sols = time_per_game(qe[0], A[:n_qe], B[:n_qe])
-            diff = [compare(A[g], B[g], eq.of_game(g), s) for g, s in enumerate(sols)]
-            row.update({"quantecon_games": n_qe, "quantecon_s_per_game": per,
-                        "quantecon_over_batched": per / per_batched,
+            diff = [compare(A[g], B[g], eq.of_game(g), s)
+                    for g, s in enumerate(results["quantecon"])]
+            row.update({"quantecon_games": n_qe, "quantecon_s_per_game": min(times["quantecon"]),
+                        "quantecon_rounds": times["quantecon"],
+                        **ratio_row(times, "batched", "quantecon"),
                         "games_disagreeing": sum(a + b > 0 for a, b in diff)})
-        row.update(baseline_row(A, B, eq, per_batched, baseline, 2))
+        row.update(_with_revision(baseline_row(times, eq, results.get("baseline")), baseline))
         row["load_after"] = load()
         out[f"{size}x{size}"] = row
-        print(f"{size}x{size}: batched {per_batched * 1e6:.0f} us/game"
+        spread = ("" if qe is None else " (rounds: " + ", ".join(
+            f"{r:.1f}x" for r in row["quantecon_over_batched_by_round"]) + ")")
+        print(f"{size}x{size}: batched {row['batched_s_per_game'] * 1e6:.0f} us/game"
               + (f", QuantEcon {row['quantecon_s_per_game'] * 1e6:.0f} us/game "
-                 f"({row['quantecon_over_batched']:.1f}x), {row['games_disagreeing']} games "
-                 f"disagreeing" if qe else ", QuantEcon not importable")
+                 f"({row['quantecon_over_batched']:.1f}x{spread}), {row['games_disagreeing']} "
+                 f"games disagreeing" if qe else ", QuantEcon not importable")
               + _baseline_text(row), flush=True)
-    gambit = gambit_degenerate(100, 2000, seed, baseline)
+    gambit = gambit_degenerate(100, 2000, seed, baseline, rounds)
     out["gambit_degenerate_8x8"] = gambit
     if gambit is None:
         print("pygambit is not importable: no Gambit comparison", flush=True)
     else:
         print(f"degenerate 8x8: batched {gambit['batched_s_per_game'] * 1e3:.1f} ms/game, Gambit "
               f"enummixed {gambit['gambit_s_per_game'] * 1e3:.1f} ms/game "
-              f"({gambit['gambit_over_batched']:.1f}x); {gambit['games_disagreeing']} games "
-              f"disagreeing" + _baseline_text(gambit), flush=True)
+              f"({gambit['gambit_over_batched']:.1f}x; rounds: "
+              + ", ".join(f"{r:.1f}x" for r in gambit["gambit_over_batched_by_round"])
+              + f"); {gambit['games_disagreeing']} games disagreeing" + _baseline_text(gambit),
+              flush=True)
     return out
 
 
@@ -341,6 +395,8 @@ def main() -> None:
     p.add_argument("--nashpy-games", type=int, default=4)
     p.add_argument("--sweep-points", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--engine-rounds", type=int, default=ROUNDS,
+                   help="rounds of the engine's comparisons (each solver once a round)")
     p.add_argument("--engine-baseline", metavar="REV",
                    help="also time the engine as of this git revision on the same games")
     args = p.parse_args()
@@ -356,7 +412,7 @@ def main() -> None:
         result["maps"] = bench_maps(args.size, args.workers, args.sample_points, args.nashpy_games,
                                     args.seed)
     if "engine" in parts:
-        result["engine"] = bench_engine(args.seed, args.engine_baseline)
+        result["engine"] = bench_engine(args.seed, args.engine_baseline, args.engine_rounds)
     if "sweep" in parts:
         result["sweep"] = bench_sweep(args.sweep_points, args.workers)
     if args.out:
