@@ -66,7 +66,7 @@ import numpy as np
 
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
-from triangle.solvers.vertices import (  # noqa: F401  (_vertices, _next_minors: break_split's)
+from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _bits,
     _feasible_systems,
     _level,
@@ -76,7 +76,6 @@ from triangle.solvers.vertices import (  # noqa: F401  (_vertices, _next_minors:
     _row_max,
     _solutions,
     _solved_systems,
-    _vertices,
 )
 
 __all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]

@@ -61,11 +61,12 @@ import numpy as np
 
 from triangle.solvers.batched import (
     _bits,
+    _feasible_systems,
     _level,
     _next_minors,
     _pair_vertices,
     _responses,
-    _vertices,
+    _solutions,
     batched_equilibria,
     padded_equilibria,
 )
@@ -108,10 +109,10 @@ def constant_strategies(A: np.ndarray, B: np.ndarray, tol: float = TOL
     return rows, cols
 
 
-def _side_vertices(C: np.ndarray, tol: float) -> tuple:
-    """Vertices ``(g, z, zero, br, sup, tight)`` of ``{z in simplex, C^T z <= w}`` for ``C``:
-    ``(N, p, q)``, level by level as the batched engine does; ``sup`` and ``tight`` are the
-    bit sets of the system ``(I, T)`` each vertex solves."""
+def _side_systems(C: np.ndarray, tol: float) -> list[tuple]:
+    """Every level's feasible systems of ``{z in simplex, C^T z <= w}`` for ``C``: ``(N, p, q)``,
+    unsolved, as the batched engine finds them: ``(level, minors, it, rest, s, near)``
+    (:func:`~triangle.solvers.vertices._feasible_systems`)."""
     N, p, q = C.shape
     minors = np.ones((q, 1, N))
     games_last = C.transpose(1, 2, 0).copy()
@@ -119,11 +120,61 @@ def _side_vertices(C: np.ndarray, tol: float) -> tuple:
     for k in range(1, min(p, q) + 1):
         lv = _level(p, q, k)
         up = None if k == q else _next_minors(games_last, minors, _level(p, q, k + 1), k + 1)
-        g, it, ii, z, br = _vertices(C, minors, up, lv, tol)
+        out.append((lv, minors, *_feasible_systems(minors, up, lv, tol)))
         minors = up
-        out.append((g, z, br, lv.sup_bits[ii], lv.tight_bits[it]))
+    return out
+
+
+def _flat(systems: list[tuple], N: int) -> tuple:
+    """Game, support and tight bit sets, and ``near``, of every system of every level."""
+    parts = [((rest % N), lv.sup_bits[rest // N], lv.tight_bits[it], near)
+             for lv, _, it, rest, _, near in systems]
+    return tuple(np.concatenate(v) for v in zip(*parts, strict=True))
+
+
+def _side_vertices(C: np.ndarray, tol: float, systems: list[tuple], chosen: np.ndarray) -> tuple:
+    """Vertices ``(g, z, zero, br, sup, tight)`` of the ``chosen`` systems (a mask over every
+    level's systems, in order), solved as the batched engine solves them; ``sup`` and
+    ``tight`` are the bit sets of the system ``(I, T)`` each vertex solves."""
+    out, start = [], 0
+    for lv, M, it, rest, s, _ in systems:
+        at = np.flatnonzero(chosen[start:start + len(it)])
+        start += len(it)
+        g, it_, ii, z, br = _solutions(C, M, lv, tol, it[at], rest[at], s[at])[:5]
+        out.append((g, z, br, lv.sup_bits[ii], lv.tight_bits[it_]))
     g, z, br, sup, tight = (np.concatenate(v) for v in zip(*out, strict=True))
     return g, z, z <= tol, br, sup, tight
+
+
+def _solved_sides(Cx: np.ndarray, Cy: np.ndarray, tol: float, break_x: int, break_y: int,
+                  width: int) -> tuple:
+    """Both sides' vertices that the split reads (:func:`_split_pattern`), each side as
+    :func:`_side_vertices` gives it: those of systems matched by support, those near an extra
+    label (:func:`~triangle.solvers.vertices._feasible`), those whose tight set holds the
+    break reply (bit ``break_x``, ``break_y``; ``-1`` for none), and all vertices of the
+    games with a vertex of too many labels.  Every other vertex has exactly its dimension's
+    labels, lacks the break reply and matches nothing, so the split's result is the one it
+    gets from every vertex."""
+    N, p_x = Cx.shape[:2]
+    p_y = Cy.shape[1]
+    sides = [(Cx, _side_systems(Cx, tol), p_x, break_x), (Cy, _side_systems(Cy, tol), p_y, break_y)]
+    flat = [_flat(systems, N) for _, systems, _, _ in sides]
+    deg = np.zeros(N, dtype=bool)
+    for (C, systems, p, _), (_, _, _, near) in zip(sides, flat, strict=True):
+        g, _, zero, br, _, _ = _side_vertices(C, tol, systems, near)
+        deg[g[_row_count(zero, br) > p]] = True
+    (gx, sup_x, tight_x, _), (gy, sup_y, tight_y, _) = flat
+    key_x = (gx.astype(np.int64) << 2 * width) | (sup_x << width) | tight_x
+    key_y = (gy.astype(np.int64) << 2 * width) | (tight_y << width) | sup_y
+    _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+    out = []
+    for (C, systems, _, brk), (g, _, tight, near), a in zip(sides, flat, (ax, ay), strict=True):
+        chosen = near | deg[g]
+        chosen[a] = True
+        if brk >= 0:
+            chosen |= (tight >> brk) & 1 == 1
+        out.append(_side_vertices(C, tol, systems, chosen))
+    return tuple(out)
 
 
 def _matched(gx, X, sup_x, tight_x, gy, Y, sup_y, tight_y, width: int) -> tuple:
@@ -154,8 +205,10 @@ def _split_pattern(A: np.ndarray, B: np.ndarray, rb: np.ndarray, cb: np.ndarray,
     if er:
         Cy = np.concatenate([Cy, np.broadcast_to(a[:, None, None], (N, nf, 1))], axis=2)
     core = (1 << (mf + nf)) - 1
-    gx, X, zx, bx, sup_x, tight_x = _side_vertices(np.ascontiguousarray(Cx), tol)
-    gy, Y, zy, by, sup_y, tight_y = _side_vertices(np.ascontiguousarray(Cy), tol)
+    width = max(m, n) + 1
+    (gx, X, zx, bx, sup_x, tight_x), (gy, Y, zy, by, sup_y, tight_y) = _solved_sides(
+        np.ascontiguousarray(Cx), np.ascontiguousarray(Cy), tol, nf if ec else -1,
+        mf if er else -1, width)
     Lx = _bits(zx, 0) | _bits(bx[:, :nf], mf)  # break-free labels only: rows, then columns
     Ly = _bits(zy, mf) | _bits(by[:, :mf], 0)
     # 1. neither breaks: completely labelled over the break-free labels.  Where both
@@ -166,7 +219,7 @@ def _split_pattern(A: np.ndarray, B: np.ndarray, rb: np.ndarray, cb: np.ndarray,
     deg[gy[_row_count(zy, by) > nf]] = True
     dx, dy = deg[gx], deg[gy]
     g1, x1, y1 = _matched(gx[~dx], X[~dx], sup_x[~dx], tight_x[~dx],
-                          gy[~dy], Y[~dy], sup_y[~dy], tight_y[~dy], max(m, n) + 1)
+                          gy[~dy], Y[~dy], sup_y[~dy], tight_y[~dy], width)
     g2, x2, y2 = _pair_vertices(N, core, gx[dx], X[dx], Lx[dx], gy[dy], Y[dy], Ly[dy])
     pieces = [(g1, _embed(x1, rf, m), _embed(y1, cf, n)), (g2, _embed(x2, rf, m), _embed(y2, cf, n))]
     # 2. the column player breaks against every x in X (vertices with the break reply)

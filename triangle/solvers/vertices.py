@@ -154,6 +154,19 @@ def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: f
     return tuple(np.concatenate(v) for v in zip(*found, strict=True))
 
 
+def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float) -> tuple:
+    """The feasible nonsingular systems of level ``k`` (:func:`_labelled_vertices`), unsolved:
+    the rank of ``T``, ``rank of I * N + game``, the sum ``s`` and whether the vertex may have
+    more labels than its dimension (:func:`_feasible`)."""
+    nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
+    step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
+    work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
+    up = _Replies(M_up) if M_up is not None and lv.up_rank.shape[1] else None
+    found = [_feasible(M, up, lv, tol, t, min(nT, t + step), work)
+             for t in range(0, nT, step)]
+    return tuple(np.concatenate(v) for v in zip(*found, strict=True))
+
+
 def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
               tol: float) -> tuple:
     """Vertices ``(g, it, ii, z, br)`` of ``{z in simplex, C^T z <= w}`` from all level-``k``
