@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from triangle.solvers.break_split import equilibria
-from triangle.solvers.dominance import uses_dominated, weakly_dominated
+from triangle.solvers.dominance import mask_patterns, uses_dominated, weakly_dominated
 from triangle.solvers.result import Equilibria, assemble
 from triangle.solvers.tolerance import TOL, best_replies_hold, games_in_units, ties
 
@@ -59,8 +59,7 @@ def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | No
     # a strategy is never dominated by itself, so some strategy always survives; guard anyway
     dom_T[dom_T.all(axis=1)] = False
     dom_P[dom_P.all(axis=1)] = False
-    keys, which = np.unique(np.concatenate([dom_T, dom_P], axis=1), axis=0, return_inverse=True)
-    which = which.reshape(-1)
+    keys, which = mask_patterns(np.concatenate([dom_T, dom_P], axis=1))
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     fallback = np.zeros(n, dtype=bool)
     for p, key in enumerate(keys):  # one reduced shape per pattern of dominated strategies

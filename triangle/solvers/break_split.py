@@ -70,6 +70,7 @@ from triangle.solvers.batched import (
     batched_equilibria,
     padded_equilibria,
 )
+from triangle.solvers.dominance import mask_patterns
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
 from triangle.solvers.vertices import _row_count
@@ -274,9 +275,7 @@ def split_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> tuple:
     gs, xs, ys = [np.zeros(0, dtype=np.intp)], [np.zeros((0, m))], [np.zeros((0, n))]
     if split.any():
         idx = np.flatnonzero(split)
-        keys, which = np.unique(np.concatenate([rows[idx], cols[idx]], axis=1), axis=0,
-                                return_inverse=True)
-        which = which.reshape(-1)
+        keys, which = mask_patterns(np.concatenate([rows[idx], cols[idx]], axis=1))
         for p, key in enumerate(keys):  # one break-free shape per pattern of break strategies
             games = idx[which == p]
             for lo in range(0, len(games), GAMES_PER_CHUNK):

@@ -49,3 +49,20 @@ def uses_dominated(x: np.ndarray, y: np.ndarray, dom_T: np.ndarray, dom_P: np.nd
     """Per game and slot: whether the equilibrium puts weight on a dominated strategy."""
     return (np.einsum("gsi,gi->gs", x, dom_T.astype(float)) > 0) | (
         np.einsum("gsj,gj->gs", y, dom_P.astype(float)) > 0)
+
+
+def mask_patterns(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a boolean ``(n, L)`` mask and each row's pattern number:
+    ``np.unique(mask, axis=0, return_inverse=True)``, in its (lexicographic) order.
+
+    Rows are packed into integers, first column most significant (``L <= 62``), so the
+    sort is of ``n`` integers instead of ``n`` byte strings.
+
+    >>> mask_patterns(np.array([[True, False], [False, True], [True, False]]))[1].tolist()
+    [1, 0, 1]
+    """
+    L = mask.shape[1]
+    weights = np.int64(1) << np.arange(L - 1, -1, -1, dtype=np.int64)
+    _, first, which = np.unique(mask.astype(np.int64) @ weights, return_index=True,
+                                    return_inverse=True)
+    return mask[first], which.reshape(-1)
