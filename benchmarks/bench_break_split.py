@@ -6,10 +6,12 @@ them existential), the divider's reward and up-front concessions, the partner's 
 the misreading rate (a quarter of them noise-free, where the break-free game is degenerate
 too) are solved twice by the batched engine: split (the default,
 :mod:`triangle.solvers.break_split`) and whole (``split=False``).  It reports, per scenario,
-the games whose extreme equilibrium sets differ (to ``1e-6``), the games whose admissible sets
-differ (the ``admissible`` backend against the whole enumeration's undominated equilibria;
-and, to tell the split's part, against the same backend with the whole enumeration inside),
-and both times from the same run.  Admissible sets are compared by distance (:func:`unmatched`):
+the games whose extreme equilibrium sets differ (an equilibrium of either farther than ``1e-6``
+from every one of the other), the games whose admissible sets differ (the ``admissible``
+backend against the whole enumeration's undominated equilibria; and, to tell the split's
+part, against the same backend with the whole enumeration inside), and both times from the
+same run.  Sets are compared by distance (:func:`unmatched`); the games whose sets differ once
+rounded to six digits are counted beside (``rounded_sets_differ``), to show why:
 the whole enumeration, which takes a constraint as tight within the tolerance, can return a
 near-twin of an exact vertex (a system in which a strategy dominated exactly by about
 ``1e-12`` of the unit stands for its dominator; ``tests/test_admissible.py``), and rounding to
@@ -119,7 +121,8 @@ def compare(name: str, n: int, seed: int) -> dict:
     finally:
         admissible.equilibria = inside
     s_split, s_whole = equilibrium_sets(split), equilibrium_sets(whole)
-    differ = [i for i in range(n) if s_split[i] != s_whole[i]]
+    differ_rounded = [i for i in range(n) if s_split[i] != s_whole[i]]
+    differ = unmatched(split, split.valid, whole, whole.valid)
     a_whole = undominated(whole, A, B, unit)
     differ_adm = unmatched(adm, adm.valid, whole, a_whole)
     differ_adm_split = unmatched(adm, adm.valid, adm_whole, adm_whole.valid)
@@ -127,6 +130,8 @@ def compare(name: str, n: int, seed: int) -> dict:
     return {"scenario": name, "games": n, "shape": list(A.shape[1:]),
             "games_split": int(split_games(A, B, unit).sum()),
             "differ": len(differ), "differ_examples": differ[:5],
+            "rounded_sets_differ": len(differ_rounded),
+            "rounded_sets_differ_examples": differ_rounded[:5],
             "admissible_differ": len(differ_adm), "admissible_differ_examples": differ_adm[:5],
             "admissible_split_vs_without_differ": len(differ_adm_split),
             "admissible_without_split_vs_undominated_differ": len(differ_adm_whole),

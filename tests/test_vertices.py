@@ -79,11 +79,11 @@ def test_blocks_do_not_change_the_vertices(monkeypatch):
 def _systems_and_labels(C):
     """Every level's feasible systems with their ``near`` flags, and the label count of each
     system's vertex (``-1`` where the vertex is not kept)."""
-    N, p, q = C.shape
+    p, q = C.shape[1:]
     for k, M, up in tables(C):
         lv = tv._level(p, q, k)
         it, rest, s, near = tv._feasible_systems(M, up, lv, TOL)
-        (g, _, _, z, _, zero, br_bits), keep = tv._solved_systems(C, M, lv, TOL, it, rest, s)
+        (*_, zero, br_bits), keep = tv._solved_systems(C, M, lv, TOL, it, rest, s)
         labels = np.bitwise_count(zero) + np.bitwise_count(br_bits)
         yield near, np.where(keep, labels, -1), p
 

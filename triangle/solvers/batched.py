@@ -38,7 +38,10 @@ system, too slow for the ~1,850 systems of a 6x6 game; this engine needs < 0.1 u
 Degeneracy is detected (a) from ties among the pure best responses to each pure strategy,
 (b) at every equilibrium found (a player with more pure best responses than the support size
 of the opponent's strategy) and (c) at every vertex of ``P`` and ``Q`` (more than ``m``
-resp. ``n`` labels), which makes the test complete up to ``tol``.  Probabilities above
+resp. ``n`` labels), which makes the test complete up to ``tol``.  A vertex is solved only
+where it is read: where its supports match, or where the closest of its weights and replies
+lies near a label (``vertices.NEAR_REL``, ``NEAR_ABS``: only such a vertex can have extra
+labels); the vertices of the games found degenerate are all solved.  Probabilities above
 ``-tol`` are clipped to 0 and renormalised; every returned pair passes a best-response check
 with tolerance ``tol``.  Singular systems are skipped; no NaN is ever returned.
 
