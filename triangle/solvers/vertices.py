@@ -154,26 +154,6 @@ def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: f
     return tuple(np.concatenate(v) for v in zip(*found, strict=True))
 
 
-def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float) -> tuple:
-    """The feasible nonsingular systems of level ``k`` (:func:`_labelled_vertices`), unsolved:
-    the rank of ``T``, ``rank of I * N + game``, the sum ``s`` and whether the vertex may have
-    more labels than its dimension (:func:`_feasible`)."""
-    nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
-    step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
-    work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
-    up = _Replies(M_up) if M_up is not None and lv.up_rank.shape[1] else None
-    found = [_feasible(M, up, lv, tol, t, min(nT, t + step), work)
-             for t in range(0, nT, step)]
-    return tuple(np.concatenate(v) for v in zip(*found, strict=True))
-
-
-def _vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
-              tol: float) -> tuple:
-    """Vertices ``(g, it, ii, z, br)`` of ``{z in simplex, C^T z <= w}`` from all level-``k``
-    systems (:func:`_labelled_vertices` without the bit sets)."""
-    return _labelled_vertices(C, M, M_up, lv, tol)[:5]
-
-
 class _Replies:
     """The next size's minors ``M_up``, whose entries ``+-M_up[T + j]`` are the replies'
     excesses ``w_j`` (:func:`_feasible`); stacked on their negatives on first need, so that a
@@ -195,15 +175,15 @@ class _Replies:
 def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: int,
               t1: int, work: np.ndarray) -> tuple[np.ndarray, ...]:
     """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
-    rank of ``T``, ``rank of I * N + game``, the sum ``s`` of each (:func:`_vertices`) and
+    rank of ``T``, ``rank of I * N + game``, the sum ``s`` of each (:func:`_labelled_vertices`) and
     whether its vertex may have an extra label (``near``).
 
     A vertex has a label for a weight ``z_i <= tol`` or a reply ``j`` outside ``T`` within
     ``tol`` of the best: a value ``v`` (``-c_i`` or ``w_j``) with ``v / s >= -tol``.  ``near``
     marks every system whose closest value is within ``NEAR_REL * |s| + NEAR_ABS`` of that:
-    a thousand times the tolerance, and ten thousand times the rounding of the minors of
-    payoffs in unit range, so a vertex not ``near`` has exactly its ``p`` labels however
-    its solution is rounded (:func:`_solutions`).
+    a thousand times the tolerance, and far above the rounding of the minors of payoffs in
+    unit range, so a vertex not ``near`` has exactly its ``p`` labels however its solution
+    is rounded (:func:`_solutions`).
 
     ``up``: the next size's minors (:class:`_Replies`); ``work``: scratch space,
     four rows of at least ``(t1 - t0) * nI * N``.  A block of ``T`` at a time, so that the
