@@ -392,7 +392,6 @@ def test_large_payoff_scale_and_offset():
         np.testing.assert_allclose(other.y, base.y, atol=1e-9)
 
 
-
 def test_solving_only_the_needed_vertices_changes_nothing(monkeypatch):
     """The engine solves a vertex only where its support is matched or it may carry an extra
     label (``near``); with every vertex near (all solved, as the engine first did) the

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import triangle.solvers.vertices as tv
 from triangle.solvers.batched import batched_equilibria
 from triangle.solvers.break_split import constant_strategies, equilibria, split_equilibria
 from triangle.solvers.tolerance import best_replies_hold
@@ -88,3 +89,21 @@ def test_scenario_meta_games(name, monkeypatch):
     with_split = equilibrium_sets(admissible.solve(A, B, unit))
     monkeypatch.setattr(admissible, "equilibria", batched_equilibria)
     assert with_split == equilibrium_sets(admissible.solve(A, B, unit))
+
+
+@pytest.mark.parametrize(("rows", "cols", "integer"), [(1, 1, False), (1, 0, True), (0, 1, False),
+                                                         (1, 1, True)])
+def test_solving_only_what_the_split_reads_changes_nothing(rows, cols, integer, monkeypatch):
+    """The split solves a vertex only where it reads it (matched, near an extra label, with
+    the break reply, or in a game with too many labels); with every vertex near, so all are
+    solved, the equilibria, their order and the flags are the same.  The break-free part
+    holds a column that mixes two others, degenerate only at a mixed vertex."""
+    rng = np.random.default_rng(40 + 4 * rows + 2 * cols + integer)
+    A, B = with_breaks(rng, 200, 5, 5, rows, cols, integer)
+    B[:, :, 2] = 0.5 * (B[:, :, 0] + B[:, :, 1])
+    lazy = equilibria(A, B)
+    monkeypatch.setattr(tv, "NEAR_ABS", np.inf)
+    every = equilibria(A, B)
+    for u, v in ((lazy.x, every.x), (lazy.y, every.y), (lazy.valid, every.valid),
+                 (lazy.degenerate, every.degenerate)):
+        np.testing.assert_array_equal(u, v)
