@@ -20,6 +20,12 @@ def tables(C):
     return out
 
 
+def labelled(C, M, up, lv):
+    """Every feasible vertex of a level, solved and labelled."""
+    it, rest, s, _ = tv._feasible_systems(M, up, lv, TOL)
+    return tv._solutions(C, M, lv, TOL, it, rest, s)
+
+
 def test_minors_are_determinants_of_payoff_differences():
     """``M[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]``."""
     rng = np.random.default_rng(21)
@@ -41,7 +47,7 @@ def test_vertices_are_the_feasible_systems_solved_directly():
     C = rng.uniform(0, 1, (N, p, q))
     for k, M, up in tables(C):
         lv = tv._level(p, q, k)
-        g, it, ii, z, br, zero, br_bits = tv._labelled_vertices(C, M, up, lv, TOL)
+        g, it, ii, z, br, zero, br_bits = labelled(C, M, up, lv)
         found = set(zip(g.tolist(), it.tolist(), ii.tolist(), strict=True))
         expected = set()
         for game in range(N):
@@ -68,9 +74,9 @@ def test_vertices_are_the_feasible_systems_solved_directly():
 def test_blocks_do_not_change_the_vertices(monkeypatch):
     rng = np.random.default_rng(23)
     C = rng.integers(0, 3, (30, 4, 4)).astype(float)  # degenerate: ties and repeated vertices
-    whole = [tv._labelled_vertices(C, M, up, tv._level(4, 4, k), TOL) for k, M, up in tables(C)]
+    whole = [labelled(C, M, up, tv._level(4, 4, k)) for k, M, up in tables(C)]
     monkeypatch.setattr(tv, "DENSE_BLOCK", 1)
-    blocks = [tv._labelled_vertices(C, M, up, tv._level(4, 4, k), TOL) for k, M, up in tables(C)]
+    blocks = [labelled(C, M, up, tv._level(4, 4, k)) for k, M, up in tables(C)]
     for a, b in zip(whole, blocks, strict=True):
         for u, v in zip(a, b, strict=True):
             np.testing.assert_array_equal(u, v)

@@ -207,9 +207,10 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
                                                   k + 1)
             it, rest, sums, near = _feasible_systems(minors[s], up, lv, tol)
             systems[s].append((lv, minors[s], it, rest, sums))
-            feasible.append((it, rest, sums, near, rest % N))
+            feasible.append((near, rest % N))
             minors[s] = up
-        (tx, rx, _, _, gx), (ty, ry, _, _, gy) = feasible
+        (_, _, tx, rx, _), (_, _, ty, ry, _) = systems[0][-1], systems[1][-1]
+        (_, gx), (_, gy) = feasible
         n_rows, n_cols = comb(m, k), comb(n, k)
         key_x = (gx * n_rows + rx // N) * n_cols + tx  # x: support rows I, indifferent columns T
         key_y = (gy * n_rows + ty) * n_cols + ry // N  # y: support columns J, indifferent rows
@@ -217,15 +218,14 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         live = np.flatnonzero(~deg.take(gx.take(ax)))  # a degenerate game's pairs are dropped
         ax, ay = ax.take(live), ay.take(live)
         solved = []
-        for s, ((C, p, _), (it, rest, sums, near, g), a) in enumerate(
-                zip(sides, feasible, (ax, ay), strict=True)):
+        for s, ((C, p, _), (near, g), a) in enumerate(zip(sides, feasible, (ax, ay), strict=True)):
+            lv, M, it, rest, sums = systems[s][-1]
             want = near & ~deg[g]
             want[a] = True
             at = np.flatnonzero(want)
-            (gv, _, _, z, _, zero, br), keep = _solved_systems(C, systems[s][-1][1],
-                                                               systems[s][-1][0], tol,
-                                                               it[at], rest[at], sums[at])
-            lab = (zero << (0 if s == 0 else m)) | (br << (m if s == 0 else 0))
+            (gv, _, _, z, _, zero, br), keep = _solved_systems(C, M, lv, tol, it[at], rest[at],
+                                                               sums[at])
+            lab = _labels(zero, br, m, s)
             deg[gv[keep & (np.bitwise_count(lab) > p)]] = True  # (c) too many labels
             slot = np.full(len(it), -1)
             slot[at] = np.arange(len(at))
@@ -259,8 +259,15 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
     for lv, M, it, rest, sums in systems:
         at = np.flatnonzero(deg.take(rest % C.shape[0]))
         g, _, _, z, _, zero, br = _solutions(C, M, lv, tol, it[at], rest[at], sums[at])
-        out.append((g, z, (zero << (0 if side == 0 else m)) | (br << (m if side == 0 else 0))))
+        out.append((g, z, _labels(zero, br, m, side)))
     return tuple(np.concatenate(v) for v in zip(*out, strict=True))
+
+
+def _labels(zero: np.ndarray, br: np.ndarray, m: int, side: int) -> np.ndarray:
+    """A vertex's labels as one bit set over the ``m`` rows, then the columns: zero weights
+    and best replies of the row player's side (0), best replies and zero weights of the
+    column player's (1)."""
+    return (zero << (0 if side == 0 else m)) | (br << (m if side == 0 else 0))
 
 
 def _matching(key_x: np.ndarray, key_y: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

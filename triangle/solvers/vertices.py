@@ -9,9 +9,10 @@ vertices of ``{z in simplex, C^T z <= w}`` that solve the systems ``(I, T)`` of 
 
 * :func:`_next_minors` builds, by Laplace expansion, the minors of the payoff-difference
   matrices for every index set of the next size, games on the last (contiguous) axis;
-* :func:`_labelled_vertices` tests every system's feasibility on those tables alone
+* :func:`_feasible_systems` tests every system's feasibility on those tables alone
   (Cramer's rule), a block of indifference sets at a time so that the dozen passes over its
-  systems find them in cache, then solves the few feasible ones and labels their vertices
+  systems find them in cache;
+* :func:`_solutions` solves the feasible systems a caller reads and labels their vertices
   (zero weights, pure best responses) as bit sets.
 
 numpy's reductions over a short last axis (``sum``, ``max``, ``all`` over a few columns)
@@ -122,29 +123,21 @@ def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarra
     return out
 
 
-def _labelled_vertices(C: np.ndarray, M: np.ndarray, M_up: np.ndarray | None, lv: _Level,
-                       tol: float) -> tuple:
-    """Vertices of ``{z in simplex, C^T z <= w}`` from all level-``k`` systems ``(I, T)``.
+def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float) -> tuple:
+    """The feasible systems ``(I, T)`` of level ``k`` of ``{z in simplex, C^T z <= w}``, from
+    the minor tables alone.
 
     ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``.  By Cramer's rule
     ``z_i = c_i / s`` with ``c_i = (-1)^i det(D_T[:, I minus i])`` and ``s = sum(c)``, and for
     ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
     minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
-    by more than ``tol``) is tested on the minor tables alone (:func:`_feasible_systems`).
-    The minors are of payoffs in the player's unit (:mod:`triangle.solvers.tolerance`);
-    systems with ``|s| <= SINGULAR`` are singular and skipped (a vertex is also the solution
-    of a nonsingular system).  Returns, for the vertices found, the game index, ranks of ``T``
-    and ``I``, ``z``, the best-response mask, and the labels as bit sets: zero weights (rows)
-    and best responses (columns).
+    by more than ``tol``) needs no solve.  The minors are of payoffs in the player's unit
+    (:mod:`triangle.solvers.tolerance`); systems with ``|s| <= SINGULAR`` are singular and
+    skipped (a vertex is also the solution of a nonsingular system).  Returns the rank of
+    ``T``, ``rank of I * N + game``, the sum ``s`` and whether the vertex may have more labels
+    than its dimension (:func:`_feasible`); :func:`_solutions` solves and labels the systems
+    a caller reads.
     """
-    it, rest, s, _ = _feasible_systems(M, M_up, lv, tol)
-    return _solutions(C, M, lv, tol, it, rest, s)
-
-
-def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float) -> tuple:
-    """The feasible nonsingular systems of level ``k`` (:func:`_labelled_vertices`), unsolved:
-    the rank of ``T``, ``rank of I * N + game``, the sum ``s`` and whether the vertex may have
-    more labels than its dimension (:func:`_feasible`)."""
     nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
     step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
     work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
@@ -175,7 +168,7 @@ class _Replies:
 def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: int,
               t1: int, work: np.ndarray) -> tuple[np.ndarray, ...]:
     """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
-    rank of ``T``, ``rank of I * N + game``, the sum ``s`` of each (:func:`_labelled_vertices`) and
+    rank of ``T``, ``rank of I * N + game``, the sum ``s`` of each (:func:`_feasible_systems`) and
     whether its vertex may have an extra label (``near``).
 
     A vertex has a label for a weight ``z_i <= tol`` or a reply ``j`` outside ``T`` within
@@ -210,18 +203,19 @@ def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: in
     # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
     # for s < 0 it is lo >= tol s (hi >= -s / k > tol s then, so never both)
     np.multiply(s, tol, out=buf)
-    if up is not None and k > 1:
-        # the weights alone rule out most systems (their signs differ): the replies are
-        # tested on the others only, gathered, which is cheaper once fewer than 40% remain
-        hi, lo, flat = _replies_of_candidates(up, lv, t0, t1, hi, lo, buf)
-    else:
+    # the weights alone rule out most systems (their signs differ): the replies are tested
+    # on the others only, gathered, where fewer than 40% remain; else on the whole block
+    found = _replies_of_candidates(up, lv, t0, t1, hi, lo, buf) if up is not None and k > 1 \
+        else None
+    if found is None:
         if up is not None:
-            _replies_dense(up.stacked(), lv.up_signed[:, t0:t1], hi, lo, buf)
+            _replies_dense(up.stacked(), lv.up_signed[:, t0:t1], hi, lo, buf)  # buf: scratch
             np.multiply(s, tol, out=buf)
         ok = hi <= buf
         ok |= lo >= buf
         flat = np.flatnonzero(ok)
-        hi, lo = hi.ravel().take(flat), lo.ravel().take(flat)
+        found = hi.ravel().take(flat), lo.ravel().take(flat), flat
+    hi, lo, flat = found
     it, rest = np.divmod(flat, size // shape[0])  # rest = rank of I * N + game
     it += t0
     s = s.ravel().take(flat)
@@ -242,25 +236,21 @@ def _replies_dense(up_pm: np.ndarray, signed: np.ndarray, hi: np.ndarray, lo: np
 
 
 def _replies_of_candidates(up: _Replies, lv: _Level, t0: int, t1: int, hi: np.ndarray,
-                           lo: np.ndarray, ts: np.ndarray) -> tuple:
+                           lo: np.ndarray, ts: np.ndarray) -> tuple | None:
     """:func:`_feasible`'s test of the replies on the systems ``T`` in ``[t0, t1)`` whose
     weights pass it.
 
     ``ts = tol * s``; ``hi`` and ``lo`` hold the weights' extremes.  The replies only raise
     ``hi`` and lower ``lo``, so a system the weights fail fails whole.  Returns the feasible
     systems' ``hi`` and ``lo`` and their flat positions in the block: the same numbers as
-    testing every system (maxima, minima and signs are exact).
+    testing every system (maxima, minima and signs are exact); ``None`` where 40% or more pass,
+    and the block is cheaper tested whole.
     """
     ok = hi <= ts
     ok |= lo >= ts
     flat = np.flatnonzero(ok)
     if 5 * len(flat) > 2 * ok.size:
-        buf = np.empty_like(hi)
-        _replies_dense(up.stacked(), lv.up_signed[:, t0:t1], hi, lo, buf)
-        ok = hi <= ts
-        ok |= lo >= ts
-        flat = np.flatnonzero(ok)
-        return hi.ravel().take(flat), lo.ravel().take(flat), flat
+        return None
     h, low, t = hi.ravel().take(flat), lo.ravel().take(flat), ts.ravel().take(flat)
     per_t = ok[0].size
     t_of, rest = np.divmod(flat, per_t)
