@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from triangle.solvers.result import sort_key
-from triangle.wedge.subgame import _canonical_first, _slot_groups, expected_many, payoff_dominant
+from triangle.wedge.subgame import _canonical_first, _played_pairs, expected_many, payoff_dominant
 
 
 def _profiles(rng, n: int, K: int, k: int, l_: int) -> tuple[np.ndarray, np.ndarray]:
@@ -23,7 +23,6 @@ def _profiles(rng, n: int, K: int, k: int, l_: int) -> tuple[np.ndarray, np.ndar
 def test_expected_many_equals_the_sum_over_played_pairs_game_by_game(rng):
     n, K, k, l_ = 300, 33, 5, 4
     x, y = _profiles(rng, n, K, k, l_)
-    assert len(_slot_groups(x)) > 1  # the grouped path is the one under test
     finite = rng.normal(size=(n, k, l_))
     below, above = rng.normal(size=(2, n, k, l_))  # an existential cost, and its mirror
     below[rng.random((n, k, l_)) < 0.15] = -np.inf
@@ -47,13 +46,23 @@ def test_expected_many_equals_the_sum_over_played_pairs_game_by_game(rng):
         assert not np.isnan(got[t]).any()
 
 
-def test_slot_groups_cover_every_game_once_and_every_used_slot(rng):
-    x, _ = _profiles(rng, 500, 20, 4, 3)
-    groups = _slot_groups(x)
-    games = np.concatenate([np.arange(len(x)) if g is None else g for g, _ in groups])
-    assert np.array_equal(np.sort(games), np.arange(len(x)))
-    for g, w in groups:
-        assert not x[slice(None) if g is None else g, w:].any()
+def test_played_pairs_are_exactly_the_pairs_of_nonzero_weights(rng):
+    x, y = _profiles(rng, 200, 9, 4, 3)
+    y[rng.random(y.shape) < 0.3] = 0.0  # zeros on both sides
+    slot, i, j, w = _played_pairs(x, y)
+    g, s = np.divmod(slot, 9)
+    want = np.argwhere((x[:, :, :, None] != 0) & (y[:, :, None, :] != 0))  # (g, s, i, j), sorted
+    assert np.array_equal(np.stack([g, s, i, j], axis=1), want)
+    assert np.array_equal(w, x[g, s, i] * y[g, s, j])
+
+
+def test_a_pure_profile_reads_its_entry_exactly(rng):
+    n, k = 50, 6
+    V = rng.normal(size=(n, k, k)) * 10.0 ** rng.integers(-8, 9, size=(n, 1, 1))
+    i, j = rng.integers(0, k, size=(2, n))
+    x, y = np.zeros((n, 1, k)), np.zeros((n, 1, k))
+    x[np.arange(n), 0, i], y[np.arange(n), 0, j] = 1.0, 1.0
+    assert np.array_equal(expected_many(x, y, [V])[0][:, 0], V[np.arange(n), i, j])
 
 
 def _brute_dominant(V_T, V_P, admissible):

@@ -197,62 +197,49 @@ def expected(x: np.ndarray, y: np.ndarray, V: np.ndarray) -> np.ndarray:
 
 
 def expected_many(x: np.ndarray, y: np.ndarray, tables: list[np.ndarray]) -> list[np.ndarray]:
-    """:func:`expected` of several ``(n, k, l)`` tables at once: one batched product
-    ``x^T [V_1 ... V_t]`` and one weighted sum.  A table with infinite entries enters as its
-    finite part and one 0/1 mask per sign of infinity: the value is that infinity wherever the
-    mask's weight is positive (a pair with an infinite entry is played).
+    """:func:`expected` of several ``(n, k, l)`` tables at once, over the played pairs only.
 
-    Slots past a game's last nonzero ``x`` are padding (their value is 0): games are grouped
-    by how many slots they use (:func:`_slot_groups`), so a few games with many equilibria do
-    not make every game pay for their width."""
-    n, K, _ = x.shape
+    ``x^T V y = sum over (i, j) of x_i y_j V_ij``, and only the pairs with ``x_i != 0`` and
+    ``y_j != 0`` add to it: an equilibrium has small supports and most slots are padding
+    (zeros), so the pairs are listed once (:func:`_played_pairs`) and each table is read at
+    them alone, a pure equilibrium's value being its entry exactly.  An infinite entry of a
+    played pair (weight ``x_i y_j > 0``) makes the value that infinity (``+inf`` over
+    ``-inf`` where a slot plays both); the finite entries give the sum."""
+    n, K, k = x.shape
     l_ = y.shape[2]
-    parts: list[np.ndarray] = []
-    first: list[int] = []  # the finite part of each table
-    infinite: list[tuple[int, float, int]] = []  # (table, sign, mask part)
-    for t, V in enumerate(tables):
-        finite = np.isfinite(V)
-        first.append(len(parts))
+    slot, i, j, w = _played_pairs(x, y)
+    cells = ((slot // K) * k + i) * l_ + j  # V[g, i, j] of every pair, flat
+    out = []
+    for V in tables:
+        v = V.reshape(-1).take(cells)
+        finite = np.isfinite(v)
         if finite.all():
-            parts.append(V)
+            out.append(np.bincount(slot, weights=w * v, minlength=n * K).reshape(n, K))
             continue
-        parts.append(np.where(finite, V, 0.0))
+        value = np.bincount(slot, weights=w * np.where(finite, v, 0.0), minlength=n * K)
         for sign in (-1.0, 1.0):
-            mask = V == sign * np.inf
-            if mask.any():
-                infinite.append((t, sign, len(parts)))
-                parts.append(mask.astype(float))
-    stacked = np.concatenate(parts, axis=2)
-    sums = np.zeros((len(parts), n, K))
-    for games, w in _slot_groups(x):
-        xg, yg, V = (x, y, stacked) if games is None else (x[games, :w], y[games, :w],
-                                                           stacked[games])
-        xV = np.matmul(xg, V).reshape(len(xg), w, len(parts), l_)
-        part = np.einsum("gstj,gsj->tgs", xV, yg)
-        if games is None:
-            sums[:, :, :w] = part
-        else:
-            sums[:, games, :w] = part
-    out = [sums[p] for p in first]
-    for t, sign, p in infinite:
-        out[t] = np.where(sums[p] > 0, sign * np.inf, out[t])
+            value[slot[(v == sign * np.inf) & (w > 0)]] = sign * np.inf
+        out.append(value.reshape(n, K))
     return out
 
 
-def _slot_groups(x: np.ndarray) -> list[tuple[np.ndarray | None, int]]:
-    """``(games, width)`` groups covering every game of ``x`` (``(n, K, k)``): each game's
-    used slots (up to its last nonzero ``x``) lie within its group's width, a power of two
-    (or ``K``).  ``games`` is None for one group of every game."""
-    n, K, _ = x.shape
-    if K <= 4:
-        return [(None, K)]
-    used = (x != 0).any(axis=2)
-    width = np.where(used.any(axis=1), K - np.argmax(used[:, ::-1], axis=1), 0)
-    level = np.minimum(np.ceil(np.log2(np.maximum(width, 1))).astype(int), int(np.ceil(np.log2(K))))
-    caps = np.minimum(1 << level, K)
-    if np.count_nonzero(caps == K) * 2 > n:  # most games use nearly every slot
-        return [(None, K)]
-    return [(np.flatnonzero(caps == c), int(c)) for c in np.unique(caps)]
+def _played_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Every pair ``(i, j)`` with ``x[g, s, i] != 0`` and ``y[g, s, j] != 0``: its slot
+    ``g K + s``, ``i``, ``j`` and weight ``x_i y_j``, ordered by slot, then ``i``, then ``j``."""
+    n, K, k = x.shape
+    l_ = y.shape[2]
+    fx, fy = x.reshape(-1), y.reshape(-1)
+    at_x, at_y = np.flatnonzero(fx != 0), np.flatnonzero(fy != 0)  # a mask is faster to scan
+    wx, wy = fx.take(at_x), fy.take(at_y)
+    slot_x, i = np.divmod(at_x, k)
+    slot_y, j = np.divmod(at_y, l_)
+    per_slot = np.bincount(slot_y, minlength=n * K)
+    first_y = np.cumsum(per_slot) - per_slot
+    count = per_slot.take(slot_x)  # partners of each played i: the played j of its slot
+    a = np.repeat(np.arange(at_x.size), count)
+    b = first_y.take(slot_x).take(a) + np.arange(a.size) - np.repeat(np.cumsum(count) - count,
+                                                                      count)
+    return slot_x.take(a), i.take(a), j.take(b), wx.take(a) * wy.take(b)
 
 
 @dataclass(frozen=True)
