@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from triangle.solvers.result import sort_key
-from triangle.wedge.subgame import _canonical_first, _played_pairs, expected_many, payoff_dominant
+from triangle.wedge.subgame import (
+    COMPRESS_SPREADS,
+    _canonical_first,
+    _played_pairs,
+    condition,
+    existential_bound,
+    expected_many,
+    payoff_dominant,
+)
 
 
 def _profiles(rng, n: int, K: int, k: int, l_: int) -> tuple[np.ndarray, np.ndarray]:
@@ -63,6 +71,67 @@ def test_a_pure_profile_reads_its_entry_exactly(rng):
     x, y = np.zeros((n, 1, k)), np.zeros((n, 1, k))
     x[np.arange(n), 0, i], y[np.arange(n), 0, j] = 1.0, 1.0
     assert np.array_equal(expected_many(x, y, [V])[0][:, 0], V[np.arange(n), i, j])
+
+
+def _games_with_exposure(rng, n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Payoffs ``F``, exposures ``hit`` (some tied, some zero) and the rest ``c`` of ``W``."""
+    F = rng.normal(size=(n, k, k)) * 10.0
+    hit = rng.choice([0.0, 0.1, 0.25, 0.5, 0.9], size=(n, k, k))
+    hit[rng.random((n, k, k)) < 0.5] = rng.random() * 0.01  # near-ties and exact ties
+    return F, hit, rng.normal(size=n)
+
+
+@pytest.mark.parametrize("axis", [1, 2])
+def test_existential_bound_is_the_largest_crossing_over_ordered_pairs(rng, axis):
+    n, k = 400, 5
+    F, hit, c = _games_with_exposure(rng, n, k)
+    got = existential_bound(F, hit, c, axis)
+    own, exp = np.moveaxis(F, axis, -1), np.moveaxis(hit, axis, -1)
+    for g in range(n):
+        ratios = [c[g] + (own[g, o, i] - own[g, o, j]) / (exp[g, o, i] - exp[g, o, j])
+                  for o in range(k) for i in range(k) for j in range(k)
+                  if exp[g, o, i] - exp[g, o, j] > 1e-12]
+        assert got[g] == max([0.0, *ratios])
+
+
+@pytest.mark.parametrize("axis", [1, 2])
+def test_above_the_existential_bound_more_exposure_is_strictly_worse(rng, axis):
+    n, k = 400, 5
+    F, hit, c = _games_with_exposure(rng, n, k)
+    S = 2.0 * existential_bound(F, hit, c, axis) + 1.0
+    V = np.moveaxis(F + hit * (c - S)[:, None, None], axis, -1)  # (n, other, own)
+    exp = np.moveaxis(hit, axis, -1)
+    more = exp[..., :, None] - exp[..., None, :] > 1e-12  # own i more exposed than own j
+    assert more.any()
+    assert np.all(V[..., :, None] < V[..., None, :], where=more)
+
+
+def test_existential_bound_without_pairs_is_zero():
+    F, hit = np.ones((3, 1, 1)), np.full((3, 1, 1), 0.5)
+    assert np.array_equal(existential_bound(F, hit, np.array([5.0, -1.0, 0.0]), 1), np.zeros(3))
+    assert existential_bound(np.ones((0, 4, 4)), np.ones((0, 4, 4)), np.zeros(0), 2).shape == (0,)
+
+
+def test_condition_compresses_only_far_below_and_keeps_every_order(rng):
+    n, k = 300, 6
+    V = rng.normal(size=(n, k, k))
+    lo, spread = V.min(axis=(1, 2)), V.max(axis=(1, 2)) - V.min(axis=(1, 2)) + 1.0
+    far = rng.random((n, k, k)) < 0.2
+    V[far] = (lo[:, None, None] - spread[:, None, None] * 10.0 ** rng.uniform(
+        3, 12, size=(n, k, k)))[far]  # stand-ins from 1e3 to 1e12 spreads below
+    out = condition(V, lo, spread)
+    floor = (lo - COMPRESS_SPREADS * spread)[:, None, None]
+    below = V < floor
+    assert below.any() and (~below & far).any()
+    assert np.array_equal(out[~below], V[~below])
+    gap = np.maximum(floor - V, 0.0)
+    want = floor - spread[:, None, None] * np.log1p(gap / spread[:, None, None])
+    assert np.array_equal(out[below], want[below])
+    flat_in, flat_out = V.reshape(n, -1), out.reshape(n, -1)  # strictly increasing per game
+    assert np.array_equal(np.argsort(flat_in, axis=1, kind="stable"),
+                          np.argsort(flat_out, axis=1, kind="stable"))
+    calm = np.where(below, floor, V)  # nothing below the floor: the payoffs as they are
+    assert np.array_equal(condition(calm, lo, spread), calm)
 
 
 def _brute_dominant(V_T, V_P, admissible):

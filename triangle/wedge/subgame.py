@@ -68,15 +68,17 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
     numpy.ndarray
         Shape ``(n,)``, at least 0.
     """
-    own = np.moveaxis(F, axis, -1)  # (n, other, own)
-    exp = np.moveaxis(hit, axis, -1)
+    # (own, n, other): strategy a against every later one, each pair once; the ratio of the
+    # pair (b, a) is the same number, both differences negated exactly
+    own = np.ascontiguousarray(np.moveaxis(F, axis, 0))
+    exp = np.ascontiguousarray(np.moveaxis(hit, axis, 0))
     best = np.full(F.shape[0], -np.inf)
-    ratio = np.empty_like(own)
-    for i in range(own.shape[-1]):  # one own strategy at a time: cache-sized temporaries
-        dh = exp[..., i:i + 1] - exp
-        ratio.fill(-np.inf)
-        np.divide(own[..., i:i + 1] - own, dh, out=ratio, where=dh > eps)
-        np.maximum(best, ratio.max(axis=(1, 2)), out=best)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for a in range(own.shape[0] - 1):
+            dh = exp[a] - exp[a + 1:]
+            ratio = (own[a] - own[a + 1:]) / dh
+            np.copyto(ratio, -np.inf, where=~(np.abs(dh) > eps))
+            np.maximum(best, ratio.max(axis=(0, 2), initial=-np.inf), out=best)
     bound = c + best
     return np.maximum(np.where(np.isfinite(bound), bound, 0.0), 0.0)
 
@@ -177,13 +179,14 @@ def condition(V: np.ndarray, lo: np.ndarray, spread: np.ndarray) -> np.ndarray:
     payoffs above ``L`` are untouched.
     """
     floor = lo - COMPRESS_SPREADS * spread
-    below = V < floor[:, None, None]
-    if not below.any():
+    at = np.flatnonzero(V < floor[:, None, None])  # few: stand-ins, or enormous costs
+    if at.size == 0:
         return V
-    game = np.nonzero(below)[0]  # the few entries below: stand-ins, or enormous costs
+    game = at // V[0].size
+    f, s = floor.take(game), spread.take(game)
     out = V.copy()
-    f, s = floor[game], spread[game]
-    out[below] = f - s * np.log1p((f - V[below]) / s)
+    flat = out.reshape(-1)
+    flat[at] = f - s * np.log1p((f - flat.take(at)) / s)
     return out
 
 
