@@ -9,7 +9,14 @@ from hypothesis.extra.numpy import arrays
 from triangle.solvers.dominance import weakly_dominated
 from triangle.solvers.equilibria import solve_batch
 from triangle.solvers.registry import SOLVERS
-from triangle.solvers.tolerance import TOL, best_replies_hold, in_units, payoff_unit
+from triangle.solvers.tolerance import (
+    TOL,
+    best_replies_hold,
+    games_in_units,
+    in_units,
+    payoff_unit,
+    replies_hold_in_units,
+)
 
 TRANSFORMS = (("x1e-6", lambda P: P * 1e-6), ("x1e3", lambda P: P * 1e3),
               ("x1e9", lambda P: P * 1e9), ("+1e6", lambda P: P + 1e6))
@@ -128,3 +135,26 @@ def test_best_reply_and_dominance_tolerances_are_relative_to_the_unit():
         assert bool(best_replies_hold(A, np.zeros_like(A), x, y)[0, 0]) == tie
         dom_T, _ = weakly_dominated(A, np.zeros_like(A))
         assert bool(dom_T[0, 1]) == (not tie)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.sampled_from([1e-9, 1.0, 1e7]), st.booleans())
+def test_games_in_units_are_fixed_points_and_replies_hold_the_same_on_them(seed, scale, unit):
+    """A solver's games, once in units, convert to themselves (least payoff 0, range at least
+    1 or all zero) under any unit at least 1, so the check on them skips the conversion."""
+    rng = np.random.default_rng(seed)
+    n, k, l_, K = 40, 4, 5, 3
+    A, B = rng.integers(-3, 4, size=(2, n, k, l_)) * scale + rng.normal(size=(2, n, 1, 1)) * 1e3
+    A[:5] = 7.0  # constant players: all zero in units
+    given_unit = (rng.uniform(0.1, 5.0, n) * scale, rng.uniform(0.1, 5.0, n) * scale) if unit \
+        else None
+    Au, Bu = games_in_units(A, B, given_unit)
+    for P in (Au, Bu):
+        assert np.array_equal(in_units(P, np.ones(n)), P)
+    x, y = rng.dirichlet(np.ones(k), size=(n, K)), rng.dirichlet(np.ones(l_), size=(n, K))
+    for z, size in ((x, k), (y, l_)):  # mostly pure strategies, so that some pairs pass
+        pure = rng.random((n, K)) < 0.8
+        z[pure] = np.eye(size)[rng.integers(0, size, size=pure.sum())]
+    want = best_replies_hold(A, B, x, y, given_unit)
+    assert want.any() and not want.all()
+    assert np.array_equal(replies_hold_in_units(Au, Bu, x, y), want)

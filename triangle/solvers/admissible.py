@@ -35,7 +35,7 @@ import numpy as np
 from triangle.solvers.break_split import equilibria
 from triangle.solvers.dominance import mask_patterns, uses_dominated, weakly_dominated
 from triangle.solvers.result import Equilibria, assemble
-from triangle.solvers.tolerance import TOL, best_replies_hold, games_in_units, ties
+from triangle.solvers.tolerance import TOL, games_in_units, replies_hold_in_units, ties
 
 
 def _units_of(unit: tuple[np.ndarray, np.ndarray] | None, games: np.ndarray):
@@ -70,7 +70,7 @@ def solve(A: np.ndarray, B: np.ndarray, unit: tuple[np.ndarray, np.ndarray] | No
         x = np.zeros((*out.x.shape[:2], k))
         y = np.zeros((*out.y.shape[:2], m))
         x[:, :, rows], y[:, :, cols] = out.x, out.y
-        ok = out.valid & best_replies_hold(A[games], B[games], x, y, _units_of(ones, games), tol)
+        ok = out.valid & replies_hold_in_units(A[games], B[games], x, y, tol)  # x, y: finite
         fallback[games] = (out.valid & ~ok).any(axis=1) | ~ok.any(axis=1)
         parts.append((games, x, y, ok))
     if fallback.any():
