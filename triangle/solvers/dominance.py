@@ -33,13 +33,23 @@ def weakly_dominated(A: np.ndarray, B: np.ndarray,
 
     def dominated(P: np.ndarray) -> np.ndarray:  # rows of P dominated by another row
         n, k, l_ = P.shape
-        never_worse = np.ones((n, k, k), dtype=bool)  # [g, i, i']: row i' against row i
-        better = np.zeros((n, k, k), dtype=bool)
-        for j in range(l_):  # column by column: numpy reduces a short last axis slowly
-            diff = P[:, None, :, j] - P[:, :, None, j]  # [g, i, i'] = P[i', j] - P[i, j]
-            never_worse &= diff >= -tol
-            better |= diff > tol
-        return np.any(never_worse & better, axis=2)
+        # each pair of rows once, lo < hi: d = P[hi] - P[lo], and P[lo] - P[hi] = -d exactly,
+        # so the least and largest d over the columns decide both directions
+        lo, hi = np.triu_indices(k, 1)
+        columns = np.ascontiguousarray(P.transpose(2, 1, 0))  # (l, k, n): games contiguous
+        least = np.full((lo.size, n), np.inf)
+        most = np.full((lo.size, n), -np.inf)
+        for j in range(l_):  # column by column: numpy reduces a short axis slowly
+            d = columns[j, hi] - columns[j, lo]
+            np.minimum(least, d, out=least)
+            np.maximum(most, d, out=most)
+        lo_dominated = (least >= -tol) & (most > tol)
+        hi_dominated = (most <= tol) & (least < -tol)
+        out = np.zeros((k, n), dtype=bool)
+        for p in range(lo.size):
+            out[lo[p]] |= lo_dominated[p]
+            out[hi[p]] |= hi_dominated[p]
+        return np.ascontiguousarray(out.T)
 
     return dominated(in_units(A, ua)), dominated(np.swapaxes(in_units(B, ub), 1, 2))
 
