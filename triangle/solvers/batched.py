@@ -77,6 +77,7 @@ from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _row_all,
     _row_any,
     _row_max,
+    _rows_where,
     _solutions,
     _solved_systems,
 )
@@ -240,14 +241,14 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     more_y = np.bitwise_count(_bits(br_y, 0)) > np.bitwise_count(_bits(y > tol, 0))
     deg[g[more_x | more_y]] = True
     keep = ~deg[g]
-    out = [(g[keep], x[keep], y[keep])]
+    out = [_rows_where(keep, g, x, y)]
     if deg.any():
         (gx, X, Lx), (gy, Y, Ly) = (_degenerate_vertices(sides[s][0], systems[s], deg, m, s, tol)
                                     for s in (0, 1))
         out.append(_pair_vertices(N, (1 << (m + n)) - 1, gx, X, Lx, gy, Y, Ly))
     g, x, y = (np.concatenate(v) for v in zip(*out, strict=True))
     ok = _responses(A[g], B[g], x, y, tol)[2]  # every pair returned is verified
-    return g[ok], x[ok], y[ok], deg
+    return (*_rows_where(ok, g, x, y), deg)
 
 
 def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m: int,

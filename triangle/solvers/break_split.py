@@ -73,7 +73,7 @@ from triangle.solvers.batched import (
 from triangle.solvers.dominance import mask_patterns
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
-from triangle.solvers.vertices import _row_count
+from triangle.solvers.vertices import _row_count, _rows_where
 
 __all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 
@@ -219,9 +219,9 @@ def _split_pattern(A: np.ndarray, B: np.ndarray, rb: np.ndarray, cb: np.ndarray,
     deg[gx[_row_count(zx, bx) > mf]] = True
     deg[gy[_row_count(zy, by) > nf]] = True
     dx, dy = deg[gx], deg[gy]
-    g1, x1, y1 = _matched(gx[~dx], X[~dx], sup_x[~dx], tight_x[~dx],
-                          gy[~dy], Y[~dy], sup_y[~dy], tight_y[~dy], width)
-    g2, x2, y2 = _pair_vertices(N, core, gx[dx], X[dx], Lx[dx], gy[dy], Y[dy], Ly[dy])
+    g1, x1, y1 = _matched(*_rows_where(~dx, gx, X, sup_x, tight_x),
+                          *_rows_where(~dy, gy, Y, sup_y, tight_y), width)
+    g2, x2, y2 = _pair_vertices(N, core, *_rows_where(dx, gx, X, Lx), *_rows_where(dy, gy, Y, Ly))
     pieces = [(g1, _embed(x1, rf, m), _embed(y1, cf, n)), (g2, _embed(x2, rf, m), _embed(y2, cf, n))]
     # 2. the column player breaks against every x in X (vertices with the break reply)
     if ec:
@@ -286,7 +286,7 @@ def split_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL) -> tuple:
                 ys.append(y)
     g, x, y = np.concatenate(gs), np.concatenate(xs), np.concatenate(ys)
     ok = _responses(A[g], B[g], x, y, tol)[2]
-    return g[ok], x[ok], y[ok], split
+    return (*_rows_where(ok, g, x, y), split)
 
 
 def equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,

@@ -223,7 +223,7 @@ def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: in
     scale = np.abs(s)
     near = closest >= -(NEAR_REL * scale + NEAR_ABS)
     regular = scale > SINGULAR  # tested on the few feasible systems only
-    return it[regular], rest[regular], s[regular], near[regular]
+    return _rows_where(regular, it, rest, s, near)
 
 
 def _replies_dense(up_pm: np.ndarray, signed: np.ndarray, hi: np.ndarray, lo: np.ndarray,
@@ -263,7 +263,7 @@ def _replies_of_candidates(up: _Replies, lv: _Level, t0: int, t1: int, hi: np.nd
         np.minimum(low, v, out=low)
     keep = h <= t
     keep |= low >= t
-    return h[keep], low[keep], flat[keep]
+    return _rows_where(keep, h, low, flat)
 
 
 def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
@@ -273,7 +273,7 @@ def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndar
     responses, and both as bit sets (zero weights, best responses).  A vertex is kept only if
     every column of ``T`` is a best response (a tiny ``s`` leaves the solution inexact)."""
     out, keep = _solved_systems(C, M, lv, tol, it, rest, s)
-    return out if keep.all() else tuple(v[keep] for v in out)
+    return out if keep.all() else _rows_where(keep, *out)
 
 
 def _solved_systems(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
@@ -306,6 +306,13 @@ def _solved_systems(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np
         played |= support[:, i]
     zero_bits = ((1 << p) - 1) ^ played
     return (g, it, ii, z, br, zero_bits, br_bits), keep
+
+
+def _rows_where(mask: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``tuple(a[mask] for a in arrays)`` with one scan of the mask: numpy scans a boolean
+    index anew for every array, and takes rows by position several times faster."""
+    at = np.flatnonzero(mask)
+    return tuple(a.take(at, axis=0) for a in arrays)
 
 
 def _row_sum(a: np.ndarray) -> np.ndarray:
