@@ -66,14 +66,13 @@ from triangle.solvers.batched import (
     _next_minors,
     _pair_vertices,
     _responses,
-    _solutions,
     batched_equilibria,
     padded_equilibria,
 )
 from triangle.solvers.dominance import mask_patterns
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
-from triangle.solvers.vertices import _row_count, _rows_where
+from triangle.solvers.vertices import _row_count, _rows_where, _solved_systems
 
 __all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 
@@ -133,48 +132,67 @@ def _flat(systems: list[tuple], N: int) -> tuple:
     return tuple(np.concatenate(v) for v in zip(*parts, strict=True))
 
 
-def _side_vertices(C: np.ndarray, tol: float, systems: list[tuple], chosen: np.ndarray) -> tuple:
-    """Vertices ``(g, z, zero, br, sup, tight)`` of the ``chosen`` systems (a mask over every
-    level's systems, in order), solved as the batched engine solves them; ``sup`` and
-    ``tight`` are the bit sets of the system ``(I, T)`` each vertex solves."""
+def _side_solutions(C: np.ndarray, tol: float, systems: list[tuple], chosen: np.ndarray) -> tuple:
+    """Solutions ``(pos, g, z, br, sup, tight, keep)`` of the ``chosen`` systems (a mask over
+    every level's systems, in order), solved as the batched engine solves them: ``pos`` is
+    each system's place in that order, ``sup`` and ``tight`` the bit sets of the system
+    ``(I, T)`` and ``keep`` whether the engine keeps its vertex.  A level with nothing
+    chosen costs nothing."""
+    p, q = C.shape[1:]
     out, start = [], 0
     for lv, M, it, rest, s, _ in systems:
         at = np.flatnonzero(chosen[start:start + len(it)])
+        if at.size:
+            (g, it_, ii, z, br, _, _), keep = _solved_systems(C, M, lv, tol, it.take(at),
+                                                              rest.take(at), s.take(at))
+            out.append((at + start, g, z, br, lv.sup_bits[ii], lv.tight_bits[it_], keep))
         start += len(it)
-        g, it_, ii, z, br = _solutions(C, M, lv, tol, it[at], rest[at], s[at])[:5]
-        out.append((g, z, br, lv.sup_bits[ii], lv.tight_bits[it_]))
-    g, z, br, sup, tight = (np.concatenate(v) for v in zip(*out, strict=True))
-    return g, z, z <= tol, br, sup, tight
+    if not out:
+        none = np.zeros(0, dtype=np.int64)
+        return (none, none, np.zeros((0, p)), np.zeros((0, q), dtype=bool), none, none,
+                np.zeros(0, dtype=bool))
+    return tuple(np.concatenate(v) for v in zip(*out, strict=True))
 
 
 def _solved_sides(Cx: np.ndarray, Cy: np.ndarray, tol: float, break_x: int, break_y: int,
                   width: int) -> tuple:
     """Both sides' vertices that the split reads (:func:`_split_pattern`), each side as
-    :func:`_side_vertices` gives it: those of systems matched by support, those near an extra
-    label (:func:`~triangle.solvers.vertices._feasible`), those whose tight set holds the
-    break reply (bit ``break_x``, ``break_y``; ``-1`` for none), and all vertices of the
-    games with a vertex of too many labels.  Every other vertex has exactly its dimension's
-    labels, lacks the break reply and matches nothing, so the split's result is the one it
-    gets from every vertex."""
+    ``(g, z, zero, br, sup, tight)`` in the order of its systems: those of systems matched by
+    support, those near an extra label (:func:`~triangle.solvers.vertices._feasible`), those
+    whose tight set holds the break reply (bit ``break_x``, ``break_y``; ``-1`` for none),
+    and all vertices of the games with a vertex of too many labels.  Every other vertex has
+    exactly its dimension's labels, lacks the break reply and matches nothing, so the
+    split's result is the one it gets from every vertex.  A system is solved once: the near
+    ones first, for the degeneracy test, then the rest of those read."""
     N, p_x = Cx.shape[:2]
     p_y = Cy.shape[1]
     sides = [(Cx, _side_systems(Cx, tol), p_x, break_x), (Cy, _side_systems(Cy, tol), p_y, break_y)]
     flat = [_flat(systems, N) for _, systems, _, _ in sides]
     deg = np.zeros(N, dtype=bool)
+    first = []
     for (C, systems, p, _), (_, _, _, near) in zip(sides, flat, strict=True):
-        g, _, zero, br, _, _ = _side_vertices(C, tol, systems, near)
-        deg[g[_row_count(zero, br) > p]] = True
+        solved = _side_solutions(C, tol, systems, near)
+        _, g, z, br, _, _, keep = solved
+        deg[g[keep & (_row_count(z <= tol, br) > p)]] = True
+        first.append(solved)
     (gx, sup_x, tight_x, _), (gy, sup_y, tight_y, _) = flat
     key_x = (gx.astype(np.int64) << 2 * width) | (sup_x << width) | tight_x
     key_y = (gy.astype(np.int64) << 2 * width) | (tight_y << width) | sup_y
     _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
     out = []
-    for (C, systems, _, brk), (g, _, tight, near), a in zip(sides, flat, (ax, ay), strict=True):
-        chosen = near | deg[g]
+    for (C, systems, _, brk), (g, _, tight, near), a, early in zip(sides, flat, (ax, ay), first,
+                                                                   strict=True):
+        chosen = deg[g]
         chosen[a] = True
         if brk >= 0:
             chosen |= (tight >> brk) & 1 == 1
-        out.append(_side_vertices(C, tol, systems, chosen))
+        chosen &= ~near  # solved already
+        both = [np.concatenate(v) for v in zip(early, _side_solutions(C, tol, systems, chosen),
+                                               strict=True)]
+        order = np.argsort(both[0], kind="stable")  # the systems' order, as if solved together
+        kept = order[both[-1].take(order)]  # the vertices the engine keeps, in that order
+        _, g_, z, br, sup, tight_ = (v.take(kept, axis=0) for v in both[:-1])
+        out.append((g_, z, z <= tol, br, sup, tight_))
     return tuple(out)
 
 
