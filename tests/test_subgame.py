@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -104,6 +106,17 @@ def test_above_the_existential_bound_more_exposure_is_strictly_worse(rng, axis):
     more = exp[..., :, None] - exp[..., None, :] > 1e-12  # own i more exposed than own j
     assert more.any()
     assert np.all(V[..., :, None] < V[..., None, :], where=more)
+
+
+def test_existential_bound_ignores_exposures_that_differ_by_a_subnormal():
+    """A hypothesis draw: exposures ``7e-310`` apart are no crossing (their quotient would
+    overflow, and no warning may escape)."""
+    F = np.array([[[1.0625, 1.0625], [0.0, 0.0]]])
+    hit = np.array([[[0.0, 6.93846602e-310], [6.93846602e-310, 0.0]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert existential_bound(F, hit, np.zeros(1), 1).tolist() == [0.0]
+        assert existential_bound(F, hit, np.zeros(1), 2).tolist() == [0.0]
 
 
 def test_existential_bound_without_pairs_is_zero():

@@ -73,7 +73,9 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
     own = np.ascontiguousarray(np.moveaxis(F, axis, 0))
     exp = np.ascontiguousarray(np.moveaxis(hit, axis, 0))
     best = np.full(F.shape[0], -np.inf)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a difference of exposures at or below eps is no crossing: its quotient (which may
+    # overflow, the exposures being subnormal) is dropped
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for a in range(own.shape[0] - 1):
             dh = exp[a] - exp[a + 1:]
             ratio = (own[a] - own[a + 1:]) / dh
