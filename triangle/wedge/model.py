@@ -204,7 +204,7 @@ class Stage:
     def play_values(self, game: MetaGame, x: np.ndarray, y: np.ndarray) -> tuple:
         """``(p_schism, V_T, V_P, V_D)`` at the mixed profiles ``x``, ``y`` (``(n, K, k)``) of
         ``game``: the probability of schism within the horizon and the three present values,
-        from one batched product (:func:`~triangle.wedge.subgame.expected_many`)."""
+        read at the played strategy pairs only (:func:`~triangle.wedge.subgame.expected_many`)."""
         t = self.table
         V_T, V_P, p, *chain = expected_many(
             x, y, [game.A, game.B, t["p_horizon"], *(t[k] for k in DIVIDER_CHAIN)])
