@@ -175,10 +175,7 @@ def _solved_sides(Cx: np.ndarray, Cy: np.ndarray, tol: float, break_x: int, brea
         _, g, z, br, _, _, keep = solved
         deg[g[keep & (_row_count(z <= tol, br) > p)]] = True
         first.append(solved)
-    (gx, sup_x, tight_x, _), (gy, sup_y, tight_y, _) = flat
-    key_x = (gx.astype(np.int64) << 2 * width) | (sup_x << width) | tight_x
-    key_y = (gy.astype(np.int64) << 2 * width) | (tight_y << width) | sup_y
-    _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+    ax, ay = _support_matches(*flat[0][:3], *flat[1][:3], width)
     out = []
     for (C, systems, _, brk), (g, _, tight, near), a, early in zip(sides, flat, (ax, ay), first,
                                                                    strict=True):
@@ -196,14 +193,21 @@ def _solved_sides(Cx: np.ndarray, Cy: np.ndarray, tol: float, break_x: int, brea
     return tuple(out)
 
 
-def _matched(gx, X, sup_x, tight_x, gy, Y, sup_y, tight_y, width: int) -> tuple:
-    """Equilibria of non-degenerate games by support: ``x`` solving ``(I, T)`` meets ``y``
-    solving ``(J, T')`` where ``J = T`` and ``T' = I`` (von Stengel 2007, sect. 3.3).  A system
-    whose tight set holds the break reply matches nothing: no break-free support has it.
-    ``width``: bits of a set (more than either side's strategies)."""
+def _support_matches(gx, sup_x, tight_x, gy, sup_y, tight_y, width: int) -> tuple:
+    """Positions of the systems that match by support: ``x`` solving ``(I, T)`` meets ``y``
+    solving ``(J, T')`` of the same game where ``J = T`` and ``T' = I`` (von Stengel 2007,
+    sect. 3.3).  A system whose tight set holds the break reply matches nothing: no
+    break-free support has it.  ``width``: bits of a set (more than either side's
+    strategies)."""
     key_x = (gx.astype(np.int64) << 2 * width) | (sup_x << width) | tight_x
     key_y = (gy.astype(np.int64) << 2 * width) | (tight_y << width) | sup_y
     _, ax, ay = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+    return ax, ay
+
+
+def _matched(gx, X, sup_x, tight_x, gy, Y, sup_y, tight_y, width: int) -> tuple:
+    """Equilibria of non-degenerate games by support (:func:`_support_matches`)."""
+    ax, ay = _support_matches(gx, sup_x, tight_x, gy, sup_y, tight_y, width)
     return gx[ax], X[ax], Y[ay]
 
 
