@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import triangle.solvers.batched as tb
+import triangle.solvers.feasible as tf
 import triangle.solvers.vertices as tv
 from triangle.solvers.batched import batched_equilibria, pure_equilibria
 
@@ -326,6 +327,7 @@ def test_small_chunks_give_the_same_result(monkeypatch):
     monkeypatch.setattr(tb, "SYSTEM_BUDGET", 1)  # one game per chunk
     monkeypatch.setattr(tb, "PAIR_BUDGET", 3)  # degenerate vertex pairs in many small blocks
     monkeypatch.setattr(tv, "DENSE_BLOCK", 1)  # feasibility tested one indifference set at a time
+    monkeypatch.setattr(tf, "SIGN_BLOCK", 1)  # signs screened one indifference set at a time
     small = batched_equilibria(A, B)
     for name in ("x", "y", "valid", "degenerate"):
         np.testing.assert_array_equal(getattr(full, name), getattr(small, name))
@@ -410,7 +412,7 @@ def test_solving_only_the_needed_vertices_changes_nothing(monkeypatch):
         (rng.uniform(-1, 1, (300, 5, 5)), rng.uniform(-1, 1, (300, 5, 5))),
     ]
     lazy = [tb.batched_equilibria(A.astype(float), B.astype(float)) for A, B in cases]
-    monkeypatch.setattr(tv, "NEAR_ABS", np.inf)
+    monkeypatch.setattr(tf, "NEAR_ABS", np.inf)
     for (A, B), a in zip(cases, lazy, strict=True):
         b = tb.batched_equilibria(A.astype(float), B.astype(float))
         for u, v in ((a.x, b.x), (a.y, b.y), (a.valid, b.valid), (a.degenerate, b.degenerate)):

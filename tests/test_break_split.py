@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import triangle.solvers.vertices as tv
+import triangle.solvers.feasible as tf
 from triangle.solvers.batched import batched_equilibria
 from triangle.solvers.break_split import constant_strategies, equilibria, split_equilibria
 from triangle.solvers.tolerance import best_replies_hold
@@ -102,7 +102,7 @@ def test_solving_only_what_the_split_reads_changes_nothing(rows, cols, integer, 
     A, B = with_breaks(rng, 200, 5, 5, rows, cols, integer)
     B[:, :, 2] = 0.5 * (B[:, :, 0] + B[:, :, 1])
     lazy = equilibria(A, B)
-    monkeypatch.setattr(tv, "NEAR_ABS", np.inf)
+    monkeypatch.setattr(tf, "NEAR_ABS", np.inf)
     every = equilibria(A, B)
     for u, v in ((lazy.x, every.x), (lazy.y, every.y), (lazy.valid, every.valid),
                  (lazy.degenerate, every.degenerate)):

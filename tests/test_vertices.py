@@ -4,6 +4,7 @@ from itertools import combinations
 
 import numpy as np
 
+import triangle.solvers.feasible as tf
 import triangle.solvers.vertices as tv
 from triangle.solvers.tolerance import TOL
 
@@ -22,7 +23,7 @@ def tables(C):
 
 def labelled(C, M, up, lv):
     """Every feasible vertex of a level, solved and labelled."""
-    it, rest, s, _ = tv._feasible_systems(M, up, lv, TOL)
+    it, rest, s, _ = tf._feasible_systems(M, up, lv, TOL)
     return tv._solutions(C, M, lv, TOL, it, rest, s)
 
 
@@ -88,7 +89,7 @@ def _systems_and_labels(C):
     p, q = C.shape[1:]
     for k, M, up in tables(C):
         lv = tv._level(p, q, k)
-        it, rest, s, near = tv._feasible_systems(M, up, lv, TOL)
+        it, rest, s, near = tf._feasible_systems(M, up, lv, TOL)
         (*_, zero, br_bits), keep = tv._solved_systems(C, M, lv, TOL, it, rest, s)
         labels = np.bitwise_count(zero) + np.bitwise_count(br_bits)
         yield near, np.where(keep, labels, -1), p

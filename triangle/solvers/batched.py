@@ -67,11 +67,11 @@ from math import comb
 
 import numpy as np
 
+from triangle.solvers.feasible import SignTables, _feasible_systems
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
 from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _bits,
-    _feasible_systems,
     _level,
     _next_minors,
     _row_all,
@@ -89,6 +89,9 @@ BatchedEquilibria = Equilibria
 
 #: Candidate systems (games x index-set pairs x support size) processed per chunk.
 SYSTEM_BUDGET = 600_000
+#: Games per chunk at least, as long as their systems number at most ``4 * SYSTEM_BUDGET``:
+#: each numpy call then covers enough games (an 8 x 8 game has ~20,000 systems of one size).
+MIN_CHUNK = 128
 #: Vertex pairs matched per step in degenerate games.
 PAIR_BUDGET = 1_000_000
 #: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
@@ -197,6 +200,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
     sides = [(B, m, n), (np.ascontiguousarray(A.transpose(0, 2, 1)), n, m)]  # x vs B, y vs A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
+    signs = [SignTables(tol), SignTables(tol)]
     games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]  # games on the last axis
     systems: list[list[tuple]] = [[], []]  # every level's feasible systems, for the end
     matches = []
@@ -206,7 +210,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
             lv = _level(p, q, k)
             up = None if k == q else _next_minors(games_last[s], minors[s], _level(p, q, k + 1),
                                                   k + 1)
-            it, rest, sums, near = _feasible_systems(minors[s], up, lv, tol)
+            it, rest, sums, near = _feasible_systems(minors[s], up, lv, tol, signs[s])
             systems[s].append((lv, minors[s], it, rest, sums))
             feasible.append((near, rest % N))
             minors[s] = up
@@ -346,7 +350,7 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     if m + n > 62:
         raise ValueError(f"games of size {m} x {n} are too large for support enumeration")
     per_game = max(comb(m, k) * comb(n, k) * k for k in range(1, min(m, n) + 1))
-    chunk = max(1, SYSTEM_BUDGET // per_game)
+    chunk = max(1, SYSTEM_BUDGET // per_game, min(MIN_CHUNK, 4 * SYSTEM_BUDGET // per_game))
     gs, xs, ys, degs = [], [], [], []
     for lo in range(0, N, chunk):
         g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol)

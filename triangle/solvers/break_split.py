@@ -61,7 +61,6 @@ import numpy as np
 
 from triangle.solvers.batched import (
     _bits,
-    _feasible_systems,
     _level,
     _next_minors,
     _pair_vertices,
@@ -70,6 +69,7 @@ from triangle.solvers.batched import (
     padded_equilibria,
 )
 from triangle.solvers.dominance import mask_patterns
+from triangle.solvers.feasible import SignTables, _feasible_systems
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
 from triangle.solvers.vertices import _row_count, _rows_where, _solved_systems
@@ -112,15 +112,15 @@ def constant_strategies(A: np.ndarray, B: np.ndarray, tol: float = TOL
 def _side_systems(C: np.ndarray, tol: float) -> list[tuple]:
     """Every level's feasible systems of ``{z in simplex, C^T z <= w}`` for ``C``: ``(N, p, q)``,
     unsolved, as the batched engine finds them: ``(level, minors, it, rest, s, near)``
-    (:func:`~triangle.solvers.vertices._feasible_systems`)."""
+    (:func:`~triangle.solvers.feasible._feasible_systems`)."""
     N, p, q = C.shape
     minors = np.ones((q, 1, N))
     games_last = C.transpose(1, 2, 0).copy()
-    out = []
+    out, signs = [], SignTables(tol)
     for k in range(1, min(p, q) + 1):
         lv = _level(p, q, k)
         up = None if k == q else _next_minors(games_last, minors, _level(p, q, k + 1), k + 1)
-        out.append((lv, minors, *_feasible_systems(minors, up, lv, tol)))
+        out.append((lv, minors, *_feasible_systems(minors, up, lv, tol, signs)))
         minors = up
     return out
 
@@ -158,7 +158,7 @@ def _solved_sides(Cx: np.ndarray, Cy: np.ndarray, tol: float, break_x: int, brea
                   width: int) -> tuple:
     """Both sides' vertices that the split reads (:func:`_split_pattern`), each side as
     ``(g, z, zero, br, sup, tight)`` in the order of its systems: those of systems matched by
-    support, those near an extra label (:func:`~triangle.solvers.vertices._feasible`), those
+    support, those near an extra label (:func:`~triangle.solvers.feasible._feasible`), those
     whose tight set holds the break reply (bit ``break_x``, ``break_y``; ``-1`` for none),
     and all vertices of the games with a vertex of too many labels.  Every other vertex has
     exactly its dimension's labels, lacks the break reply and matches nothing, so the

@@ -9,9 +9,8 @@ vertices of ``{z in simplex, C^T z <= w}`` that solve the systems ``(I, T)`` of 
 
 * :func:`_next_minors` builds, by Laplace expansion, the minors of the payoff-difference
   matrices for every index set of the next size, games on the last (contiguous) axis;
-* :func:`_feasible_systems` tests every system's feasibility on those tables alone
-  (Cramer's rule), a block of indifference sets at a time so that the dozen passes over its
-  systems find them in cache;
+* :func:`triangle.solvers.feasible._feasible_systems` tests every system's feasibility on
+  those tables alone (Cramer's rule);
 * :func:`_solutions` solves the feasible systems a caller reads and labels their vertices
   (zero weights, pure best responses) as bit sets.
 
@@ -27,20 +26,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
-from math import comb, prod
+from math import comb
 
 import numpy as np
 
 __all__: list[str] = []
 
-#: Systems of one support size tested together for feasibility (a block that stays in cache).
+#: Entries of a table computed together (a block that stays in cache between passes).
 DENSE_BLOCK = 1 << 15
-#: A system is singular when its determinant, in each player's payoff unit, is below this.
-SINGULAR = 1e-11
-#: A feasible system is ``near`` an extra label within ``NEAR_REL * |s| + NEAR_ABS`` (in the
-#: units of the minors, :func:`_feasible`): its vertex is solved to count its labels.
-NEAR_REL, NEAR_ABS = 1e-8, 1e-9
-
 
 @dataclass(frozen=True)
 class _Level:
@@ -121,149 +114,6 @@ def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarra
             if t > 0:
                 (np.add if t % 2 == 0 else np.subtract)(o, ab, out=o)
     return out
-
-
-def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float) -> tuple:
-    """The feasible systems ``(I, T)`` of level ``k`` of ``{z in simplex, C^T z <= w}``, from
-    the minor tables alone.
-
-    ``z_I`` solves ``(C^T z)_j = w`` for ``j`` in ``T`` and ``1^T z = 1``.  By Cramer's rule
-    ``z_i = c_i / s`` with ``c_i = (-1)^i det(D_T[:, I minus i])`` and ``s = sum(c)``, and for
-    ``j`` outside ``T`` the payoff excess ``(C^T z)_j - w`` is ``+-det(D_{T+j}[:, I]) / s``, a
-    minor of the next size (``M_up``).  So feasibility (``z >= -tol``, no pure strategy better
-    by more than ``tol``) needs no solve.  The minors are of payoffs in the player's unit
-    (:mod:`triangle.solvers.tolerance`); systems with ``|s| <= SINGULAR`` are singular and
-    skipped (a vertex is also the solution of a nonsingular system).  Returns the rank of
-    ``T``, ``rank of I * N + game``, the sum ``s`` and whether the vertex may have more labels
-    than its dimension (:func:`_feasible`); :func:`_solutions` solves and labels the systems
-    a caller reads.
-    """
-    nT, nI, N = len(lv.tight), len(lv.sup), M.shape[2]
-    step = max(1, DENSE_BLOCK // (nI * N))  # systems of a block stay in cache between passes
-    work = np.empty((4, min(step, nT) * nI * N))  # one set of buffers for every block
-    up = _Replies(M_up) if M_up is not None and lv.up_rank.shape[1] else None
-    found = [_feasible(M, up, lv, tol, t, min(nT, t + step), work)
-             for t in range(0, nT, step)]
-    return tuple(np.concatenate(v) for v in zip(*found, strict=True))
-
-
-class _Replies:
-    """The next size's minors ``M_up``, whose entries ``+-M_up[T + j]`` are the replies'
-    excesses ``w_j`` (:func:`_feasible`); stacked on their negatives on first need, so that a
-    whole block's ``w_j`` is one plain gather."""
-
-    def __init__(self, minors: np.ndarray) -> None:
-        self.minors = minors
-        self._stacked: np.ndarray | None = None
-
-    def stacked(self) -> np.ndarray:
-        if self._stacked is None:
-            M_up = self.minors
-            self._stacked = np.empty((2 * len(M_up), *M_up.shape[1:]))
-            np.copyto(self._stacked[: len(M_up)], M_up)
-            np.negative(M_up, out=self._stacked[len(M_up) :])
-        return self._stacked
-
-
-def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: int,
-              t1: int, work: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Feasible nonsingular systems ``(T, I, game)`` with ``T`` ranked in ``[t0, t1)``: the
-    rank of ``T``, ``rank of I * N + game``, the sum ``s`` of each (:func:`_feasible_systems`) and
-    whether its vertex may have an extra label (``near``).
-
-    A vertex has a label for a weight ``z_i <= tol`` or a reply ``j`` outside ``T`` within
-    ``tol`` of the best: a value ``v`` (``-c_i`` or ``w_j``) with ``v / s >= -tol``.  ``near``
-    marks every system whose closest value is within ``NEAR_REL * |s| + NEAR_ABS`` of that:
-    a thousand times the tolerance, and far above the rounding of the minors of payoffs in
-    unit range, so a vertex not ``near`` has exactly its ``p`` labels however its solution
-    is rounded (:func:`_solutions`).
-
-    ``up``: the next size's minors (:class:`_Replies`); ``work``: scratch space,
-    four rows of at least ``(t1 - t0) * nI * N``.  A block of ``T`` at a time, so that the
-    dozen passes over its systems find them in cache.
-    """
-    k = lv.sup.shape[1]
-    Mb = M[t0:t1]
-    shape = (t1 - t0, len(lv.sup), M.shape[2])
-    size = prod(shape)
-    buf, s, hi, lo = (w[:size].reshape(shape) for w in work)
-    np.take(Mb, lv.sup_minus[:, 0], axis=1, out=s, mode="wrap")  # s = sum(c), from c_0
-    np.negative(s, out=hi)  # hi, lo = max, min of -c_i and w_j
-    if k == 1:
-        np.copyto(lo, hi)
-    for i in range(1, k):
-        np.take(Mb, lv.sup_minus[:, i], axis=1, out=buf, mode="wrap")  # (-1)^i c_i
-        if i % 2:
-            np.subtract(s, buf, out=s)  # c_i = -buf
-        else:
-            np.add(s, buf, out=s)
-            np.negative(buf, out=buf)
-        np.minimum(lo if i > 1 else hi, buf, out=lo)  # buf = -c_i; at i = 1 lo starts as hi
-        np.maximum(hi, buf, out=hi)
-    # feasible iff all c_i / s >= -tol and all w_j / s <= tol: for s > 0 that is hi <= tol s,
-    # for s < 0 it is lo >= tol s (hi >= -s / k > tol s then, so never both)
-    np.multiply(s, tol, out=buf)
-    # the weights alone rule out most systems (their signs differ): the replies are tested
-    # on the others only, gathered, where fewer than 40% remain; else on the whole block
-    found = _replies_of_candidates(up, lv, t0, t1, hi, lo, buf) if up is not None and k > 1 \
-        else None
-    if found is None:
-        if up is not None:
-            _replies_dense(up.stacked(), lv.up_signed[:, t0:t1], hi, lo, buf)  # buf: scratch
-            np.multiply(s, tol, out=buf)
-        ok = hi <= buf
-        ok |= lo >= buf
-        flat = np.flatnonzero(ok)
-        found = hi.ravel().take(flat), lo.ravel().take(flat), flat
-    hi, lo, flat = found
-    it, rest = np.divmod(flat, size // shape[0])  # rest = rank of I * N + game
-    it += t0
-    s = s.ravel().take(flat)
-    closest = np.where(s > 0, hi, -lo)
-    scale = np.abs(s)
-    near = closest >= -(NEAR_REL * scale + NEAR_ABS)
-    regular = scale > SINGULAR  # tested on the few feasible systems only
-    return _rows_where(regular, it, rest, s, near)
-
-
-def _replies_dense(up_pm: np.ndarray, signed: np.ndarray, hi: np.ndarray, lo: np.ndarray,
-                   buf: np.ndarray) -> None:
-    """Fold every reply's excess ``w_j`` (:func:`_feasible`) into ``hi`` and ``lo``."""
-    for r in range(len(signed)):  # w_j = (payoff of j - payoff on T) * s
-        np.take(up_pm, signed[r], axis=0, out=buf, mode="wrap")
-        np.maximum(hi, buf, out=hi)
-        np.minimum(lo, buf, out=lo)
-
-
-def _replies_of_candidates(up: _Replies, lv: _Level, t0: int, t1: int, hi: np.ndarray,
-                           lo: np.ndarray, ts: np.ndarray) -> tuple | None:
-    """:func:`_feasible`'s test of the replies on the systems ``T`` in ``[t0, t1)`` whose
-    weights pass it.
-
-    ``ts = tol * s``; ``hi`` and ``lo`` hold the weights' extremes.  The replies only raise
-    ``hi`` and lower ``lo``, so a system the weights fail fails whole.  Returns the feasible
-    systems' ``hi`` and ``lo`` and their flat positions in the block: the same numbers as
-    testing every system (maxima, minima and signs are exact); ``None`` where 40% or more pass,
-    and the block is cheaper tested whole.
-    """
-    ok = hi <= ts
-    ok |= lo >= ts
-    flat = np.flatnonzero(ok)
-    if 5 * len(flat) > 2 * ok.size:
-        return None
-    h, low, t = hi.ravel().take(flat), lo.ravel().take(flat), ts.ravel().take(flat)
-    per_t = ok[0].size
-    t_of, rest = np.divmod(flat, per_t)
-    values = up.minors.reshape(-1)
-    rank, sign = lv.up_rank[t0:t1], lv.up_sign[t0:t1]
-    for r in range(rank.shape[1]):
-        v = values.take((rank[:, r] * per_t).take(t_of) + rest)
-        v *= sign[:, r].take(t_of)
-        np.maximum(h, v, out=h)
-        np.minimum(low, v, out=low)
-    keep = h <= t
-    keep |= low >= t
-    return _rows_where(keep, h, low, flat)
 
 
 def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
