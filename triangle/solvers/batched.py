@@ -72,6 +72,7 @@ from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
 from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _bits,
+    _labels_of,
     _level,
     _next_minors,
     _row_all,
@@ -80,6 +81,7 @@ from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _rows_where,
     _solutions,
     _solved_systems,
+    _weights,
 )
 
 __all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
@@ -92,7 +94,7 @@ SYSTEM_BUDGET = 600_000
 #: Games per chunk at least, as long as their systems number at most ``4 * SYSTEM_BUDGET``:
 #: each numpy call then covers enough games (an 8 x 8 game has ~20,000 systems of one size).
 MIN_CHUNK = 128
-#: Vertex pairs matched per step in degenerate games.
+#: Label words of x-vertices (labels x words of y-vertices) paired per step in degenerate games.
 PAIR_BUDGET = 1_000_000
 #: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
 DEDUP_GRID = 1e7
@@ -164,26 +166,38 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
 
     Vertices merge only if their labels agree too: two vertices 1e-8 apart (a weight of 5e-8
     that makes two rows exactly indifferent, say) have different labels, and merging them
-    would lose the equilibrium that needs the extra label."""
+    would lose the equilibrium that needs the extra label.
+
+    A pair is completely labelled iff the y-vertex has every label the x-vertex lacks.  So
+    each game's y-vertices are listed, per label, as bit sets (64 to a word), and an
+    x-vertex's partners are the intersection of the sets of the labels it lacks: a few word
+    operations per label instead of one test per pair (Avis, Rosenberg, Savani & von Stengel
+    2010 enumerate the same pairs, by cliques)."""
     ix, iy = _vertex_groups(gx, X, Lx), _vertex_groups(gy, Y, Ly)
     gx, X, Lx, gy, Y, Ly = gx[ix], X[ix], Lx[ix], gy[iy], Y[iy], Ly[iy]
     ny = np.bincount(gy, minlength=N)
     oy = np.cumsum(ny) - ny
-    per_x = ny[gx]  # pairs contributed by each x-vertex
+    words = max(1, -(-int(ny.max(initial=0)) // 64))
+    labels = np.arange(full.bit_length(), dtype=np.int64)
+    has = np.zeros((N, len(labels), 64 * words), dtype=bool)  # y-vertex r of game g has label
+    has[gy[:, None], labels, (np.arange(len(gy)) - oy[gy])[:, None]] = (Ly[:, None] >> labels) & 1
+    has = np.packbits(has, axis=-1, bitorder="little").view(np.uint64)  # (N, labels, words)
     found = [gx[:0]], [X[:0]], [Y[:0]]
-    start, csum = 0, np.cumsum(per_x)
-    while start < len(gx):  # blocks of x-vertices with a bounded number of pairs
-        stop = max(start + 1, int(np.searchsorted(csum, csum[start] - per_x[start] + PAIR_BUDGET)))
-        per = per_x[start:stop]
-        ends = np.cumsum(per)
-        # pair number r of x-vertex a is the y-vertex oy[gx[a]] + r
-        b = np.repeat(oy[gx[start:stop]] - (ends - per), per) + np.arange(ends[-1] if len(ends)
-                                                                          else 0)
-        hit = np.flatnonzero((np.repeat(Lx[start:stop], per) | Ly.take(b)) == full)
-        a = start + np.searchsorted(ends, hit, side="right")
-        for lst, v in zip(found, (gx[a], X[a], Y[b[hit]]), strict=True):
+    step = max(1, PAIR_BUDGET // (len(labels) * words))  # x-vertices paired at once
+    for start in range(0, len(gx), step):
+        g, lacks = gx[start : start + step], full ^ Lx[start : start + step]
+        partners = np.full((len(g), words), ~np.uint64(0))
+        for label in labels:  # the y-vertices with every label the x-vertex lacks
+            at = np.flatnonzero((lacks >> label) & 1)
+            partners[at] &= has[g.take(at), label]
+        at = np.flatnonzero(partners)  # unpack only the words with a partner
+        bits = np.unpackbits(partners.reshape(-1).take(at).view(np.uint8).reshape(-1, 8),
+                             axis=1, bitorder="little")
+        hit, bit = np.divmod(np.flatnonzero(bits), 64)
+        a, word = np.divmod(at.take(hit), words)
+        b = oy[g.take(a)] + word * 64 + bit
+        for lst, v in zip(found, (g.take(a), X[start + a], Y[b]), strict=True):
             lst.append(v)
-        start = stop
     return tuple(np.concatenate(v) for v in found)
 
 
@@ -257,15 +271,52 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
 
 def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m: int,
                          side: int, tol: float) -> tuple:
-    """Every vertex ``(g, z, labels)`` of one side in the games flagged ``deg``, level by level
-    from the feasible systems kept (:func:`_solve_chunk`); labels as bit sets over the rows
-    (``m`` of them) and then the columns."""
-    out = []
+    """Every vertex ``(g, z, labels)`` of one side in the games flagged ``deg``, from the
+    feasible systems of every level (:func:`_solve_chunk`); labels as bit sets over the rows
+    (``m`` of them) and then the columns.
+
+    Many systems of a degenerate game share a vertex.  The weights are solved for all of
+    them, and the labels once per vertex (equal weights, bit for bit, in the same game); a
+    vertex is kept where a system that gives it makes every column of its ``T`` a best
+    response, and stands where the first such system stands."""
+    N, p, _ = C.shape
+    parts = []
     for lv, M, it, rest, sums in systems:
-        at = np.flatnonzero(deg.take(rest % C.shape[0]))
-        g, _, _, z, _, zero, br = _solutions(C, M, lv, tol, it[at], rest[at], sums[at])
-        out.append((g, z, _labels(zero, br, m, side)))
-    return tuple(np.concatenate(v) for v in zip(*out, strict=True))
+        at = np.flatnonzero(deg.take(rest % N))
+        g, _, rows, zi = _weights(M, lv, tol, it[at], rest[at], sums[at], N)
+        z = np.zeros((len(g), p))
+        z.ravel()[(np.arange(len(g)) * p)[:, None] + rows] = zi
+        parts.append((g, z, lv.tight_bits[it[at]]))
+    g, z, tight = (np.concatenate(v) for v in zip(*parts, strict=True))
+    first, group = _equal_rows(g, z)
+    br, zero = _labels_of(C, g.take(first), z.take(first, axis=0), tol)
+    kept = np.flatnonzero((br.take(group) & tight) == tight)
+    _, at = np.unique(group.take(kept), return_index=True)  # each vertex's first system kept
+    kept = np.sort(kept.take(at))
+    vertex = group.take(kept)
+    return g.take(kept), z.take(kept, axis=0), _labels(zero.take(vertex), br.take(vertex), m, side)
+
+
+def _equal_rows(g: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of rows of ``z`` equal bit for bit, in the same game: the first row of each
+    group (group ``i``'s at ``i``), and each row's group.  By a hash, as :func:`_vertex_groups` does; a
+    collision can only split a group (its vertex then stands twice, and is merged later)."""
+    cols = z.view(np.int64)
+    h = np.zeros(len(g), dtype=np.int64)
+    for j in range(cols.shape[1]):  # wrap-around integer arithmetic: a hash, not a number
+        h *= _HASH
+        h ^= cols[:, j]
+    key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
+    order = np.argsort(key, kind="stable") if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
+    new = np.ones(len(g), dtype=bool)
+    if len(g) > 1:
+        new[1:] = g.take(order[1:]) != g.take(order[:-1])
+        for j in range(cols.shape[1]):
+            c = cols[:, j].take(order)
+            new[1:] |= c[1:] != c[:-1]
+    group = np.empty(len(g), dtype=np.intp)
+    group[order] = np.cumsum(new) - 1
+    return order[new], group
 
 
 def _labels(zero: np.ndarray, br: np.ndarray, m: int, side: int) -> np.ndarray:

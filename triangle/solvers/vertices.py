@@ -131,15 +131,7 @@ def _solved_systems(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np
     """:func:`_solutions` for every system given, and the mask of the vertices it keeps."""
     N, p, q = C.shape
     k = lv.sup.shape[1]
-    ii, g = np.divmod(rest, N)
-    # c_i = (-1)^i M[T, I minus i, g], gathered by flat index (cheaper than a 3-D fancy index)
-    at = (it * M.shape[1])[:, None] + lv.sup_minus[ii]
-    zi = M.ravel().take(at * N + g[:, None])
-    zi /= s[:, None]
-    np.negative(zi[:, 1::2], out=zi[:, 1::2])  # the signs (-1)^i: exact, in either order
-    np.copyto(zi, 0.0, where=zi < tol)  # as :func:`~triangle.solvers.tolerance.clean` does
-    zi /= _row_sum(zi)[:, None]
-    rows = lv.sup[ii]
+    g, ii, rows, zi = _weights(M, lv, tol, it, rest, s, N)
     G = C.reshape(N * p, q).take(g[:, None] * p + rows, axis=0)  # (K, k, q): rows of I
     pay = G[:, 0] * zi[:, :1]  # z^T C, term by term in the order of a contraction over I
     for i in range(1, k):
@@ -156,6 +148,35 @@ def _solved_systems(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np
         played |= support[:, i]
     zero_bits = ((1 << p) - 1) ^ played
     return (g, it, ii, z, br, zero_bits, br_bits), keep
+
+
+def _weights(M: np.ndarray, lv: _Level, tol: float, it: np.ndarray, rest: np.ndarray,
+             s: np.ndarray, N: int) -> tuple[np.ndarray, ...]:
+    """The weights ``z_I = c / s`` of the systems (Cramer's rule), weights below ``tol`` set to
+    0 and the rest renormalised; with the game, the rank of ``I`` and the rows ``I``."""
+    ii, g = np.divmod(rest, N)
+    # c_i = (-1)^i M[T, I minus i, g], gathered by flat index (cheaper than a 3-D fancy index)
+    at = (it * M.shape[1])[:, None] + lv.sup_minus[ii]
+    zi = M.ravel().take(at * N + g[:, None])
+    zi /= s[:, None]
+    np.negative(zi[:, 1::2], out=zi[:, 1::2])  # the signs (-1)^i: exact, in either order
+    np.copyto(zi, 0.0, where=zi < tol)  # as :func:`~triangle.solvers.tolerance.clean` does
+    zi /= _row_sum(zi)[:, None]
+    return g, ii, lv.sup[ii], zi
+
+
+def _labels_of(C: np.ndarray, g: np.ndarray, z: np.ndarray, tol: float) -> tuple:
+    """Pure best responses (bits over the columns) and zero weights (bits over the rows) of
+    the strategies ``z`` (rows, whole) in games ``g`` of ``C``: the labels
+    :func:`_solved_systems` gives the same vertex, bit for bit (its payoffs add the same
+    nonzero terms in the same order; the others are zeros)."""
+    p = C.shape[1]
+    G = C.take(g, axis=0)
+    pay = G[:, 0] * z[:, :1]
+    for i in range(1, p):
+        pay += G[:, i] * z[:, i : i + 1]
+    br = pay >= _row_max(pay)[:, None] - tol
+    return _bits(br, 0), ((1 << p) - 1) ^ _bits(z > tol, 0)
 
 
 def _rows_where(mask: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
