@@ -291,8 +291,10 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
     first, group = _equal_rows(g, z)
     br, zero = _labels_of(C, g.take(first), z.take(first, axis=0), tol)
     kept = np.flatnonzero((br.take(group) & tight) == tight)
-    _, at = np.unique(group.take(kept), return_index=True)  # each vertex's first system kept
-    kept = np.sort(kept.take(at))
+    first_kept = np.full(len(first), len(g))
+    np.minimum.at(first_kept, group.take(kept), kept)
+    kept = first_kept[first_kept < len(g)]  # each vertex's first system kept
+    kept.sort()
     vertex = group.take(kept)
     return g.take(kept), z.take(kept, axis=0), _labels(zero.take(vertex), br.take(vertex), m, side)
 

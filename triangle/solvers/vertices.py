@@ -171,10 +171,9 @@ def _labels_of(C: np.ndarray, g: np.ndarray, z: np.ndarray, tol: float) -> tuple
     :func:`_solved_systems` gives the same vertex, bit for bit (its payoffs add the same
     nonzero terms in the same order; the others are zeros)."""
     p = C.shape[1]
-    G = C.take(g, axis=0)
-    pay = G[:, 0] * z[:, :1]
+    pay = C[:, 0].take(g, axis=0) * z[:, :1]  # row by row, each a contiguous gather
     for i in range(1, p):
-        pay += G[:, i] * z[:, i : i + 1]
+        pay += C[:, i].take(g, axis=0) * z[:, i : i + 1]
     br = pay >= _row_max(pay)[:, None] - tol
     return _bits(br, 0), ((1 << p) - 1) ^ _bits(z > tol, 0)
 
