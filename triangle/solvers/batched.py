@@ -174,22 +174,24 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     operations per label instead of one test per pair (Avis, Rosenberg, Savani & von Stengel
     2010 enumerate the same pairs, by cliques)."""
     ix, iy = _vertex_groups(gx, X, Lx), _vertex_groups(gy, Y, Ly)
-    gx, X, Lx, gy, Y, Ly = gx[ix], X[ix], Lx[ix], gy[iy], Y[iy], Ly[iy]
+    gx, X, Lx = (v.take(ix, axis=0) for v in (gx, X, Lx))
+    gy, Y, Ly = (v.take(iy, axis=0) for v in (gy, Y, Ly))
     ny = np.bincount(gy, minlength=N)
     oy = np.cumsum(ny) - ny
     words = max(1, -(-int(ny.max(initial=0)) // 64))
     labels = np.arange(full.bit_length(), dtype=np.int64)
-    has = np.zeros((N, len(labels), 64 * words), dtype=bool)  # y-vertex r of game g has label
-    has[gy[:, None], labels, (np.arange(len(gy)) - oy[gy])[:, None]] = (Ly[:, None] >> labels) & 1
-    has = np.packbits(has, axis=-1, bitorder="little").view(np.uint64)  # (N, labels, words)
+    has = np.zeros((len(labels), N, 64 * words), dtype=bool)  # y-vertex r of game g has label
+    has[labels, gy[:, None], (np.arange(len(gy)) - oy[gy])[:, None]] = (Ly[:, None] >> labels) & 1
+    has = np.packbits(has, axis=-1, bitorder="little").view(np.uint64)  # (labels, N, words)
     found = [gx[:0]], [X[:0]], [Y[:0]]
     step = max(1, PAIR_BUDGET // (len(labels) * words))  # x-vertices paired at once
     for start in range(0, len(gx), step):
         g, lacks = gx[start : start + step], full ^ Lx[start : start + step]
         partners = np.full((len(g), words), ~np.uint64(0))
         for label in labels:  # the y-vertices with every label the x-vertex lacks
-            at = np.flatnonzero((lacks >> label) & 1)
-            partners[at] &= has[g.take(at), label]
+            sets = has[label].take(g, axis=0)
+            sets |= ((lacks >> label) & 1).view(np.uint64)[:, None] - np.uint64(1)  # or all
+            partners &= sets
         at = np.flatnonzero(partners)  # unpack only the words with a partner
         bits = np.unpackbits(partners.reshape(-1).take(at).view(np.uint8).reshape(-1, 8),
                              axis=1, bitorder="little")
@@ -280,14 +282,15 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
     vertex is kept where a system that gives it makes every column of its ``T`` a best
     response, and stands where the first such system stands."""
     N, p, _ = C.shape
-    parts = []
-    for lv, M, it, rest, sums in systems:
-        at = np.flatnonzero(deg.take(rest % N))
-        g, _, rows, zi = _weights(M, lv, tol, it[at], rest[at], sums[at], N)
-        z = np.zeros((len(g), p))
-        z.ravel()[(np.arange(len(g)) * p)[:, None] + rows] = zi
-        parts.append((g, z, lv.tight_bits[it[at]]))
-    g, z, tight = (np.concatenate(v) for v in zip(*parts, strict=True))
+    ats = [np.flatnonzero(deg.take(rest % N)) for _, _, _, rest, _ in systems]
+    ends = np.cumsum([len(at) for at in ats])
+    g, tight, z = np.empty(ends[-1], dtype=np.intp), np.empty(ends[-1], dtype=np.int64), \
+        np.zeros((ends[-1], p))
+    for (lv, M, it, rest, sums), at, end in zip(systems, ats, ends, strict=True):
+        start = end - len(at)
+        g[start:end], _, rows, zi = _weights(M, lv, tol, it[at], rest[at], sums[at], N)
+        tight[start:end] = lv.tight_bits.take(it[at])
+        z.ravel()[(np.arange(start, end) * p)[:, None] + rows] = zi
     first, group = _equal_rows(g, z)
     br, zero = _labels_of(C, g.take(first), z.take(first, axis=0), tol)
     kept = np.flatnonzero((br.take(group) & tight) == tight)
@@ -309,7 +312,8 @@ def _equal_rows(g: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         h *= _HASH
         h ^= cols[:, j]
     key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
-    order = np.argsort(key, kind="stable") if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
+    # any order of equal rows will do: they are equal bit for bit
+    order = np.argsort(key) if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
     new = np.ones(len(g), dtype=bool)
     if len(g) > 1:
         new[1:] = g.take(order[1:]) != g.take(order[:-1])
