@@ -79,6 +79,7 @@ from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _row_any,
     _row_max,
     _rows_where,
+    _set_bits,
     _solutions,
     _solved_systems,
     _weights,
@@ -192,12 +193,8 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
             sets = has[label].take(g, axis=0)
             sets |= ((lacks >> label) & 1).view(np.uint64)[:, None] - np.uint64(1)  # or all
             partners &= sets
-        at = np.flatnonzero(partners)  # unpack only the words with a partner
-        bits = np.unpackbits(partners.reshape(-1).take(at).view(np.uint8).reshape(-1, 8),
-                             axis=1, bitorder="little")
-        hit, bit = np.divmod(np.flatnonzero(bits), 64)
-        a, word = np.divmod(at.take(hit), words)
-        b = oy[g.take(a)] + word * 64 + bit
+        a, r = np.divmod(_set_bits(partners), 64 * words)  # x-vertex, rank of the y-vertex
+        b = oy[g.take(a)] + r
         for lst, v in zip(found, (g.take(a), X[start + a], Y[b]), strict=True):
             lst.append(v)
     return tuple(np.concatenate(v) for v in found)

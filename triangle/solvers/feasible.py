@@ -26,7 +26,7 @@ from math import prod
 import numpy as np
 
 from triangle.solvers import vertices
-from triangle.solvers.vertices import _Level, _rows_where
+from triangle.solvers.vertices import _Level, _rows_where, _set_bits
 
 __all__ = ["SignTables"]
 
@@ -149,13 +149,9 @@ class SignTables:
         any_pos &= any_neg
         np.bitwise_not(any_pos, out=any_pos)
         any_pos &= self.real
-        words = np.flatnonzero(any_pos)  # unpack only the words with a candidate
-        bits = np.unpackbits(any_pos.reshape(-1).take(words).view(np.uint8).reshape(-1, 8),
-                             axis=1, bitorder="little")
-        at, bit = np.divmod(np.flatnonzero(bits), 64)
-        row, word = np.divmod(words.take(at), self.words)
+        row, game = np.divmod(_set_bits(any_pos), 64 * self.words)
         row *= self.games
-        row += word * 64 + bit
+        row += game
         return row
 
 
