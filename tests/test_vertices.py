@@ -126,3 +126,14 @@ def test_generic_vertices_are_not_near():
         assert (labels[labels >= 0] == p).all()
         counted += len(near)
     assert counted > 1000
+
+
+def test_set_bits_are_the_unpacked_ones():
+    """``_set_bits`` lists bit ``b`` of word ``w`` at ``64 w + b``, in order, at every
+    density, for no words and for words with every bit set."""
+    rng = np.random.default_rng(24)
+    for density in (0.0, 0.01, 0.1, 0.5, 1.0):
+        bits = rng.random((7, 3, 128)) < density
+        words = np.packbits(bits, axis=-1, bitorder="little").view(np.uint64)
+        np.testing.assert_array_equal(tv._set_bits(words), np.flatnonzero(bits))
+    assert len(tv._set_bits(np.zeros(0, dtype=np.uint64))) == 0
