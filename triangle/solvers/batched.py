@@ -216,6 +216,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     signs = [SignTables(tol), SignTables(tol)]
     games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]  # games on the last axis
     systems: list[list[tuple]] = [[], []]  # every level's feasible systems, for the end
+    table = np.full(N * max(comb(m, k) * comb(n, k) for k in range(1, min(m, n) + 1)), -1)
     matches = []
     for k in range(1, min(m, n) + 1):
         feasible = []
@@ -232,7 +233,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         n_rows, n_cols = comb(m, k), comb(n, k)
         key_x = (gx * n_rows + rx // N) * n_cols + tx  # x: support rows I, indifferent columns T
         key_y = (gy * n_rows + ty) * n_cols + ry // N  # y: support columns J, indifferent rows
-        ax, ay = _matching(key_x, key_y, N * n_rows * n_cols)
+        ax, ay = _matching(key_x, key_y, table)
         live = np.flatnonzero(~deg.take(gx.take(ax)))  # a degenerate game's pairs are dropped
         ax, ay = ax.take(live), ay.take(live)
         solved = []
@@ -329,12 +330,14 @@ def _labels(zero: np.ndarray, br: np.ndarray, m: int, side: int) -> np.ndarray:
     return (zero << (0 if side == 0 else m)) | (br << (m if side == 0 else 0))
 
 
-def _matching(key_x: np.ndarray, key_y: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the keys (distinct integers in ``[0, size)``) found in both arrays, in
-    increasing key order, as ``np.intersect1d`` gives them; by a lookup table, not a sort."""
-    table = np.full(size, -1, dtype=np.intp)
+def _matching(key_x: np.ndarray, key_y: np.ndarray, table: np.ndarray) -> tuple[np.ndarray,
+                                                                               np.ndarray]:
+    """Positions of the keys (distinct integers in ``[0, len(table))``) found in both arrays,
+    in increasing key order, as ``np.intersect1d`` gives them; by a lookup ``table`` (all
+    ``-1``, and left so), not a sort."""
     table[key_y] = np.arange(len(key_y))
     pos = table.take(key_x)
+    table[key_y] = -1  # ready for the next level, without filling it whole again
     ax = np.flatnonzero(pos >= 0)
     ax = ax[np.argsort(key_x.take(ax), kind="stable")]
     return ax, pos.take(ax)

@@ -175,7 +175,7 @@ def _feasible_by_signs(M: np.ndarray, signs: SignTables, up: _Replies | None, lv
     values = M.reshape(-1)
     s = values.take(base + lv.sup_minus[:, 0].take(ii) * N)
     hi = -s
-    lo = hi
+    lo = hi.copy()
     for i in range(1, k):
         buf = values.take(base + lv.sup_minus[:, i].take(ii) * N)
         if i % 2:
@@ -183,18 +183,14 @@ def _feasible_by_signs(M: np.ndarray, signs: SignTables, up: _Replies | None, lv
         else:
             s += buf
             np.negative(buf, out=buf)
-        lo = np.minimum(lo, buf)
+        np.minimum(lo, buf, out=lo)
         np.maximum(hi, buf, out=hi)
+    if up is not None:  # the screen leaves few systems that fail: test them all at once
+        _with_replies(up, lv, t0, t1, nI * N, t_of, rest, hi, lo)
     ts = s * tol
     ok = hi <= ts
     ok |= lo >= ts
-    t_of, rest, s, hi, lo, ts = _rows_where(ok, t_of, rest, s, hi, lo, ts)
-    if up is not None:
-        _with_replies(up, lv, t0, t1, nI * N, t_of, rest, hi, lo)
-        ok = hi <= ts
-        ok |= lo >= ts
-        t_of, rest, s, hi, lo = _rows_where(ok, t_of, rest, s, hi, lo)
-    return _finish(t_of + t0, rest, s, hi, lo)
+    return _finish(t_of + t0, rest, s, hi, lo, ok)
 
 
 class _Replies:
@@ -272,13 +268,15 @@ def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: in
 
 
 def _finish(it: np.ndarray, rest: np.ndarray, s: np.ndarray, hi: np.ndarray,
-            lo: np.ndarray) -> tuple[np.ndarray, ...]:
+            lo: np.ndarray, feasible: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """The feasible systems' ranks, sums and ``near`` flags (:func:`_feasible`), singular
-    systems dropped."""
+    systems dropped, and those not ``feasible`` where that mask is given."""
     closest = np.where(s > 0, hi, -lo)
     scale = np.abs(s)
     near = closest >= -(NEAR_REL * scale + NEAR_ABS)
     regular = scale > SINGULAR  # tested on the few feasible systems only
+    if feasible is not None:
+        regular &= feasible
     return _rows_where(regular, it, rest, s, near)
 
 

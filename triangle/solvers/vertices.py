@@ -138,7 +138,7 @@ def _solved_systems(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np
         pay += G[:, i] * zi[:, i : i + 1]
     br = pay >= _row_max(pay)[:, None] - tol
     br_bits = _bits(br, 0)
-    tight = lv.tight_bits[it]
+    tight = lv.tight_bits.take(it)
     keep = (br_bits & tight) == tight
     z = np.zeros((len(g), p))
     z.ravel()[(np.arange(len(g)) * p)[:, None] + rows] = zi
@@ -156,13 +156,13 @@ def _weights(M: np.ndarray, lv: _Level, tol: float, it: np.ndarray, rest: np.nda
     0 and the rest renormalised; with the game, the rank of ``I`` and the rows ``I``."""
     ii, g = np.divmod(rest, N)
     # c_i = (-1)^i M[T, I minus i, g], gathered by flat index (cheaper than a 3-D fancy index)
-    at = (it * M.shape[1])[:, None] + lv.sup_minus[ii]
+    at = (it * M.shape[1])[:, None] + lv.sup_minus.take(ii, axis=0)
     zi = M.ravel().take(at * N + g[:, None])
     zi /= s[:, None]
     np.negative(zi[:, 1::2], out=zi[:, 1::2])  # the signs (-1)^i: exact, in either order
     np.copyto(zi, 0.0, where=zi < tol)  # as :func:`~triangle.solvers.tolerance.clean` does
     zi /= _row_sum(zi)[:, None]
-    return g, ii, lv.sup[ii], zi
+    return g, ii, lv.sup.take(ii, axis=0), zi
 
 
 def _labels_of(C: np.ndarray, g: np.ndarray, z: np.ndarray, tol: float) -> tuple:
