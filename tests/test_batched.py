@@ -347,14 +347,18 @@ def test_vertex_hash_collisions_merge_nothing(monkeypatch):
 
 
 def test_matching_is_intersect1d():
+    """The lookup table gives ``np.intersect1d``'s positions, and is left all ``-1`` for the
+    next call (one table serves every level of a chunk)."""
     rng = np.random.default_rng(13)
-    for size in (1, 50, 5000):
+    table = np.full(5000, -1)
+    for size in (1, 50, 5000, 50, 5000):
         kx = rng.choice(size, rng.integers(0, size + 1), replace=False)
         ky = rng.choice(size, rng.integers(0, size + 1), replace=False)
-        ax, ay = tb._matching(kx, ky, size)
+        ax, ay = tb._matching(kx, ky, table)
         _, bx, by = np.intersect1d(kx, ky, assume_unique=True, return_indices=True)
         np.testing.assert_array_equal(ax, bx)
         np.testing.assert_array_equal(ay, by)
+        assert (table == -1).all()
 
 
 def test_shapes_edge_cases_and_validation():
