@@ -20,13 +20,16 @@ Counts per size are ``SIZE=COUNT`` pairs, e.g. ``--nashpy-games 6=20 8=3``.  nas
 from __future__ import annotations
 
 import argparse
+import importlib
+import io
 import json
 import os
 import platform
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
-import types
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,14 +79,31 @@ def time_batched(A, B, repeat: int, solve=batched_equilibria) -> tuple[float, ob
 
 
 def engine_at(rev: str):
-    """``batched_equilibria`` as of git revision ``rev`` (its ``batched.py`` run as a module
-    against today's helpers), to time an earlier engine beside today's in one run."""
+    """``batched_equilibria`` as of git revision ``rev``, to time an earlier engine beside
+    today's in one run: the package at ``rev`` is extracted to a temporary folder and
+    imported with its own kernels, its modules swapped into ``sys.modules`` for the import
+    and out again after it."""
     root = Path(__file__).resolve().parents[1]
-    source = subprocess.run(["git", "show", f"{rev}:triangle/solvers/batched.py"], cwd=root,
-                            check=True, capture_output=True, text=True).stdout
-    module = types.ModuleType(f"batched_at_{rev}")
-    exec(compile(source, f"batched.py@{rev}", "exec"), module.__dict__)  # our own file, at rev
-    return module.batched_equilibria
+    archive = subprocess.run(["git", "archive", rev, "triangle"], cwd=root, check=True,
+                             capture_output=True).stdout
+    folder = tempfile.mkdtemp(prefix=f"triangle-{rev}-")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")  # our own files, at rev
+
+    def ours(name: str) -> bool:
+        return name == "triangle" or name.startswith("triangle.")
+
+    today = {name: module for name, module in sys.modules.items() if ours(name)}
+    for name in today:
+        del sys.modules[name]
+    sys.path.insert(0, folder)
+    try:
+        return importlib.import_module("triangle.solvers.batched").batched_equilibria
+    finally:
+        sys.path.remove(folder)
+        for name in [name for name in sys.modules if ours(name)]:
+            del sys.modules[name]
+        sys.modules.update(today)
 
 
 def same_result(a, b) -> bool:

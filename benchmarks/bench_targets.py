@@ -16,7 +16,7 @@ Parts (``--parts``, all by default), each written to one JSON file with the load
   6 x 6 and 8 x 8 games (payoffs uniform in [-10, 10]), sets compared, and against Gambit's
   ``enummixed`` (floating point) on degenerate 8 x 8 games (integer payoffs 0..3), where
   ``pygambit`` is importable; with ``--engine-baseline REV``, also the engine as of git
-  revision ``REV`` (its ``batched.py`` against today's vertex kernels) on the same games,
+  revision ``REV`` (the package at ``REV``, with its own kernels) on the same games,
   its time and whether its result is today's.  The solvers take turns, once each in each
   of ``--engine-rounds`` rounds, and each one's fastest round is compared;
 * ``sweep``: a ``triangle sweep`` of ``--sweep-points`` Latin-hypercube points of the
