@@ -77,6 +77,7 @@ from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _next_minors,
     _row_all,
     _row_any,
+    _row_count,
     _row_max,
     _rows_where,
     _set_bits,
@@ -253,20 +254,19 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         both = kx.take(sx) & ky.take(sy)
         matches.append((gx.take(ax[both]), X.take(sx[both], axis=0), Y.take(sy[both], axis=0)))
     g, x, y = (np.concatenate(v) for v in zip(*matches, strict=True))
-    br_x, br_y, _ = _responses(A[g], B[g], x, y, tol)
+    br_x, br_y, ok = _responses(A.take(g, axis=0), B.take(g, axis=0), x, y, tol)
     # (b) at an equilibrium, more pure best responses than the opponent's support size
     more_x = np.bitwise_count(_bits(br_x, 0)) > np.bitwise_count(_bits(x > tol, 0))
     more_y = np.bitwise_count(_bits(br_y, 0)) > np.bitwise_count(_bits(y > tol, 0))
     deg[g[more_x | more_y]] = True
-    keep = ~deg[g]
-    out = [_rows_where(keep, g, x, y)]
+    out = [_rows_where(ok & ~deg.take(g), g, x, y)]  # every pair returned is verified
     if deg.any():
         (gx, X, Lx), (gy, Y, Ly) = (_degenerate_vertices(sides[s][0], systems[s], deg, m, s, tol)
                                     for s in (0, 1))
-        out.append(_pair_vertices(N, (1 << (m + n)) - 1, gx, X, Lx, gy, Y, Ly))
-    g, x, y = (np.concatenate(v) for v in zip(*out, strict=True))
-    ok = _responses(A[g], B[g], x, y, tol)[2]  # every pair returned is verified
-    return (*_rows_where(ok, g, x, y), deg)
+        g, x, y = _pair_vertices(N, (1 << (m + n)) - 1, gx, X, Lx, gy, Y, Ly)
+        out.append(_rows_where(_responses(A.take(g, axis=0), B.take(g, axis=0), x, y, tol)[2],
+                               g, x, y))
+    return (*(np.concatenate(v) for v in zip(*out, strict=True)), deg)
 
 
 def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m: int,
@@ -428,13 +428,14 @@ def padded_equilibria(shape: tuple[int, int, int], g: np.ndarray, x: np.ndarray,
     N, m, n = shape
     # Of equilibria equal to ~1e-7 the one with the smallest supports stands for them all: a
     # pure equilibrium, not its twin with a weight of 1e-8 on another strategy.
-    sparse = np.argsort((x > tol).sum(axis=1) + (y > tol).sum(axis=1), kind="stable")
-    g, x, y = g[sparse], x[sparse], y[sparse]
+    sparse = np.argsort(_row_count(x > tol, y > tol), kind="stable")
+    g, x, y = (v.take(sparse, axis=0) for v in (g, x, y))
     first = _unique_rows(g, x, y)
-    g, x, y = g[first], x[first], y[first]
+    g, x, y = (v.take(first, axis=0) for v in (g, x, y))
     counts = np.bincount(g, minlength=N)
     K = int(counts.max(initial=0))
     slot = np.arange(len(g)) - (np.cumsum(counts) - counts)[g]
     X, Y, valid = np.zeros((N, K, m)), np.zeros((N, K, n)), np.zeros((N, K), dtype=bool)
-    X[g, slot], Y[g, slot], valid[g, slot] = x, y, True
+    at = g * K + slot  # rows of the (N * K, .) views: one index, not two
+    X.reshape(-1, m)[at], Y.reshape(-1, n)[at], valid.reshape(-1)[at] = x, y, True
     return Equilibria(X, Y, valid, degenerate, method)
