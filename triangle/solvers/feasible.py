@@ -278,7 +278,7 @@ def _finish(it: np.ndarray, rest: np.ndarray, s: np.ndarray, hi: np.ndarray,
     regular = scale > SINGULAR  # tested on the few feasible systems only
     if feasible is not None:
         regular &= feasible
-    return _rows_where(regular, it, rest, s, near)
+    return (it, rest, s, near) if regular.all() else _rows_where(regular, it, rest, s, near)
 
 
 def _replies_dense(up_pm: np.ndarray, signed: np.ndarray, hi: np.ndarray, lo: np.ndarray,

@@ -178,31 +178,16 @@ def _labels_of(C: np.ndarray, g: np.ndarray, z: np.ndarray, tol: float) -> tuple
     return _bits(br, 0), ((1 << p) - 1) ^ _bits(z > tol, 0)
 
 
-def _byte_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For every byte value: how many bits are set, where its list starts, and the lists of
-    the set bits' positions (least significant first), one after the other."""
-    bits = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little")
-    count = bits.sum(axis=1, dtype=np.intp)
-    return count, np.cumsum(count) - count, np.nonzero(bits)[1]
-
-
-_BYTE_COUNT, _BYTE_START, _BYTE_BITS = _byte_table()
-
-
 def _set_bits(words: np.ndarray) -> np.ndarray:
     """Positions of the set bits of a ``uint64`` array, bit ``b`` of word ``w`` (flat) at
-    ``64 w + b``, in increasing order.  Byte by byte with a table of each byte value's bits:
-    a few passes over the bits set, and one over the bytes (a machine is little-endian or
-    the words are read as such)."""
+    ``64 w + b``, in increasing order.  Only the nonzero bytes are unpacked (the words are
+    read little-endian), and numpy finds the nonzero entries of a boolean array several
+    times faster than those of any other."""
     data = np.ascontiguousarray(words).reshape(-1).astype("<u8", copy=False).view(np.uint8)
-    at = np.flatnonzero(data != 0)  # on a boolean array numpy finds them several times faster
-    value = data.take(at)
-    count = _BYTE_COUNT.take(value)
-    ends = np.cumsum(count)
-    total = int(ends[-1]) if len(ends) else 0
-    nth = np.arange(total) - np.repeat(ends - count, count)  # the bit's rank in its byte
-    return np.repeat(at * 8, count) + _BYTE_BITS.take(np.repeat(_BYTE_START.take(value), count)
-                                                      + nth)
+    at = np.flatnonzero(data != 0)
+    bits = np.unpackbits(data.take(at)[:, None], axis=1, bitorder="little").view(bool)
+    hit = np.flatnonzero(bits)
+    return (at * 8).take(hit >> 3) + (hit & 7)
 
 
 def _rows_where(mask: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
