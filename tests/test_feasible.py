@@ -11,10 +11,10 @@ from triangle.solvers.tolerance import TOL
 def tables(C):
     """Every level's minor tables of ``C`` (N, p, q), as the engine builds them."""
     N, p, q = C.shape
-    Ct = C.transpose(1, 2, 0).copy()
+    D = tv._column_differences(C)
     M, out = np.ones((q, 1, N)), []
     for k in range(1, min(p, q) + 1):
-        up = None if k == q else tv._next_minors(Ct, M, tv._level(p, q, k + 1), k + 1)
+        up = None if k == q else tv._next_minors(D, M, tv._level(p, q, k + 1), k + 1)
         out.append((k, M, up))
         M = up
     return out

@@ -72,6 +72,7 @@ from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
 from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
     _bits,
+    _column_differences,
     _labels_of,
     _level,
     _next_minors,
@@ -215,7 +216,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     sides = [(B, m, n), (np.ascontiguousarray(A.transpose(0, 2, 1)), n, m)]  # x vs B, y vs A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
     signs = [SignTables(tol), SignTables(tol)]
-    games_last = [C.transpose(1, 2, 0).copy() for C, _, _ in sides]  # games on the last axis
+    differences = [_column_differences(C) for C, _, _ in sides]  # games on the last axis
     systems: list[list[tuple]] = [[], []]  # every level's feasible systems, for the end
     table = np.full(N * max(comb(m, k) * comb(n, k) for k in range(1, min(m, n) + 1)), -1)
     matches = []
@@ -223,7 +224,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         feasible = []
         for s, (_, p, q) in enumerate(sides):
             lv = _level(p, q, k)
-            up = None if k == q else _next_minors(games_last[s], minors[s], _level(p, q, k + 1),
+            up = None if k == q else _next_minors(differences[s], minors[s], _level(p, q, k + 1),
                                                   k + 1)
             it, rest, sums, near = _feasible_systems(minors[s], up, lv, tol, signs[s])
             systems[s].append((lv, minors[s], it, rest, sums))

@@ -61,6 +61,7 @@ import numpy as np
 
 from triangle.solvers.batched import (
     _bits,
+    _column_differences,
     _level,
     _next_minors,
     _pair_vertices,
@@ -115,11 +116,11 @@ def _side_systems(C: np.ndarray, tol: float) -> list[tuple]:
     (:func:`~triangle.solvers.feasible._feasible_systems`)."""
     N, p, q = C.shape
     minors = np.ones((q, 1, N))
-    games_last = C.transpose(1, 2, 0).copy()
+    differences = _column_differences(C)
     out, signs = [], SignTables(tol)
     for k in range(1, min(p, q) + 1):
         lv = _level(p, q, k)
-        up = None if k == q else _next_minors(games_last, minors, _level(p, q, k + 1), k + 1)
+        up = None if k == q else _next_minors(differences, minors, _level(p, q, k + 1), k + 1)
         out.append((lv, minors, *_feasible_systems(minors, up, lv, tol, signs)))
         minors = up
     return out

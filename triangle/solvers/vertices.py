@@ -8,7 +8,8 @@ vertices of ``{z in simplex, C^T z <= w}`` that solve the systems ``(I, T)`` of 
 2007, sect. 3.4).
 
 * :func:`_next_minors` builds, by Laplace expansion, the minors of the payoff-difference
-  matrices for every index set of the next size, games on the last (contiguous) axis;
+  matrices (:func:`_column_differences`) for every index set of the next size, games on the
+  last (contiguous) axis;
 * :func:`triangle.solvers.feasible._feasible_systems` tests every system's feasibility on
   those tables alone (Cramer's rule);
 * :func:`_solutions` solves the feasible systems a caller reads and labels their vertices
@@ -26,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
-from math import comb
+from math import comb, isqrt
 
 import numpy as np
 
@@ -86,19 +87,27 @@ def _level(p: int, q: int, k: int) -> _Level:
                   (up_rank + comb(q, k + 1) * (up_sign < 0)).T.copy())
 
 
-def _next_minors(Ct: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
+def _column_differences(C: np.ndarray) -> np.ndarray:
+    """``D[j0 * q + j1, s, g] = C[g, s, j1] - C[g, s, j0]`` for every pair of columns, games
+    on the last (contiguous) axis: the rows of every payoff-difference matrix
+    (:func:`_next_minors`), computed once for all levels."""
+    by_column = C.transpose(2, 1, 0)  # (q, p, N)
+    q = len(by_column)
+    return (by_column[None] - by_column[:, None]).reshape(q * q, *by_column.shape[1:])
+
+
+def _next_minors(D: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
     """Minors for indifference sets of size ``k`` from those of size ``k - 1``.
 
-    Games are the last (contiguous) axis: ``Ct[s, j, g] = C[g, s, j]``.  Returns
+    ``D``: the column differences of the games (:func:`_column_differences`).  Returns
     ``out[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]`` for
     ``r = 1..k-1`` and ``S`` a ``(k-1)``-set of rows, by Laplace expansion along the last row.
     """
-    last, first = lv.tight[:, -1], lv.tight[:, 0]
-    diff = Ct[:, last] - Ct[:, first]
+    q = isqrt(len(D))
+    diff = D.take(lv.tight[:, 0] * q + lv.tight[:, -1], axis=0)  # (nT, p, N): the last row
     if k % 2:  # Laplace sign (-1)^(k-2+t): negating each term is exact, and cheaper here
         np.negative(diff, out=diff)
-    diff = diff.transpose(1, 0, 2).copy()  # (nT, p, N)
-    nT, nS, N = len(lv.tight), len(lv.s_elem), Ct.shape[2]
+    nT, nS, N = len(lv.tight), len(lv.s_elem), D.shape[2]
     out = np.empty((nT, nS, N))
     step = max(1, DENSE_BLOCK // (nS * N))  # a block of T at a time stays in cache
     a, b = np.empty((2, min(step, nT) * nS * N))
