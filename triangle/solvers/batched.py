@@ -95,8 +95,9 @@ BatchedEquilibria = Equilibria
 #: Candidate systems (games x index-set pairs x support size) processed per chunk.
 SYSTEM_BUDGET = 600_000
 #: Games per chunk at least, as long as their systems number at most ``4 * SYSTEM_BUDGET``:
-#: each numpy call then covers enough games (an 8 x 8 game has ~20,000 systems of one size).
-MIN_CHUNK = 128
+#: each of a chunk's thousands of numpy calls then covers enough games (6 x 6 games: 1,024
+#: instead of 500; 8 x 8 games, ~20,000 systems of one size each: 122 instead of 30).
+MIN_CHUNK = 1024
 #: Label words of x-vertices (labels x words of y-vertices) paired per step in degenerate games.
 PAIR_BUDGET = 1_000_000
 #: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
