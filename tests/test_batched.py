@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import triangle.solvers.batched as tb
+import triangle.solvers.degenerate as td
 import triangle.solvers.feasible as tf
 import triangle.solvers.vertices as tv
 from triangle.solvers.batched import batched_equilibria, pure_equilibria
@@ -325,7 +326,7 @@ def test_small_chunks_give_the_same_result(monkeypatch):
     A, B = mixed_stack(np.random.default_rng(4), N=30, m=3, n=4)
     full = batched_equilibria(A, B)
     monkeypatch.setattr(tb, "SYSTEM_BUDGET", 1)  # one game per chunk
-    monkeypatch.setattr(tb, "PAIR_BUDGET", 3)  # degenerate vertex pairs in many small blocks
+    monkeypatch.setattr(td, "PAIR_BUDGET", 3)  # degenerate vertex pairs in many small blocks
     monkeypatch.setattr(tv, "DENSE_BLOCK", 1)  # feasibility tested one indifference set at a time
     monkeypatch.setattr(tf, "SIGN_BLOCK", 1)  # signs screened one indifference set at a time
     small = batched_equilibria(A, B)
@@ -340,7 +341,7 @@ def test_vertex_hash_collisions_merge_nothing(monkeypatch):
     A, B = rng.integers(0, 3, (2, 60, 4, 5)).astype(float)
     base = batched_equilibria(A, B)
     assert base.degenerate.mean() > 0.5
-    monkeypatch.setattr(tb, "_HASH", np.int64(0))
+    monkeypatch.setattr(td, "_HASH", np.int64(0))
     collided = batched_equilibria(A, B)
     for name in ("x", "y", "valid", "degenerate"):
         np.testing.assert_array_equal(getattr(collided, name), getattr(base, name))

@@ -20,9 +20,11 @@ first equation of ``T`` eliminates ``v``, and Cramer's rule gives ``x_I`` as the
 vector of the ``(k-1) x k`` difference matrix, i.e. its signed maximal minors.  Those minors are
 built for all index sets by Laplace expansion, one size at a time, vectorised over games (the
 last, contiguous axis) and index sets; the payoff of every pure strategy outside ``T`` is a
-minor of the next size, so feasibility needs no further products.  There is no Python loop
-over games or over support pairs.  (Stacked ``np.linalg.solve`` costs about 0.3-1 us per tiny
-system, too slow for the ~1,850 systems of a 6x6 game; this engine needs < 0.1 us each.)
+minor of the next size, so feasibility needs no further products; most systems are ruled
+out by the signs of those minors alone, 64 games to a machine word
+(:mod:`~triangle.solvers.feasible`).  There is no Python loop over games or over support
+pairs.  (Stacked ``np.linalg.solve`` costs about 0.3-1 us per tiny system, too slow for the
+~1,850 systems of a 6x6 game; this engine needs < 0.1 us each.)
 
 * Non-degenerate games: the equilibria are the support pairs ``(I, J)`` whose two
   indifference systems both give a vertex (support enumeration; von Stengel 2007, sect. 3.3).
@@ -40,7 +42,7 @@ Degeneracy is detected (a) from ties among the pure best responses to each pure 
 of the opponent's strategy) and (c) at every vertex of ``P`` and ``Q`` (more than ``m``
 resp. ``n`` labels), which makes the test complete up to ``tol``.  A vertex is solved only
 where it is read: where its supports match, or where the closest of its weights and replies
-lies near a label (``vertices.NEAR_REL``, ``NEAR_ABS``: only such a vertex can have extra
+lies near a label (``feasible.NEAR_REL``, ``NEAR_ABS``: only such a vertex can have extra
 labels); the vertices of the games found degenerate are all solved.  Probabilities above
 ``-tol`` are clipped to 0 and renormalised; every returned pair passes a best-response check
 with tolerance ``tol``.  Singular systems are skipped; no NaN is ever returned.
@@ -67,24 +69,25 @@ from math import comb
 
 import numpy as np
 
+from triangle.solvers.degenerate import (
+    DEDUP_GRID,
+    _degenerate_vertices,
+    _labels,
+    _pair_vertices,
+)
 from triangle.solvers.feasible import SignTables, _feasible_systems
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
-from triangle.solvers.vertices import (  # noqa: F401  (break_split's kernels)
+from triangle.solvers.vertices import (
     _bits,
     _column_differences,
-    _labels_of,
     _level,
     _next_minors,
     _row_all,
-    _row_any,
     _row_count,
     _row_max,
     _rows_where,
-    _set_bits,
-    _solutions,
     _solved_systems,
-    _weights,
 )
 
 __all__ = ["BatchedEquilibria", "batched_equilibria", "pure_equilibria"]
@@ -98,14 +101,6 @@ SYSTEM_BUDGET = 600_000
 #: each of a chunk's thousands of numpy calls then covers enough games (6 x 6 games: 1,024
 #: instead of 500; 8 x 8 games, ~20,000 systems of one size each: 122 instead of 30).
 MIN_CHUNK = 1024
-#: Label words of x-vertices (labels x words of y-vertices) paired per step in degenerate games.
-PAIR_BUDGET = 1_000_000
-#: Grid used to deduplicate equilibria and vertices (probabilities equal to ~1e-7).
-DEDUP_GRID = 1e7
-#: Odd multiplier of the vertex hash (Knuth's multiplicative hashing, 2^64 / golden ratio).
-_HASH = np.int64(-7046029254386353131)
-
-
 def pure_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
                     unit: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Mask of pure Nash equilibria, shape ``(N, m, n)``.
@@ -138,69 +133,6 @@ def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = N
         cs = c.take(order)
         new |= cs[1:] != cs[:-1]
     return order[np.r_[True, new]]
-
-
-def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Indices of the first of each group of vertices of one game equal to ~1e-7 and with
-    equal labels, ordered by game.
-
-    One sort on (game, a hash of labels and coordinates) instead of a lexicographic sort on
-    every coordinate; neighbours are then compared on the whole key, so a collision of the
-    hash never merges two vertices (at worst it leaves a duplicate, paired twice and merged
-    with its twin at the end)."""
-    cols = [np.rint(V[:, j] * DEDUP_GRID).astype(np.int64) for j in range(V.shape[1])]
-    h = labels.copy()
-    for c in cols:  # wrap-around integer arithmetic: a hash, not a number
-        h *= _HASH
-        h ^= c
-    # one stable sort on (game, top bits of the hash): a game's vertices stay together
-    key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
-    order = np.argsort(key, kind="stable") if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
-    if len(order) < 2:
-        return order
-    new = g.take(order[1:]) != g.take(order[:-1])
-    for c in (labels, *cols):
-        cs = c.take(order)
-        new |= cs[1:] != cs[:-1]
-    return order[np.r_[True, new]]
-
-
-def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
-    """All completely labelled pairs (extreme equilibria) among deduplicated vertices.
-
-    Vertices merge only if their labels agree too: two vertices 1e-8 apart (a weight of 5e-8
-    that makes two rows exactly indifferent, say) have different labels, and merging them
-    would lose the equilibrium that needs the extra label.
-
-    A pair is completely labelled iff the y-vertex has every label the x-vertex lacks.  So
-    each game's y-vertices are listed, per label, as bit sets (64 to a word), and an
-    x-vertex's partners are the intersection of the sets of the labels it lacks: a few word
-    operations per label instead of one test per pair (Avis, Rosenberg, Savani & von Stengel
-    2010 enumerate the same pairs, by cliques)."""
-    ix, iy = _vertex_groups(gx, X, Lx), _vertex_groups(gy, Y, Ly)
-    gx, X, Lx = (v.take(ix, axis=0) for v in (gx, X, Lx))
-    gy, Y, Ly = (v.take(iy, axis=0) for v in (gy, Y, Ly))
-    ny = np.bincount(gy, minlength=N)
-    oy = np.cumsum(ny) - ny
-    words = max(1, -(-int(ny.max(initial=0)) // 64))
-    labels = np.arange(full.bit_length(), dtype=np.int64)
-    has = np.zeros((len(labels), N, 64 * words), dtype=bool)  # y-vertex r of game g has label
-    has[labels, gy[:, None], (np.arange(len(gy)) - oy[gy])[:, None]] = (Ly[:, None] >> labels) & 1
-    has = np.packbits(has, axis=-1, bitorder="little").view(np.uint64)  # (labels, N, words)
-    found = [gx[:0]], [X[:0]], [Y[:0]]
-    step = max(1, PAIR_BUDGET // (len(labels) * words))  # x-vertices paired at once
-    for start in range(0, len(gx), step):
-        g, lacks = gx[start : start + step], full ^ Lx[start : start + step]
-        partners = np.full((len(g), words), ~np.uint64(0))
-        for label in labels:  # the y-vertices with every label the x-vertex lacks
-            sets = has[label].take(g, axis=0)
-            sets |= ((lacks >> label) & 1).view(np.uint64)[:, None] - np.uint64(1)  # or all
-            partners &= sets
-        a, r = np.divmod(_set_bits(partners), 64 * words)  # x-vertex, rank of the y-vertex
-        b = oy[g.take(a)] + r
-        for lst, v in zip(found, (g.take(a), X[start + a], Y[b]), strict=True):
-            lst.append(v)
-    return tuple(np.concatenate(v) for v in found)
 
 
 def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
@@ -269,67 +201,6 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         out.append(_rows_where(_responses(A.take(g, axis=0), B.take(g, axis=0), x, y, tol)[2],
                                g, x, y))
     return (*(np.concatenate(v) for v in zip(*out, strict=True)), deg)
-
-
-def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m: int,
-                         side: int, tol: float) -> tuple:
-    """Every vertex ``(g, z, labels)`` of one side in the games flagged ``deg``, from the
-    feasible systems of every level (:func:`_solve_chunk`); labels as bit sets over the rows
-    (``m`` of them) and then the columns.
-
-    Many systems of a degenerate game share a vertex.  The weights are solved for all of
-    them, and the labels once per vertex (equal weights, bit for bit, in the same game); a
-    vertex is kept where a system that gives it makes every column of its ``T`` a best
-    response, and stands where the first such system stands."""
-    N, p, _ = C.shape
-    ats = [np.flatnonzero(deg.take(rest % N)) for _, _, _, rest, _ in systems]
-    ends = np.cumsum([len(at) for at in ats])
-    g, tight, z = np.empty(ends[-1], dtype=np.intp), np.empty(ends[-1], dtype=np.int64), \
-        np.zeros((ends[-1], p))
-    for (lv, M, it, rest, sums), at, end in zip(systems, ats, ends, strict=True):
-        start = end - len(at)
-        g[start:end], _, rows, zi = _weights(M, lv, tol, it[at], rest[at], sums[at], N)
-        tight[start:end] = lv.tight_bits.take(it[at])
-        z.ravel()[(np.arange(start, end) * p)[:, None] + rows] = zi
-    first, group = _equal_rows(g, z)
-    br, zero = _labels_of(C, g.take(first), z.take(first, axis=0), tol)
-    kept = np.flatnonzero((br.take(group) & tight) == tight)
-    first_kept = np.full(len(first), len(g))
-    np.minimum.at(first_kept, group.take(kept), kept)
-    kept = first_kept[first_kept < len(g)]  # each vertex's first system kept
-    kept.sort()
-    vertex = group.take(kept)
-    return g.take(kept), z.take(kept, axis=0), _labels(zero.take(vertex), br.take(vertex), m, side)
-
-
-def _equal_rows(g: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Groups of rows of ``z`` equal bit for bit, in the same game: the first row of each
-    group (group ``i``'s at ``i``), and each row's group.  By a hash, as :func:`_vertex_groups` does; a
-    collision can only split a group (its vertex then stands twice, and is merged later)."""
-    cols = z.view(np.int64)
-    h = np.zeros(len(g), dtype=np.int64)
-    for j in range(cols.shape[1]):  # wrap-around integer arithmetic: a hash, not a number
-        h *= _HASH
-        h ^= cols[:, j]
-    key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
-    # any order of equal rows will do: they are equal bit for bit
-    order = np.argsort(key) if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
-    new = np.ones(len(g), dtype=bool)
-    if len(g) > 1:
-        new[1:] = g.take(order[1:]) != g.take(order[:-1])
-        for j in range(cols.shape[1]):
-            c = cols[:, j].take(order)
-            new[1:] |= c[1:] != c[:-1]
-    group = np.empty(len(g), dtype=np.intp)
-    group[order] = np.cumsum(new) - 1
-    return order[new], group
-
-
-def _labels(zero: np.ndarray, br: np.ndarray, m: int, side: int) -> np.ndarray:
-    """A vertex's labels as one bit set over the ``m`` rows, then the columns: zero weights
-    and best replies of the row player's side (0), best replies and zero weights of the
-    column player's (1)."""
-    return (zero << (0 if side == 0 else m)) | (br << (m if side == 0 else 0))
 
 
 def _matching(key_x: np.ndarray, key_y: np.ndarray, table: np.ndarray) -> tuple[np.ndarray,

@@ -59,21 +59,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from triangle.solvers.batched import (
-    _bits,
-    _column_differences,
-    _level,
-    _next_minors,
-    _pair_vertices,
-    _responses,
-    batched_equilibria,
-    padded_equilibria,
-)
+from triangle.solvers.batched import _responses, batched_equilibria, padded_equilibria
+from triangle.solvers.degenerate import _pair_vertices
 from triangle.solvers.dominance import mask_patterns
 from triangle.solvers.feasible import SignTables, _feasible_systems
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
-from triangle.solvers.vertices import _row_count, _rows_where, _solved_systems
+from triangle.solvers.vertices import (
+    _bits,
+    _column_differences,
+    _level,
+    _next_minors,
+    _row_count,
+    _rows_where,
+    _solved_systems,
+)
 
 __all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 
