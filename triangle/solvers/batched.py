@@ -101,6 +101,8 @@ SYSTEM_BUDGET = 600_000
 #: each of a chunk's thousands of numpy calls then covers enough games (6 x 6 games: 1,024
 #: instead of 500; 8 x 8 games, ~20,000 systems of one size each: 122 instead of 30).
 MIN_CHUNK = 1024
+
+
 def pure_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
                     unit: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Mask of pure Nash equilibria, shape ``(N, m, n)``.

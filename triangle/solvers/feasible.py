@@ -44,7 +44,6 @@ SIGN_BLOCK = 1 << 14
 DENSE_SHARE = 0.4
 
 
-
 def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: float,
                       signs: SignTables | None = None) -> tuple:
     """The feasible systems ``(I, T)`` of level ``k`` of ``{z in simplex, C^T z <= w}``, from
@@ -99,11 +98,24 @@ class SignTables:
     ``M[T, S, g] > delta``, of ``neg[T, S]`` iff ``M[T, S, g] < -delta``, and likewise for the
     next size's minors; such systems are ruled out 64 games at a time, by integer operations
     on words.  A larger ``delta`` only rules out fewer: the next size's table is built with
-    the larger of this level's bound and its own, and serves the next level's weights."""
+    the larger of this level's bound and its own, and serves the next level's weights.
+
+    Parameters
+    ----------
+    tol : float
+        The feasibility test's tolerance, in the payoff units of the minors.
+
+    Notes
+    -----
+    One object serves one side of one chunk, level after level (:meth:`level`, then
+    :meth:`candidates` for blocks of indifference sets).  Non-finite minors make ``delta``
+    infinite or undefined; every comparison is then false and no system is ruled out, so
+    the exact test decides.  The polyhedra and their systems: von Stengel (2007), sect. 3.4.
+    """
 
     def __init__(self, tol: float) -> None:
         self.tol = tol
-        self._next: tuple | None = None  # (M_up, its pos, its neg) for the next level
+        self._next: tuple | None = None  # (M_up, max|M_up|, its pos, its neg), for the next level
 
     def level(self, M: np.ndarray, M_up: np.ndarray | None, k: int) -> None:
         """Build (or take over from the last level) the tables of level ``k``."""

@@ -36,6 +36,7 @@ __all__: list[str] = []
 #: Entries of a table computed together (a block that stays in cache between passes).
 DENSE_BLOCK = 1 << 15
 
+
 @dataclass(frozen=True)
 class _Level:
     """Index tables for the systems of support size ``k`` of a side with ``p`` x ``q``."""
