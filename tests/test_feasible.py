@@ -5,19 +5,8 @@ import pytest
 
 import triangle.solvers.feasible as tf
 import triangle.solvers.vertices as tv
+from tests.test_vertices import tables
 from triangle.solvers.tolerance import TOL
-
-
-def tables(C):
-    """Every level's minor tables of ``C`` (N, p, q), as the engine builds them."""
-    N, p, q = C.shape
-    D = tv._column_differences(C)
-    M, out = np.ones((q, 1, N)), []
-    for k in range(1, min(p, q) + 1):
-        up = None if k == q else tv._next_minors(D, M, tv._level(p, q, k + 1), k + 1)
-        out.append((k, M, up))
-        M = up
-    return out
 
 
 def feasible(C, signs=True):
