@@ -93,7 +93,8 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
 def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m: int,
                          side: int, tol: float) -> tuple:
     """Every vertex ``(g, z, labels)`` of one side in the games flagged ``deg``, from the
-    feasible systems of every level (:func:`_solve_chunk`); labels as bit sets over the rows
+    feasible systems of every level (:func:`~triangle.solvers.batched._solve_chunk`); labels
+    as bit sets over the rows
     (``m`` of them) and then the columns.
 
     Many systems of a degenerate game share a vertex.  The weights are solved for all of
