@@ -94,8 +94,7 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
                          side: int, tol: float) -> tuple:
     """Every vertex ``(g, z, labels)`` of one side in the games flagged ``deg``, from the
     feasible systems of every level (:func:`~triangle.solvers.batched._solve_chunk`); labels
-    as bit sets over the rows
-    (``m`` of them) and then the columns.
+    as bit sets over the rows (``m`` of them) and then the columns.
 
     Many systems of a degenerate game share a vertex.  The weights are solved for all of
     them, and the labels once per vertex (equal weights, bit for bit, in the same game); a
