@@ -25,29 +25,40 @@ DEDUP_GRID = 1e7
 _HASH = np.int64(-7046029254386353131)
 
 
-def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Indices of the first of each group of vertices of one game equal to ~1e-7 and with
-    equal labels, ordered by game.
+def _hash_groups(g: np.ndarray, cols: list[np.ndarray], stable: bool) -> tuple:
+    """Rows sorted so that equal rows of one game are neighbours: the order, and where each
+    group of rows equal in ``g`` and in every integer column of ``cols`` starts in it.
 
-    One sort on (game, a hash of labels and coordinates) instead of a lexicographic sort on
-    every coordinate; neighbours are then compared on the whole key, so a collision of the
-    hash never merges two vertices (at worst it leaves a duplicate, paired twice and merged
-    with its twin at the end)."""
-    cols = [np.rint(V[:, j] * DEDUP_GRID).astype(np.int64) for j in range(V.shape[1])]
-    h = labels.copy()
+    One sort on (game, a hash of the columns) instead of a lexicographic sort on every
+    column; neighbours are then compared on every column, so a collision of the hash never
+    merges two groups (at worst it splits one).  ``stable``: rows of a group keep their
+    order, so the first in the order is the first row."""
+    h = np.zeros(len(g), dtype=np.int64)
     for c in cols:  # wrap-around integer arithmetic: a hash, not a number
         h *= _HASH
         h ^= c
-    # one stable sort on (game, top bits of the hash): a game's vertices stay together
+    # one sort on (game, top bits of the hash): a game's rows stay together
     key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
-    order = np.argsort(key, kind="stable") if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
-    if len(order) < 2:
-        return order
-    new = g.take(order[1:]) != g.take(order[:-1])
-    for c in (labels, *cols):
-        cs = c.take(order)
-        new |= cs[1:] != cs[:-1]
-    return order[np.r_[True, new]]
+    if len(g) and g.max() < 1 << 23:
+        order = np.argsort(key, kind="stable" if stable else None)
+    else:
+        order = np.lexsort((h, g))
+    starts = np.ones(len(g), dtype=bool)
+    if len(g) > 1:
+        starts[1:] = g.take(order[1:]) != g.take(order[:-1])
+        for c in cols:
+            cs = c.take(order)
+            starts[1:] |= cs[1:] != cs[:-1]
+    return order, starts
+
+
+def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Indices of the first of each group of vertices of one game equal to ~1e-7 and with
+    equal labels, ordered by game (:func:`_hash_groups`; a split group leaves a duplicate,
+    paired twice and merged with its twin at the end)."""
+    cols = [np.rint(V[:, j] * DEDUP_GRID).astype(np.int64) for j in range(V.shape[1])]
+    order, starts = _hash_groups(g, [labels, *cols], stable=True)
+    return order[starts]
 
 
 def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
@@ -123,26 +134,14 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
 
 def _equal_rows(g: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Groups of rows of ``z`` equal bit for bit, in the same game: a row of each group
-    (group ``i``'s at ``i``), and each row's group.  By a hash, as :func:`_vertex_groups`
-    does; a collision can only split a group (its vertex then stands twice, and is merged
-    later)."""
-    cols = z.view(np.int64)
-    h = np.zeros(len(g), dtype=np.int64)
-    for j in range(cols.shape[1]):  # wrap-around integer arithmetic: a hash, not a number
-        h *= _HASH
-        h ^= cols[:, j]
-    key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
+    (group ``i``'s at ``i``), and each row's group (:func:`_hash_groups`; a split group makes
+    its vertex stand twice, merged later)."""
+    bits = z.view(np.int64)
     # any order of equal rows will do: they are equal bit for bit
-    order = np.argsort(key) if len(g) and g.max() < 1 << 23 else np.lexsort((h, g))
-    new = np.ones(len(g), dtype=bool)
-    if len(g) > 1:
-        new[1:] = g.take(order[1:]) != g.take(order[:-1])
-        for j in range(cols.shape[1]):
-            c = cols[:, j].take(order)
-            new[1:] |= c[1:] != c[:-1]
+    order, starts = _hash_groups(g, [bits[:, j] for j in range(bits.shape[1])], stable=False)
     group = np.empty(len(g), dtype=np.intp)
-    group[order] = np.cumsum(new) - 1
-    return order[new], group
+    group[order] = np.cumsum(starts) - 1
+    return order[starts], group
 
 
 def _labels(zero: np.ndarray, br: np.ndarray, m: int, side: int) -> np.ndarray:

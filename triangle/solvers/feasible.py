@@ -40,7 +40,7 @@ NEAR_REL, NEAR_ABS = 1e-8, 1e-9
 SIGNS_FROM = 2
 #: Words of sign bits screened together (a block of indifference sets that stays in cache).
 SIGN_BLOCK = 1 << 14
-#: Where the screen leaves more than this share of a block, the block is tested whole.
+#: Where a screen leaves more than this share of a block, the block is tested whole.
 DENSE_SHARE = 0.4
 
 
@@ -57,7 +57,7 @@ def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: f
     (:mod:`triangle.solvers.tolerance`); systems with ``|s| <= SINGULAR`` are singular and
     skipped (a vertex is also the solution of a nonsingular system).  Returns the rank of
     ``T``, ``rank of I * N + game``, the sum ``s`` and whether the vertex may have more labels
-    than its dimension (:func:`_feasible`); :func:`~triangle.solvers.vertices._solutions`
+    than its dimension (:func:`_feasible`); :func:`~triangle.solvers.vertices._solved_systems`
     solves and labels the systems a caller reads.
 
     ``signs``: the side's :class:`SignTables`, carried from level to level, so that the next
@@ -235,7 +235,7 @@ def _feasible(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: in
     marks every system whose closest value is within ``NEAR_REL * |s| + NEAR_ABS`` of that:
     a thousand times the tolerance, and far above the rounding of the minors of payoffs in
     unit range, so a vertex not ``near`` has exactly its ``p`` labels however its solution
-    is rounded (:func:`_solutions`).
+    is rounded (:func:`~triangle.solvers.vertices._solved_systems`).
 
     ``up``: the next size's minors (:class:`_Replies`); ``work``: scratch space,
     four rows of at least ``(t1 - t0) * nI * N``.  A block of ``T`` at a time, so that the
@@ -310,13 +310,13 @@ def _replies_of_candidates(up: _Replies, lv: _Level, t0: int, t1: int, hi: np.nd
     ``ts = tol * s``; ``hi`` and ``lo`` hold the weights' extremes.  The replies only raise
     ``hi`` and lower ``lo``, so a system the weights fail fails whole.  Returns the feasible
     systems' ``hi`` and ``lo`` and their flat positions in the block: the same numbers as
-    testing every system (maxima, minima and signs are exact); ``None`` where 40% or more pass,
-    and the block is cheaper tested whole.
+    testing every system (maxima, minima and signs are exact); ``None`` where more than
+    ``DENSE_SHARE`` pass, and the block is cheaper tested whole.
     """
     ok = hi <= ts
     ok |= lo >= ts
     flat = np.flatnonzero(ok)
-    if 5 * len(flat) > 2 * ok.size:
+    if len(flat) > DENSE_SHARE * ok.size:
         return None
     h, low, t = hi.ravel().take(flat), lo.ravel().take(flat), ts.ravel().take(flat)
     per_t = ok[0].size

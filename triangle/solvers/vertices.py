@@ -12,8 +12,8 @@ vertices of ``{z in simplex, C^T z <= w}`` that solve the systems ``(I, T)`` of 
   last (contiguous) axis;
 * :func:`triangle.solvers.feasible._feasible_systems` tests every system's feasibility on
   those tables alone (Cramer's rule);
-* :func:`_solutions` solves the feasible systems a caller reads and labels their vertices
-  (zero weights, pure best responses) as bit sets.
+* :func:`_solved_systems` solves the feasible systems a caller reads and labels their
+  vertices (zero weights, pure best responses) as bit sets.
 
 numpy's reductions over a short last axis (``sum``, ``max``, ``all`` over a few columns)
 cost about ten times a column operation, so the row helpers here work column by column, in
@@ -126,19 +126,13 @@ def _next_minors(D: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray
     return out
 
 
-def _solutions(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
-               rest: np.ndarray, s: np.ndarray) -> tuple:
-    """The vertices of the feasible systems (``it``: rank of ``T``; ``rest``: rank of ``I`` *
-    ``N`` + game) with their sums ``s``: game, ranks of ``T`` and ``I``, ``z``, its pure best
-    responses, and both as bit sets (zero weights, best responses).  A vertex is kept only if
-    every column of ``T`` is a best response (a tiny ``s`` leaves the solution inexact)."""
-    out, keep = _solved_systems(C, M, lv, tol, it, rest, s)
-    return out if keep.all() else _rows_where(keep, *out)
-
-
 def _solved_systems(C: np.ndarray, M: np.ndarray, lv: _Level, tol: float, it: np.ndarray,
                     rest: np.ndarray, s: np.ndarray) -> tuple[tuple, np.ndarray]:
-    """:func:`_solutions` for every system given, and the mask of the vertices it keeps."""
+    """The vertices of the feasible systems (``it``: rank of ``T``; ``rest``: rank of ``I`` *
+    ``N`` + game) with their sums ``s``: game, ranks of ``T`` and ``I``, ``z``, its pure best
+    responses, and both as bit sets (zero weights, best responses); and the mask of the
+    vertices kept: those where every column of ``T`` is a best response (a tiny ``s`` leaves
+    the solution inexact)."""
     N, p, q = C.shape
     k = lv.sup.shape[1]
     g, ii, rows, zi = _weights(M, lv, tol, it, rest, s, N)
