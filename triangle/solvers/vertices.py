@@ -94,7 +94,11 @@ def _column_differences(C: np.ndarray) -> np.ndarray:
     (:func:`_next_minors`), computed once for all levels."""
     by_column = C.transpose(2, 1, 0)  # (q, p, N)
     q = len(by_column)
-    return (by_column[None] - by_column[:, None]).reshape(q * q, *by_column.shape[1:])
+    # an explicit C-ordered output: numpy would lay the difference out in its inputs' order,
+    # the games outermost, and every gather of a row would then stride across all games
+    out = np.empty((q, q, *by_column.shape[1:]))
+    np.subtract(by_column[None], by_column[:, None], out=out)
+    return out.reshape(q * q, *by_column.shape[1:])
 
 
 def _next_minors(D: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
