@@ -137,13 +137,17 @@ def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = N
     return order[np.r_[True, new]]
 
 
-def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float,
+                 table: np.ndarray | None = None) -> tuple:
     """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games in payoff units.
 
     Level by level, both sides' feasible systems are matched by support first; a vertex is
     solved only where it is matched, or where it may carry an extra label (degeneracy test
     (c), in a game not yet known to be degenerate).  The vertices of the games found
-    degenerate are solved at the end, all of them, for :func:`_pair_vertices`."""
+    degenerate are solved at the end, all of them, for :func:`_pair_vertices`.
+
+    ``table``: the support-matching table (:func:`_matching`), all ``-1`` and left so, of
+    at least :func:`_table_size` entries; one serves every chunk of a stack."""
     N, m, n = A.shape
     ties_a = (A >= A.max(axis=1, keepdims=True) - tol).sum(axis=1) > 1
     ties_b = (B >= B.max(axis=2, keepdims=True) - tol).sum(axis=2) > 1
@@ -153,7 +157,8 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
     signs = [SignTables(tol), SignTables(tol)]
     differences = [_column_differences(C) for C, _, _ in sides]  # games on the last axis
     systems: list[list[tuple]] = [[], []]  # every level's feasible systems, for the end
-    table = np.full(N * max(comb(m, k) * comb(n, k) for k in range(1, min(m, n) + 1)), -1)
+    if table is None:
+        table = np.full(_table_size(N, m, n), -1)
     matches = []
     for k in range(1, min(m, n) + 1):
         feasible = []
@@ -203,6 +208,12 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float) -> tuple:
         out.append(_rows_where(_responses(A.take(g, axis=0), B.take(g, axis=0), x, y, tol)[2],
                                g, x, y))
     return (*(np.concatenate(v) for v in zip(*out, strict=True)), deg)
+
+
+def _table_size(N: int, m: int, n: int) -> int:
+    """Entries of the support-matching table of ``N`` games of ``m x n``: one per game and
+    pair of supports of a size (:func:`_matching`)."""
+    return N * max(comb(m, k) * comb(n, k) for k in range(1, min(m, n) + 1))
 
 
 def _matching(key_x: np.ndarray, key_y: np.ndarray, table: np.ndarray) -> tuple[np.ndarray,
@@ -284,8 +295,9 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     per_game = max(comb(m, k) * comb(n, k) * k for k in range(1, min(m, n) + 1))
     chunk = max(1, SYSTEM_BUDGET // per_game, min(MIN_CHUNK, 4 * SYSTEM_BUDGET // per_game))
     gs, xs, ys, degs = [], [], [], []
+    table = np.full(_table_size(min(N, chunk), m, n), -1)  # filled once, for every chunk
     for lo in range(0, N, chunk):
-        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol)
+        g, x, y, deg = _solve_chunk(A[lo : lo + chunk], B[lo : lo + chunk], tol, table)
         gs.append(g + lo)
         xs.append(x)
         ys.append(y)
