@@ -28,6 +28,19 @@ def labelled(C, M, up, lv):
     return tv._rows_where(keep, *out)
 
 
+def test_column_differences_are_ranked_by_pairs():
+    """Row ``_pair_rank(q, j0, j1)`` of the table is ``C[:, :, j1] - C[:, :, j0]``, games last,
+    for every pair ``j0 < j1`` in lexicographic order, and no other row is kept."""
+    rng = np.random.default_rng(20)
+    C = rng.uniform(-1, 1, (7, 3, 5))
+    D = tv._column_differences(C)
+    pairs = np.array(list(combinations(range(5), 2)))
+    ranks = tv._pair_rank(5, pairs[:, 0], pairs[:, 1])
+    assert D.shape == (10, 3, 7) and ranks.tolist() == list(range(10))
+    for (j0, j1), r in zip(pairs, ranks, strict=True):
+        assert np.array_equal(D[r], (C[:, :, j1] - C[:, :, j0]).T)
+
+
 def test_minors_are_determinants_of_payoff_differences():
     """``M[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]``."""
     rng = np.random.default_rng(21)

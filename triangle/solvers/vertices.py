@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
-from math import comb, isqrt
+from math import comb
 
 import numpy as np
 
@@ -52,6 +52,7 @@ class _Level:
     tight_bits: np.ndarray  # (nT,) the sets T as int64 bit sets
     sup_bits: np.ndarray  # (nI,) the sets I as int64 bit sets
     up_signed: np.ndarray  # (q-k, nT) up_rank, plus binom(q, k+1) where up_sign < 0
+    last_pair: np.ndarray  # (nT,) rank of (T_0, T_last) among pairs of columns (k >= 2)
 
 
 @cache
@@ -85,20 +86,29 @@ def _level(p: int, q: int, k: int) -> _Level:
                   _combos(p, k - 1)[0], s_minus, up_rank, up_sign,
                   (np.int64(1) << tight.astype(np.int64)).sum(axis=1),
                   (np.int64(1) << _combos(p, k)[0].astype(np.int64)).sum(axis=1),
-                  (up_rank + comb(q, k + 1) * (up_sign < 0)).T.copy())
+                  (up_rank + comb(q, k + 1) * (up_sign < 0)).T.copy(),
+                  _pair_rank(q, tight[:, 0], tight[:, -1]))
+
+
+def _pair_rank(q: int, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
+    """Rank of the pairs ``j0 < j1`` of ``range(q)`` in lexicographic order (0 where
+    ``j0 == j1``, a size-1 set, which has no pair)."""
+    rank = j0 * (2 * q - j0 - 1) // 2 + (j1 - j0 - 1)
+    return np.where(j1 > j0, rank, 0).astype(np.intp)
 
 
 def _column_differences(C: np.ndarray) -> np.ndarray:
-    """``D[j0 * q + j1, s, g] = C[g, s, j1] - C[g, s, j0]`` for every pair of columns, games
-    on the last (contiguous) axis: the rows of every payoff-difference matrix
-    (:func:`_next_minors`), computed once for all levels."""
-    by_column = C.transpose(2, 1, 0)  # (q, p, N)
+    """``D[r, s, g] = C[g, s, j1] - C[g, s, j0]`` for every pair of columns ``j0 < j1``
+    (``r`` its rank, :func:`_pair_rank`), games on the last (contiguous) axis: the rows of
+    every payoff-difference matrix (:func:`_next_minors`), computed once for all levels."""
+    by_column = np.ascontiguousarray(C.transpose(2, 1, 0))  # (q, p, N), games innermost
     q = len(by_column)
-    # an explicit C-ordered output: numpy would lay the difference out in its inputs' order,
-    # the games outermost, and every gather of a row would then stride across all games
-    out = np.empty((q, q, *by_column.shape[1:]))
-    np.subtract(by_column[None], by_column[:, None], out=out)
-    return out.reshape(q * q, *by_column.shape[1:])
+    out = np.empty((q * (q - 1) // 2, *by_column.shape[1:]))
+    start = 0
+    for j0 in range(q - 1):  # the pairs (j0, j0 + 1), ..., (j0, q - 1): a run of ranks
+        np.subtract(by_column[j0 + 1 :], by_column[j0], out=out[start : start + q - 1 - j0])
+        start += q - 1 - j0
+    return out
 
 
 def _next_minors(D: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray:
@@ -108,8 +118,7 @@ def _next_minors(D: np.ndarray, M: np.ndarray, lv: _Level, k: int) -> np.ndarray
     ``out[T, S, g] = det(D_T[:, S])`` with ``D_T[r, s] = C[g, s, T_r] - C[g, s, T_0]`` for
     ``r = 1..k-1`` and ``S`` a ``(k-1)``-set of rows, by Laplace expansion along the last row.
     """
-    q = isqrt(len(D))
-    diff = D.take(lv.tight[:, 0] * q + lv.tight[:, -1], axis=0)  # (nT, p, N): the last row
+    diff = D.take(lv.last_pair, axis=0)  # (nT, p, N): the last row
     if k % 2:  # Laplace sign (-1)^(k-2+t): negating each term is exact, and cheaper here
         np.negative(diff, out=diff)
     nT, nS, N = len(lv.tight), len(lv.s_elem), D.shape[2]
