@@ -9,11 +9,13 @@ from tests.test_vertices import tables
 from triangle.solvers.tolerance import TOL
 
 
-def feasible(C, signs=True):
+def feasible(C, signs=True, spread=False):
     """Every level's feasible systems ``(it, rest, s, near)``, the side's sign tables carried
-    from level to level as the engine does (``signs=True``), fresh at each level (``False``)."""
+    from level to level as the engine does (``signs=True``), fresh at each level (``False``);
+    with the Laplace bound of the next size (``spread``) as the engine has them."""
     p, q = C.shape[1:]
-    carried = tf.SignTables(TOL) if signs else None
+    bound = tf._largest(tv._column_differences(C)) if spread else None
+    carried = tf.SignTables(TOL, bound) if signs else None
     return [tf._feasible_systems(M, up, tv._level(p, q, k), TOL, carried)
             for k, M, up in tables(C)]
 
@@ -57,6 +59,24 @@ def test_the_screen_rules_out_no_feasible_system(monkeypatch, name):
     assert_same(screened, feasible(C))
 
 
+@pytest.mark.parametrize("name", list(stacks()))
+def test_the_laplace_bound_changes_no_result(monkeypatch, name):
+    """With ``k * spread * max|M|`` for the next size's maximum (``SignTables(tol, spread)``,
+    as the engine screens) the screen still returns the whole-block test's systems, bit for
+    bit; and the bound is above every table's maximum."""
+    C = stacks()[name]
+    monkeypatch.setattr(tf, "DENSE_SHARE", 1.0)
+    screened = feasible(C, spread=True)
+    monkeypatch.setattr(tf, "SIGNS_FROM", 99)
+    assert_same(screened, feasible(C))
+    spread = tf._largest(tv._column_differences(C))
+    levels = tables(C)
+    bound = tf._largest(levels[1][1])  # level 2, where the screen starts
+    for k, _, up in levels[1:-1]:
+        bound *= k * spread
+        assert tf._largest(up) <= bound * (1 + 1e-12), k
+
+
 def test_the_tilted_vertex_is_feasible():
     """What the test above needs of :func:`tilted`: its mixed system is feasible, and its
     weights have opposite signs (the screen must not rule it out by sign alone)."""
@@ -92,9 +112,9 @@ def test_random_games_leave_few_candidates():
     almost never within ``delta`` of 0."""
     C = np.random.default_rng(62).uniform(-1, 1, (64, 6, 6))
     p, q = C.shape[1:]
+    signs = tf.SignTables(TOL, tf._largest(tv._column_differences(C)))  # as the engine has it
     for k, M, up in tables(C)[1:-1]:
         lv = tv._level(p, q, k)
-        signs = tf.SignTables(TOL)
         signs.level(M, up, k)
         kept = len(signs.candidates(lv, 0, len(lv.tight), replies=True))
         found = len(tf._feasible_systems(M, up, lv, TOL)[0])

@@ -75,7 +75,7 @@ from triangle.solvers.degenerate import (
     _labels,
     _pair_vertices,
 )
-from triangle.solvers.feasible import SignTables, _feasible_systems
+from triangle.solvers.feasible import SignTables, _feasible_systems, _largest
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units, in_units
 from triangle.solvers.vertices import (
@@ -154,8 +154,8 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float,
     deg = ties_a.any(axis=1) | ties_b.any(axis=1)  # (a) ties at pure strategies
     sides = [(B, m, n), (np.ascontiguousarray(A.transpose(0, 2, 1)), n, m)]  # x vs B, y vs A^T
     minors = [np.ones((q, 1, N)) for _, _, q in sides]
-    signs = [SignTables(tol), SignTables(tol)]
     differences = [_column_differences(C) for C, _, _ in sides]  # games on the last axis
+    signs = [SignTables(tol, _largest(D)) for D in differences]
     systems: list[list[tuple]] = [[], []]  # every level's feasible systems, for the end
     if table is None:
         table = np.full(_table_size(N, m, n), -1)

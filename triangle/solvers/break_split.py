@@ -62,7 +62,7 @@ import numpy as np
 from triangle.solvers.batched import _responses, batched_equilibria, padded_equilibria
 from triangle.solvers.degenerate import _pair_vertices
 from triangle.solvers.dominance import mask_patterns
-from triangle.solvers.feasible import SignTables, _feasible_systems
+from triangle.solvers.feasible import SignTables, _feasible_systems, _largest
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
 from triangle.solvers.vertices import (
@@ -117,7 +117,7 @@ def _side_systems(C: np.ndarray, tol: float) -> list[tuple]:
     N, p, q = C.shape
     minors = np.ones((q, 1, N))
     differences = _column_differences(C)
-    out, signs = [], SignTables(tol)
+    out, signs = [], SignTables(tol, _largest(differences))
     for k in range(1, min(p, q) + 1):
         lv = _level(p, q, k)
         up = None if k == q else _next_minors(differences, minors, _level(p, q, k + 1), k + 1)

@@ -104,6 +104,13 @@ class SignTables:
     ----------
     tol : float
         The feasibility test's tolerance, in the payoff units of the minors.
+    spread : float, optional
+        ``max |D|`` over the side's column differences
+        (:func:`~triangle.solvers.vertices._column_differences`).  Where given, the next
+        size's bound is ``k * spread * max|M|``, not its maximum: its minors are sums of
+        ``k`` products of a difference and a minor of this size (Laplace), so the bound
+        holds, and it costs no pass over the table.  A looser bound rules out only systems
+        further from the tolerance; the exact test still decides.
 
     Notes
     -----
@@ -113,8 +120,9 @@ class SignTables:
     the exact test decides.  The polyhedra and their systems: von Stengel (2007), sect. 3.4.
     """
 
-    def __init__(self, tol: float) -> None:
+    def __init__(self, tol: float, spread: float | None = None) -> None:
         self.tol = tol
+        self.spread = spread
         self._next: tuple | None = None  # (M_up, max|M_up|, its pos, its neg), for the next level
 
     def level(self, M: np.ndarray, M_up: np.ndarray | None, k: int) -> None:
@@ -128,7 +136,7 @@ class SignTables:
             self.pos, self.neg = self._packed(M, 2.0 * self.tol * k * largest)
         self._next = None
         if M_up is not None:
-            largest_up = _largest(M_up)
+            largest_up = _largest(M_up) if self.spread is None else k * self.spread * largest
             # this level's bound on |s|, k max|M|, and the next one's, (k + 1) max|M_up|
             delta = 2.0 * self.tol * max(k * largest, (k + 1) * largest_up)
             pos, neg = self._packed(M_up, delta)
