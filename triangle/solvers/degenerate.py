@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triangle.solvers.vertices import _labels_of, _set_bits, _weights
+from triangle.solvers.vertices import _labels_of, _packed_rows, _set_bits, _weights
 
 __all__: list[str] = []
 
@@ -82,9 +82,8 @@ def _pair_vertices(N: int, full: int, gx, X, Lx, gy, Y, Ly) -> tuple:
     labels = np.arange(full.bit_length(), dtype=np.int64)
     has = np.zeros((len(labels), N, 64 * words), dtype=bool)  # y-vertex r of game g has label
     has[labels, gy[:, None], (np.arange(len(gy)) - oy[gy])[:, None]] = (Ly[:, None] >> labels) & 1
-    has = np.packbits(has, axis=-1, bitorder="little").view(np.uint64)  # (labels, N, words)
-    real = np.packbits(np.arange(64 * words) < ny[:, None], axis=-1,
-                       bitorder="little").view(np.uint64)  # (N, words)
+    has = _packed_rows(has)  # (labels, N, words)
+    real = _packed_rows(np.arange(64 * words) < ny[:, None])  # (N, words)
     found = [gx[:0]], [X[:0]], [Y[:0]]
     step = max(1, PAIR_BUDGET // (len(labels) * words))  # x-vertices paired at once
     for start in range(0, len(gx), step):

@@ -27,7 +27,7 @@ from math import prod
 import numpy as np
 
 from triangle.solvers import vertices
-from triangle.solvers.vertices import _Level, _rows_where, _set_bits
+from triangle.solvers.vertices import _Level, _packed_rows, _rows_where, _set_bits
 
 __all__ = ["SignTables"]
 
@@ -151,7 +151,7 @@ class SignTables:
         bits = np.zeros((2, *M.shape[:2], 64 * self.words), dtype=bool)
         np.greater(M, delta, out=bits[0, ..., : M.shape[2]])
         np.less(M, -delta, out=bits[1, ..., : M.shape[2]])
-        return np.packbits(bits, axis=-1, bitorder="little").view(np.uint64)
+        return _packed_rows(bits)
 
     def candidates(self, lv: _Level, t0: int, t1: int, replies: bool) -> np.ndarray:
         """Flat positions ``((T - t0) * nI + I) * N + g`` of the systems of the block not

@@ -202,9 +202,18 @@ def _set_bits(words: np.ndarray) -> np.ndarray:
     times faster than those of any other."""
     data = np.ascontiguousarray(words).reshape(-1).astype("<u8", copy=False).view(np.uint8)
     at = np.flatnonzero(data != 0)
-    bits = np.unpackbits(data.take(at)[:, None], axis=1, bitorder="little").view(bool)
+    # unpacked flat: along an axis numpy unpacks row by row, ten times slower for bytes
+    bits = np.unpackbits(data.take(at), bitorder="little").view(bool)
     hit = np.flatnonzero(bits)
     return (at * 8).take(hit >> 3) + (hit & 7)
+
+
+def _packed_rows(bits: np.ndarray) -> np.ndarray:
+    """``np.packbits(bits, axis=-1, bitorder="little")`` as ``uint64`` words, for a boolean
+    array whose last axis holds a multiple of 64 entries: its rows are whole words, so one
+    flat pass packs them (up to three times faster than numpy's packing along an axis)."""
+    words = np.packbits(np.ascontiguousarray(bits).reshape(-1), bitorder="little")
+    return words.view(np.uint64).reshape(*bits.shape[:-1], bits.shape[-1] // 64)
 
 
 def _rows_where(mask: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
