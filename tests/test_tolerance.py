@@ -119,6 +119,17 @@ def test_unit_is_the_smaller_of_range_and_given_unit():
     np.testing.assert_allclose(in_units(P, np.array([3.0]))[0, 0], [1e4 / 3, (1e4 + 1) / 3])
 
 
+def test_a_stack_is_put_in_units_game_by_game():
+    """``(P - min P) / u`` per game, exact zeros for a constant game, in a stack that mixes
+    them: no game's numbers leak into another's."""
+    P = np.array([[[2.0, 6.0], [4.0, 3.0]], [[7.0, 7.0], [7.0, 7.0]], [[-9.0, -1.0], [-5.0, -3.0]]])
+    out = in_units(P)
+    assert out[0].tolist() == [[0.0, 1.0], [0.5, 0.25]]
+    assert out[1].tolist() == [[0.0, 0.0], [0.0, 0.0]] and not np.signbit(out[1]).any()
+    assert out[2].tolist() == [[0.0, 1.0], [0.5, 0.75]]
+    assert np.array_equal(in_units(P[2]), out[2])  # one game as a stack of one
+
+
 def test_round_off_of_a_constant_player_is_exact_indifference():
     noise = np.array([[[0.0, 1.0], [-1.0, 2.0]]]) * np.spacing(80.0)
     assert not payoff_unit(80.0 + noise)[1].any()

@@ -56,13 +56,20 @@ def payoff_unit(P: np.ndarray, unit: np.ndarray | None = None) -> tuple[np.ndarr
         The unit ``u`` (positive; 1 where the payoffs do not vary) and the mask ``varies``,
         both of shape ``(n,)``.
     """
+    return _unit_and_min(P, unit)[:2]
+
+
+def _unit_and_min(P: np.ndarray, unit: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """:func:`payoff_unit`, and each game's smallest payoff (its largest ``-inf`` where the
+    game has no payoffs)."""
     flat = P.reshape(P.shape[0], int(np.prod(P.shape[1:])))
     if flat.shape[0] == 0 or flat.shape[1] == 0:
-        return np.ones(P.shape[0]), np.zeros(P.shape[0], dtype=bool)
-    span = flat.max(axis=1) - flat.min(axis=1)
-    varies = span > TOL * np.abs(flat).max(axis=1)
+        return np.ones(P.shape[0]), np.zeros(P.shape[0], dtype=bool), np.ones(P.shape[0])
+    high, low = flat.max(axis=1), flat.min(axis=1)
+    span = high - low
+    varies = span > TOL * np.maximum(high, -low)  # max |P|, without a temporary of |P|
     u = span if unit is None else np.minimum(span, np.asarray(unit, dtype=float))
-    return np.where(varies & (u > 0), u, 1.0), varies
+    return np.where(varies & (u > 0), u, 1.0), varies, low
 
 
 def in_units(P: np.ndarray, unit: np.ndarray | None = None) -> np.ndarray:
@@ -72,9 +79,12 @@ def in_units(P: np.ndarray, unit: np.ndarray | None = None) -> np.ndarray:
     """
     P = np.asarray(P, dtype=float)
     stack = P if P.ndim == 3 else P[None]
-    u, varies = payoff_unit(stack, unit)
-    lo = stack.min(axis=(1, 2)) if stack.size else u
-    out = np.where(varies[:, None, None], (stack - lo[:, None, None]) / u[:, None, None], 0.0)
+    u, varies, lo = _unit_and_min(stack, unit)
+    # in place, on rows of whole games: each temporary of a large stack costs page faults
+    out = stack.reshape(len(stack), int(np.prod(stack.shape[1:]))) - lo[:, None]
+    out /= u[:, None]
+    out[~varies] = 0.0
+    out = out.reshape(stack.shape)
     return out if P.ndim == 3 else out[0]
 
 
