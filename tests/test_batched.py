@@ -423,3 +423,17 @@ def test_solving_only_the_needed_vertices_changes_nothing(monkeypatch):
         for u, v in ((a.x, b.x), (a.y, b.y), (a.valid, b.valid), (a.degenerate, b.degenerate)):
             np.testing.assert_array_equal(u, v)
     assert lazy[0].degenerate.mean() > 0.9 and not lazy[3].degenerate.any()
+
+
+def test_pure_ties_are_the_definition():
+    """Degeneracy test (a), column by column, against its definition by numpy reductions:
+    a row of ``C`` with more than one entry within ``tol`` of its maximum."""
+    rng = np.random.default_rng(31)
+    stacks = [rng.integers(0, 3, (400, 4, 5)).astype(float), rng.uniform(0, 1, (200, 6, 6)),
+              rng.integers(0, 2, (60, 1, 7)).astype(float), rng.integers(0, 2, (60, 7, 1)) * 1.0,
+              rng.integers(0, 3, (80, 3, 3)) + rng.normal(0, 1e-12, (80, 3, 3))]
+    for C in stacks:
+        expected = ((C >= C.max(axis=2, keepdims=True) - TOL).sum(axis=2) > 1).any(axis=1)
+        assert np.array_equal(tb._pure_ties(C, TOL), expected)
+    assert 0 < tb._pure_ties(stacks[0], TOL).sum() < len(stacks[0])  # both kinds of game
+    assert 0 < tb._pure_ties(stacks[-1], TOL).sum() < len(stacks[-1])  # ties at 1e-12
