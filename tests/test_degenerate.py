@@ -51,8 +51,12 @@ def test_equal_rows_are_the_groups_of_unique():
     for each group belongs to it."""
     rng = np.random.default_rng(8)
     g = rng.integers(0, 4, 500)
-    z = rng.integers(0, 3, (500, 3)) / 3.0
-    first, group = td._equal_rows(g, z)
+    # pure and mixed strategies, and weights that are not strategies at all
+    z = np.concatenate([np.eye(3), [[1 / 3, 1 / 3, 1 / 3], [0.5, 0.5, 0.0], [0.0, 0.25, 0.75]],
+                        rng.integers(0, 3, (6, 3)) / 3.0])[rng.integers(0, 12, 500)]
+    pure = pure_rows(z)
+    assert 0 < (pure >= 0).sum() < 400
+    first, group = td._equal_rows(g, z, pure)
     keys = np.column_stack([g, z.view(np.int64)])
     _, inverse = np.unique(keys, axis=0, return_inverse=True)
     assert len(first) == inverse.max() + 1
@@ -66,5 +70,26 @@ def test_equal_rows_are_equal_bit_for_bit():
     g = np.array([0, 0, 0, 1])
     z = np.full((4, 2), 0.5)
     z[2, 1] = np.nextafter(0.5, 1.0)
-    _, group = td._equal_rows(g, z)
+    _, group = td._equal_rows(g, z, pure_rows(z))
     assert group[0] == group[1] and len({group[0], group[2], group[3]}) == 3
+    z = np.array([[1.0, 0.0], [1.0, 0.0], [np.nextafter(1.0, 0.0), 0.0]])  # the last: not pure
+    g = np.zeros(3, dtype=np.intp)
+    assert pure_rows(z).tolist() == [0, 0, -1]
+    _, group = td._equal_rows(g, z, pure_rows(z))
+    assert group[0] == group[1] != group[2]
+
+
+def pure_rows(z):
+    """:func:`td._pure_rows` of whole strategies ``z``."""
+    out = np.full(len(z), -1)
+    td._pure_rows(z, np.broadcast_to(np.arange(z.shape[1]), z.shape), out)
+    return out
+
+
+def test_pure_rows_have_exactly_one_nonzero_weight():
+    zi = np.array([[0.0, 1.0, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0],
+                   [2.0, 0.0, 0.0]])
+    rows = np.array([[0, 1, 2], [0, 1, 2], [0, 1, 2], [4, 5, 6], [0, 1, 2]])
+    out = np.full(5, -1)
+    td._pure_rows(zi, rows, out)
+    assert out.tolist() == [1, -1, -1, 4, -1]

@@ -115,12 +115,14 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
     ends = np.cumsum([len(at) for at in ats])
     g, tight, z = np.empty(ends[-1], dtype=np.intp), np.empty(ends[-1], dtype=np.int64), \
         np.zeros((ends[-1], p))
+    pure = np.full(ends[-1], -1)  # the row of a pure strategy z (one nonzero weight), else -1
     for (lv, M, it, rest, sums), at, end in zip(systems, ats, ends, strict=True):
         start = end - len(at)
         g[start:end], _, rows, zi = _weights(M, lv, tol, it[at], rest[at], sums[at], N)
         tight[start:end] = lv.tight_bits.take(it[at])
         z.ravel()[(np.arange(start, end) * p)[:, None] + rows] = zi
-    first, group = _equal_rows(g, z)
+        _pure_rows(zi, rows, pure[start:end])
+    first, group = _equal_rows(g, z, pure)
     br, zero = _labels_of(C, g.take(first), z.take(first, axis=0), tol)
     kept = np.flatnonzero((br.take(group) & tight) == tight)
     first_kept = np.full(len(first), len(g))
@@ -131,16 +133,42 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
     return g.take(kept), z.take(kept, axis=0), _labels(zero.take(vertex), br.take(vertex), m, side)
 
 
-def _equal_rows(g: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pure_rows(zi: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
+    """Where a system's weights ``zi`` (on ``rows``) are one 1.0 and zeros, write that row to
+    ``out``: the strategy is pure (renormalised weights with one nonzero entry are such)."""
+    nonzero = zi != 0.0
+    count = np.zeros(len(zi), dtype=np.int8)
+    for c in range(zi.shape[1]):
+        count += nonzero[:, c]
+    single = count == 1
+    for c in range(zi.shape[1]):
+        np.copyto(out, rows[:, c], where=single & (zi[:, c] == 1.0))
+
+
+def _equal_rows(g: np.ndarray, z: np.ndarray, pure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Groups of rows of ``z`` equal bit for bit, in the same game: a row of each group
-    (group ``i``'s at ``i``), and each row's group (:func:`_hash_groups`; a split group makes
-    its vertex stand twice, merged later)."""
-    bits = z.view(np.int64)
-    # any order of equal rows will do: they are equal bit for bit
-    order, starts = _hash_groups(g, [bits[:, j] for j in range(bits.shape[1])], stable=False)
+    (group ``i``'s at ``i``), and each row's group.
+
+    ``pure``: the row of a pure strategy (:func:`_pure_rows`), else -1.  Pure strategies, half
+    the systems of a degenerate game, are grouped by game and row through a table; the
+    others by :func:`_hash_groups` (a split group makes its vertex stand twice, merged
+    later).  No pure strategy equals a mixed one."""
     group = np.empty(len(g), dtype=np.intp)
-    group[order] = np.cumsum(starts) - 1
-    return order[starts], group
+    at = np.flatnonzero(pure >= 0)
+    key = g.take(at) * z.shape[1] + pure.take(at)  # (game, row)
+    present = np.zeros(int(key.max(initial=-1)) + 1, dtype=bool)
+    present[key] = True
+    group[at] = (np.cumsum(present) - 1).take(key)
+    representative = np.empty(len(present), dtype=np.intp)
+    representative[key] = at  # any one row of a group: they are equal bit for bit
+    first_pure = representative[present]
+    at = np.flatnonzero(pure < 0)
+    bits = z.view(np.int64).take(at, axis=0)
+    # any order of equal rows will do: they are equal bit for bit
+    order, starts = _hash_groups(g.take(at), [bits[:, j] for j in range(bits.shape[1])],
+                                 stable=False)
+    group[at.take(order)] = len(first_pure) + np.cumsum(starts) - 1
+    return np.concatenate((first_pure, at.take(order[starts]))), group
 
 
 def _labels(zero: np.ndarray, br: np.ndarray, m: int, side: int) -> np.ndarray:
