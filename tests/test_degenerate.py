@@ -93,3 +93,21 @@ def test_pure_rows_have_exactly_one_nonzero_weight():
     out = np.full(5, -1)
     td._pure_rows(zi, rows, out)
     assert out.tolist() == [1, -1, -1, 4, -1]
+
+
+@pytest.mark.parametrize("game_scale", [1, 1 << 40])  # the packed sort, and lexsort's
+def test_hash_groups_are_the_groups_of_unique_in_order(game_scale):
+    """Groups of equal rows of one game, each starting at its first row (rows keep their
+    order within a group), whichever sort orders them."""
+    rng = np.random.default_rng(9)
+    g = rng.integers(0, 5, 800) * game_scale
+    cols = [rng.integers(0, 3, 800) for _ in range(3)]
+    order, starts = td._hash_groups(g, cols)
+    assert sorted(order.tolist()) == list(range(800))
+    group = np.empty(800, dtype=np.intp)
+    group[order] = np.cumsum(starts) - 1
+    _, inverse = np.unique(np.column_stack([g, *cols]), axis=0, return_inverse=True)
+    np.testing.assert_array_equal(group[:, None] == group[None, :],
+                                  inverse[:, None] == inverse[None, :])
+    for run in np.split(order, np.flatnonzero(starts)[1:]):
+        assert (np.diff(run) > 0).all()  # a group's rows in their order

@@ -25,22 +25,29 @@ DEDUP_GRID = 1e7
 _HASH = np.int64(-7046029254386353131)
 
 
-def _hash_groups(g: np.ndarray, cols: list[np.ndarray], stable: bool) -> tuple:
+def _hash_groups(g: np.ndarray, cols: list[np.ndarray]) -> tuple:
     """Rows sorted so that equal rows of one game are neighbours: the order, and where each
     group of rows equal in ``g`` and in every integer column of ``cols`` starts in it.
 
     One sort on (game, a hash of the columns) instead of a lexicographic sort on every
     column; neighbours are then compared on every column, so a collision of the hash never
-    merges two groups (at worst it splits one).  ``stable``: rows of a group keep their
-    order, so the first in the order is the first row."""
+    merges two groups (at worst it splits one).  Rows of a group keep their order, so the
+    first in the order is the first row."""
     h = np.zeros(len(g), dtype=np.int64)
     for c in cols:  # wrap-around integer arithmetic: a hash, not a number
         h *= _HASH
         h ^= c
-    # one sort on (game, top bits of the hash): a game's rows stay together
-    key = (g.astype(np.int64) << 40) | (h.view(np.uint64) >> np.uint64(24)).view(np.int64)
-    if len(g) and g.max() < 1 << 23:
-        order = np.argsort(key, kind="stable" if stable else None)
+    # one sort of keys (game, top bits of the hash, row): a game's rows stay together, and
+    # numpy sorts numbers several times faster than it finds the order that sorts them
+    game_bits = int(g.max(initial=0)).bit_length()
+    row_bits = max(1, (len(g) - 1).bit_length())
+    hash_bits = 63 - game_bits - row_bits
+    if hash_bits >= 24:
+        top = (h.view(np.uint64) >> np.uint64(64 - hash_bits)).view(np.int64)
+        key = (g.astype(np.int64) << (hash_bits + row_bits)) | (top << row_bits)
+        key |= np.arange(len(g))
+        key.sort()
+        order = key & ((1 << row_bits) - 1)
     else:
         order = np.lexsort((h, g))
     starts = np.ones(len(g), dtype=bool)
@@ -57,7 +64,7 @@ def _vertex_groups(g: np.ndarray, V: np.ndarray, labels: np.ndarray) -> np.ndarr
     equal labels, ordered by game (:func:`_hash_groups`; a split group leaves a duplicate,
     paired twice and merged with its twin at the end)."""
     cols = [np.rint(V[:, j] * DEDUP_GRID).astype(np.int64) for j in range(V.shape[1])]
-    order, starts = _hash_groups(g, [labels, *cols], stable=True)
+    order, starts = _hash_groups(g, [labels, *cols])
     return order[starts]
 
 
@@ -164,9 +171,7 @@ def _equal_rows(g: np.ndarray, z: np.ndarray, pure: np.ndarray) -> tuple[np.ndar
     first_pure = representative[present]
     at = np.flatnonzero(pure < 0)
     bits = z.view(np.int64).take(at, axis=0)
-    # any order of equal rows will do: they are equal bit for bit
-    order, starts = _hash_groups(g.take(at), [bits[:, j] for j in range(bits.shape[1])],
-                                 stable=False)
+    order, starts = _hash_groups(g.take(at), [bits[:, j] for j in range(bits.shape[1])])
     group[at.take(order)] = len(first_pure) + np.cumsum(starts) - 1
     return np.concatenate((first_pure, at.take(order[starts]))), group
 
