@@ -37,6 +37,7 @@ def _hash_groups(g: np.ndarray, cols: list[np.ndarray]) -> tuple:
     for c in cols:  # wrap-around integer arithmetic: a hash, not a number
         h *= _HASH
         h ^= c
+    h *= _HASH  # so that the last column reaches the top bits, which the sort reads
     # one sort of keys (game, top bits of the hash, row): a game's rows stay together, and
     # numpy sorts numbers several times faster than it finds the order that sorts them
     game_bits = int(g.max(initial=0)).bit_length()
