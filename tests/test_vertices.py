@@ -166,3 +166,19 @@ def test_labels_of_whole_strategies_are_the_systems_labels():
             br_whole, zero_whole = tv._labels_of(C, g, z, TOL)
             np.testing.assert_array_equal(br_whole, br)
             np.testing.assert_array_equal(zero_whole, zero)
+
+
+def test_cleaned_weights_are_positive_zeros():
+    """Weights below the tolerance become +0.0, never -0.0 (a negative weight within the
+    tolerance times 0): degenerate games group vertices by their bits."""
+    rng = np.random.default_rng(24)
+    C = rng.integers(0, 3, (200, 4, 4)) + rng.normal(0, 1e-13, (200, 4, 4))
+    zeros = 0
+    for k, M, up in tables(C):
+        lv = tv._level(4, 4, k)
+        it, rest, s, _ = tf._feasible_systems(M, up, lv, TOL)
+        zi = tv._weights(M, lv, TOL, it, rest, s, len(C))[3]
+        assert not np.signbit(zi).any()
+        assert (zi[zi != 0] >= TOL).all()
+        zeros += (zi == 0).sum()
+    assert zeros > 0

@@ -144,13 +144,16 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
 def _pure_rows(zi: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
     """Where a system's weights ``zi`` (on ``rows``) are one 1.0 and zeros, write that row to
     ``out``: the strategy is pure (renormalised weights with one nonzero entry are such)."""
-    nonzero = zi != 0.0
     count = np.zeros(len(zi), dtype=np.int8)
+    row = np.zeros(len(zi), dtype=rows.dtype)  # the row of the nonzero weight, if one
+    total = np.zeros(len(zi))  # the weight itself, if one: zeros add exactly
     for c in range(zi.shape[1]):
-        count += nonzero[:, c]
-    single = count == 1
-    for c in range(zi.shape[1]):
-        np.copyto(out, rows[:, c], where=single & (zi[:, c] == 1.0))
+        nonzero = zi[:, c] != 0.0
+        count += nonzero
+        row += rows[:, c] * nonzero
+        total += zi[:, c]
+    pure = (count == 1) & (total == 1.0)
+    out[...] = np.where(pure, row, out)
 
 
 def _equal_rows(g: np.ndarray, z: np.ndarray, pure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -177,7 +177,11 @@ def _weights(M: np.ndarray, lv: _Level, tol: float, it: np.ndarray, rest: np.nda
     zi = M.ravel().take(at * N + g[:, None])
     zi /= s[:, None]
     np.negative(zi[:, 1::2], out=zi[:, 1::2])  # the signs (-1)^i: exact, in either order
-    np.copyto(zi, 0.0, where=zi < tol)  # as :func:`~triangle.solvers.tolerance.clean` does
+    # weights below tol set to 0, as :func:`~triangle.solvers.tolerance.clean` does, without
+    # branches (a masked copy costs four times as much); + 0.0 turns the -0.0 of a negative
+    # weight into 0.0 and leaves every other number as it is
+    zi *= zi >= tol
+    zi += 0.0
     zi /= _row_sum(zi)[:, None]
     return g, ii, lv.sup.take(ii, axis=0), zi
 
