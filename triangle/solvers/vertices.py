@@ -173,8 +173,11 @@ def _weights(M: np.ndarray, lv: _Level, tol: float, it: np.ndarray, rest: np.nda
     0 and the rest renormalised; with the game, the rank of ``I`` and the rows ``I``."""
     ii, g = np.divmod(rest, N)
     # c_i = (-1)^i M[T, I minus i, g], gathered by flat index (cheaper than a 3-D fancy index)
-    at = (it * M.shape[1])[:, None] + lv.sup_minus.take(ii, axis=0)
-    zi = M.ravel().take(at * N + g[:, None])
+    at = lv.sup_minus.take(ii, axis=0)
+    at += (it * M.shape[1])[:, None]
+    at *= N
+    at += g[:, None]
+    zi = M.ravel().take(at)
     zi /= s[:, None]
     np.negative(zi[:, 1::2], out=zi[:, 1::2])  # the signs (-1)^i: exact, in either order
     # weights below tol set to 0, as :func:`~triangle.solvers.tolerance.clean` does, without
@@ -193,8 +196,11 @@ def _labels_of(C: np.ndarray, g: np.ndarray, z: np.ndarray, tol: float) -> tuple
     nonzero terms in the same order; the others are zeros)."""
     p = C.shape[1]
     pay = C[:, 0].take(g, axis=0) * z[:, :1]  # row by row, each a contiguous gather
+    term = np.empty_like(pay)  # one buffer: a fresh one each row would cost page faults
     for i in range(1, p):
-        pay += C[:, i].take(g, axis=0) * z[:, i : i + 1]
+        C[:, i].take(g, axis=0, out=term)
+        term *= z[:, i : i + 1]
+        pay += term
     br = pay >= _row_max(pay)[:, None] - tol
     return _bits(br, 0), ((1 << p) - 1) ^ _bits(z > tol, 0)
 
