@@ -36,6 +36,9 @@ PER_POINT = {"per_point": True}
 
 def take(obj: T, idx: np.ndarray) -> T:
     """``obj`` at the points ``idx`` only (a new object of the same dataclass)."""
+    idx = np.asarray(idx)
+    if idx.dtype == bool:  # positions once: numpy scans a mask anew for every array
+        idx = np.flatnonzero(idx)
     return dataclasses.replace(obj, **{  # type: ignore[type-var]
         f.name: _take(getattr(obj, f.name), idx, f.metadata.get("per_point", False))
         for f in dataclasses.fields(obj)})  # type: ignore[arg-type]
@@ -48,14 +51,15 @@ def _positions(idx: np.ndarray, n: int) -> list[int]:
 
 
 def _take(value: Any, idx: np.ndarray, items: bool) -> Any:
+    # ``take`` by position: several times faster than numpy's fancy indexing
     if isinstance(value, np.ndarray):
-        return value[idx]
+        return value.take(idx, axis=0)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return take(value, idx)
     if isinstance(value, dict) and value and all(isinstance(v, np.ndarray) for v in value.values()):
-        return {k: v[idx] for k, v in value.items()}
+        return {k: v.take(idx, axis=0) for k, v in value.items()}
     if isinstance(value, tuple) and value and all(isinstance(v, np.ndarray) for v in value):
-        return tuple(v[idx] for v in value)
+        return tuple(v.take(idx, axis=0) for v in value)
     if items:
         return tuple(value[i] for i in _positions(idx, len(value))) if len(value) else value
     return value
