@@ -60,8 +60,7 @@ def payoff_unit(P: np.ndarray, unit: np.ndarray | None = None) -> tuple[np.ndarr
 
 
 def _unit_and_min(P: np.ndarray, unit: np.ndarray | None) -> tuple[np.ndarray, ...]:
-    """:func:`payoff_unit`, and each game's smallest payoff (its largest ``-inf`` where the
-    game has no payoffs)."""
+    """:func:`payoff_unit`, and each game's smallest payoff (1 where a game has none)."""
     flat = P.reshape(P.shape[0], int(np.prod(P.shape[1:])))
     if flat.shape[0] == 0 or flat.shape[1] == 0:
         return np.ones(P.shape[0]), np.zeros(P.shape[0], dtype=bool), np.ones(P.shape[0])
