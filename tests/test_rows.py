@@ -42,6 +42,18 @@ def test_take_restricts_every_per_point_field_and_keeps_settings():
         assert t.items == tuple(f"g{i}" for i in pos) and t.name == "demo"
 
 
+def test_a_mask_of_another_length_is_an_error_as_in_numpy():
+    """A mask is turned into positions once; it must still cover every per-point array."""
+    d = _demo(5, 2)
+    for mask in (np.ones(4, dtype=bool), np.ones(6, dtype=bool)):
+        with pytest.raises(IndexError):
+            d.v[mask]
+        with pytest.raises(IndexError, match="mask over"):
+            rows.take(d, mask)
+    nested = Demo(np.arange(5.0), np.ones((5, 1)), {}, (), name=d)  # a dataclass inside
+    assert rows.take(nested, np.arange(5) < 2).name.v.tolist() == [0.0, 1.0]
+
+
 def test_overlay_pads_slots_and_drops_a_sequence_one_side_lacks():
     base, other = _demo(4, 1), _demo(2, 3, offset=10.0)
     out = rows.overlay(base, np.array([3, 1]), other)
