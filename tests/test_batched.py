@@ -15,6 +15,7 @@ import triangle.solvers.degenerate as td
 import triangle.solvers.feasible as tf
 import triangle.solvers.vertices as tv
 from triangle.solvers.batched import batched_equilibria, pure_equilibria
+from triangle.solvers.tolerance import best_replies_hold, in_units
 
 TOL = 1e-9
 
@@ -437,3 +438,43 @@ def test_pure_ties_are_the_definition():
         assert np.array_equal(tb._pure_ties(C, TOL), expected)
     assert 0 < tb._pure_ties(stacks[0], TOL).sum() < len(stacks[0])  # both kinds of game
     assert 0 < tb._pure_ties(stacks[-1], TOL).sum() < len(stacks[-1])  # ties at 1e-12
+
+
+def _hex(rows):
+    return np.array([[float.fromhex(v) for v in r] for r in rows])
+
+
+# A 4 x 4 game of integers plus noise of 1e-9 and 1e-10 whose one equilibrium (Gambit's exact
+# enummixed: x = (2/5, 2/5, 0, 1/5)) has supports of size 3 whose systems' determinants, products
+# of payoff differences of ~1e-10, fall below the engine's bound SINGULAR.
+NEAR_TIE_A = _hex([
+    ["0x1.fffffffc705dfp+0", "0x1.fffffffc75c2ep+0", "0x1.0000000245dffp+0", "0x1.4df111e5e24fap-32"],
+    ["0x1.7cf5471f0946ap-32", "0x1.fffffff0d8d48p-1", "0x1.00000001af34cp+1", "0x1.fffffffc666b7p-1"],
+    ["0x1.ffffffff87c21p+0", "0x1.da3a43ae37c8dp-32", "0x1.fffffff463a11p-1", "0x1.fd117dc10b4c3p-30"],
+    ["-0x1.add0e2943d935p-32", "0x1.0000000479f0ep+0", "0x1.00000002d2d18p+1", "0x1.fffffff5e75b3p-1"]])
+NEAR_TIE_B = _hex([
+    ["0x1.ffffffffc2ae6p-1", "0x1.0000000007499p+1", "0x1.0000000024f05p+1", "0x1.ffffffffd1f69p+0"],
+    ["0x1.ffffffff88b05p-1", "0x1.3a713dbd9617fp-35", "0x1.0000000001c77p+0", "-0x1.307b2a44e7f80p-34"],
+    ["0x1.ffffffffcd8dep+0", "0x1.0000000034ba7p+1", "0x1.0000000023c25p+0", "-0x1.9ef4cc77cd5dbp-34"],
+    ["0x1.ffffffffc9813p+0", "0x1.c8b30c75a5098p-35", "-0x1.6cc2c16df99a4p-35", "0x1.000000000eeeep+1"]])
+
+
+def test_a_game_left_without_equilibrium_gets_one_by_support_enumeration(monkeypatch):
+    """Every finite game has an equilibrium (Nash 1951): where the engine's systems miss it,
+    the game is solved again by support enumeration, and what is kept is an equilibrium."""
+    eq = batched_equilibria(NEAR_TIE_A, NEAR_TIE_B)
+    (x, y), = eq.of_game(0)
+    np.testing.assert_allclose(x, [0.4, 0.4, 0.0, 0.2], atol=1e-6)
+    A, B = in_units(NEAR_TIE_A)[None], in_units(NEAR_TIE_B)[None]
+    assert best_replies_hold(A, B, x[None, None], y[None, None])[0, 0]
+    # the engine's own systems find nothing here: that is what the fallback is for
+    monkeypatch.setattr(tb, "_by_support_enumeration",
+                        lambda A, B, games, tol: (games[:0], np.zeros((0, 4)), np.zeros((0, 4))))
+    assert not batched_equilibria(NEAR_TIE_A, NEAR_TIE_B).valid.any()
+
+
+def test_near_tie_games_are_never_left_without_equilibrium():
+    rng = np.random.default_rng(5)
+    A = rng.integers(0, 3, (1500, 4, 4)) + rng.normal(0, 1e-9, (1500, 4, 4))
+    B = rng.integers(0, 3, (1500, 4, 4)) + rng.normal(0, 1e-10, (1500, 4, 4))
+    assert batched_equilibria(A, B).valid.any(axis=1).all()

@@ -69,6 +69,7 @@ from math import comb
 
 import numpy as np
 
+from triangle.solvers import nashpy_methods
 from triangle.solvers.degenerate import (
     DEDUP_GRID,
     _degenerate_vertices,
@@ -77,7 +78,7 @@ from triangle.solvers.degenerate import (
 )
 from triangle.solvers.feasible import SignTables, _feasible_systems, _largest
 from triangle.solvers.result import Equilibria
-from triangle.solvers.tolerance import TOL, games_in_units, in_units
+from triangle.solvers.tolerance import TOL, best_replies_hold, clean, games_in_units, in_units
 from triangle.solvers.vertices import (
     _bits,
     _column_differences,
@@ -292,7 +293,10 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
     -----
     Vectorised over games and over the index sets of each support size; games are processed in
     chunks of at most ``SYSTEM_BUDGET`` candidate systems.  Equilibria equal to within ~1e-7
-    are merged.  Every returned pair passes a best-response check with tolerance ``tol``.
+    are merged.  Every returned pair passes a best-response check with tolerance ``tol``.  A
+    game the vectorised systems leave without any equilibrium (payoffs a little more than
+    ``tol`` apart make its systems' determinants fall under the singularity bound) is solved
+    again, alone, by nashpy's support enumeration (:func:`_by_support_enumeration`).
 
     References
     ----------
@@ -317,11 +321,40 @@ def batched_equilibria(A: np.ndarray, B: np.ndarray, tol: float = TOL,
         xs.append(x)
         ys.append(y)
         degs.append(deg)
+    empty = np.setdiff1d(np.arange(N), np.concatenate(gs) if gs else np.zeros(0, dtype=np.intp))
+    if empty.size:  # every finite game has an equilibrium (Nash 1951): these lost theirs
+        for v, found in zip((gs, xs, ys), _by_support_enumeration(A, B, empty, tol), strict=True):
+            v.append(found)
     g = np.concatenate(gs) if gs else np.zeros(0, dtype=np.intp)
     x = np.concatenate(xs) if xs else np.zeros((0, m))
     y = np.concatenate(ys) if ys else np.zeros((0, n))
     deg = np.concatenate(degs) if degs else np.zeros(0, dtype=bool)
     return padded_equilibria((N, m, n), g, x, y, deg, tol, "batched support")
+
+
+def _by_support_enumeration(A: np.ndarray, B: np.ndarray, games: np.ndarray,
+                            tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Equilibria ``(g, x, y)`` of ``games`` (payoffs in units) by nashpy's support
+    enumeration over supports of equal size (Knight & Campbell 2018; von Stengel 2007,
+    Algorithm 3.4), each cleaned and kept where every supported strategy is a best reply.
+
+    For the rare games the engine leaves without any equilibrium: payoffs that differ by
+    little more than the tolerance (noise of 1e-10 on integers, say) give systems whose
+    determinants, products of such differences, fall below the engine's absolute bound
+    ``SINGULAR``, and are skipped as singular though the tolerance calls the payoffs
+    distinct.  ``numpy.linalg.solve`` has no such bound."""
+    m, n = A.shape[1:]
+    g, xs, ys = [], [], []
+    for i in games.tolist():
+        for x, y in nashpy_methods.support_enumeration(A[i], B[i]):
+            x, y = clean(x, tol), clean(y, tol)
+            if x is not None and y is not None and best_replies_hold(
+                    A[i : i + 1], B[i : i + 1], x[None, None], y[None, None], tol=tol)[0, 0]:
+                g.append(i)
+                xs.append(x)
+                ys.append(y)
+    return (np.array(g, dtype=np.intp), np.array(xs).reshape(-1, m),
+            np.array(ys).reshape(-1, n))
 
 
 def padded_equilibria(shape: tuple[int, int, int], g: np.ndarray, x: np.ndarray, y: np.ndarray,
