@@ -76,14 +76,11 @@ from triangle.solvers.degenerate import (
     _labels,
     _pair_vertices,
 )
-from triangle.solvers.feasible import SignTables, _feasible_systems, _largest
+from triangle.solvers.feasible import _side_systems
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, best_replies_hold, clean, games_in_units, in_units
 from triangle.solvers.vertices import (
     _bits,
-    _column_differences,
-    _level,
-    _next_minors,
     _row_all,
     _row_count,
     _row_max,
@@ -138,8 +135,7 @@ def _unique_rows(g: np.ndarray, *vecs: np.ndarray, labels: np.ndarray | None = N
     return order[np.r_[True, new]]
 
 
-def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float,
-                 table: np.ndarray | None = None) -> tuple:
+def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float, table: np.ndarray) -> tuple:
     """Equilibria ``(g, x, y)`` and degeneracy flags for one chunk of games in payoff units.
 
     Level by level, both sides' feasible systems are matched by support first; a vertex is
@@ -152,25 +148,12 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float,
     N, m, n = A.shape
     sides = [(B, m, n), (np.ascontiguousarray(A.transpose(0, 2, 1)), n, m)]  # x vs B, y vs A^T
     deg = _pure_ties(B, tol) | _pure_ties(sides[1][0], tol)  # (a) ties at pure strategies
-    minors = [np.ones((q, 1, N)) for _, _, q in sides]
-    differences = [_column_differences(C) for C, _, _ in sides]  # games on the last axis
-    signs = [SignTables(tol, _largest(D)) for D in differences]
-    systems: list[list[tuple]] = [[], []]  # every level's feasible systems, for the end
-    if table is None:
-        table = np.full(_table_size(N, m, n), -1)
+    systems = [_side_systems(C, tol) for C, _, _ in sides]  # every level's feasible systems
     matches = []
     for k in range(1, min(m, n) + 1):
-        feasible = []
-        for s, (_, p, q) in enumerate(sides):
-            lv = _level(p, q, k)
-            up = None if k == q else _next_minors(differences[s], minors[s], _level(p, q, k + 1),
-                                                  k + 1)
-            it, rest, sums, near = _feasible_systems(minors[s], up, lv, tol, signs[s])
-            systems[s].append((lv, minors[s], it, rest, sums))
-            feasible.append((near, rest % N))
-            minors[s] = up
-        (_, _, tx, rx, _), (_, _, ty, ry, _) = systems[0][-1], systems[1][-1]
-        (_, gx), (_, gy) = feasible
+        (_, _, tx, rx, _, near_x), (_, _, ty, ry, _, near_y) = systems[0][k - 1], systems[1][k - 1]
+        gx, gy = rx % N, ry % N
+        feasible = [(near_x, gx), (near_y, gy)]
         n_rows, n_cols = comb(m, k), comb(n, k)
         key_x = (gx * n_rows + rx // N) * n_cols + tx  # x: support rows I, indifferent columns T
         key_y = (gy * n_rows + ty) * n_cols + ry // N  # y: support columns J, indifferent rows
@@ -179,7 +162,7 @@ def _solve_chunk(A: np.ndarray, B: np.ndarray, tol: float,
         ax, ay = ax.take(live), ay.take(live)
         solved = []
         for s, ((C, p, _), (near, g), a) in enumerate(zip(sides, feasible, (ax, ay), strict=True)):
-            lv, M, it, rest, sums = systems[s][-1]
+            lv, M, it, rest, sums, _ = systems[s][k - 1]
             want = near & ~deg[g]
             want[a] = True
             at = np.flatnonzero(want)

@@ -62,18 +62,10 @@ import numpy as np
 from triangle.solvers.batched import _responses, batched_equilibria, padded_equilibria
 from triangle.solvers.degenerate import _pair_vertices
 from triangle.solvers.dominance import mask_patterns
-from triangle.solvers.feasible import SignTables, _feasible_systems, _largest
+from triangle.solvers.feasible import _side_systems
 from triangle.solvers.result import Equilibria
 from triangle.solvers.tolerance import TOL, games_in_units
-from triangle.solvers.vertices import (
-    _bits,
-    _column_differences,
-    _level,
-    _next_minors,
-    _row_count,
-    _rows_where,
-    _solved_systems,
-)
+from triangle.solvers.vertices import _bits, _row_count, _rows_where, _solved_systems
 
 __all__ = ["constant_strategies", "equilibria", "solve", "split_equilibria"]
 
@@ -108,22 +100,6 @@ def constant_strategies(A: np.ndarray, B: np.ndarray, tol: float = TOL
     rows &= ok[:, None]
     cols &= ok[:, None]
     return rows, cols
-
-
-def _side_systems(C: np.ndarray, tol: float) -> list[tuple]:
-    """Every level's feasible systems of ``{z in simplex, C^T z <= w}`` for ``C``: ``(N, p, q)``,
-    unsolved, as the batched engine finds them: ``(level, minors, it, rest, s, near)``
-    (:func:`~triangle.solvers.feasible._feasible_systems`)."""
-    N, p, q = C.shape
-    minors = np.ones((q, 1, N))
-    differences = _column_differences(C)
-    out, signs = [], SignTables(tol, _largest(differences))
-    for k in range(1, min(p, q) + 1):
-        lv = _level(p, q, k)
-        up = None if k == q else _next_minors(differences, minors, _level(p, q, k + 1), k + 1)
-        out.append((lv, minors, *_feasible_systems(minors, up, lv, tol, signs)))
-        minors = up
-    return out
 
 
 def _flat(systems: list[tuple], N: int) -> tuple:

@@ -119,12 +119,12 @@ def _degenerate_vertices(C: np.ndarray, systems: list[tuple], deg: np.ndarray, m
     vertex is kept where a system that gives it makes every column of its ``T`` a best
     response, and stands where the first such system stands."""
     N, p, _ = C.shape
-    ats = [np.flatnonzero(deg.take(rest % N)) for _, _, _, rest, _ in systems]
+    ats = [np.flatnonzero(deg.take(rest % N)) for _, _, _, rest, _, _ in systems]
     ends = np.cumsum([len(at) for at in ats])
     g, tight, z = np.empty(ends[-1], dtype=np.intp), np.empty(ends[-1], dtype=np.int64), \
         np.zeros((ends[-1], p))
     pure = np.full(ends[-1], -1)  # the row of a pure strategy z (one nonzero weight), else -1
-    for (lv, M, it, rest, sums), at, end in zip(systems, ats, ends, strict=True):
+    for (lv, M, it, rest, sums, _), at, end in zip(systems, ats, ends, strict=True):
         start = end - len(at)
         g[start:end], _, rows, zi = _weights(M, lv, tol, it[at], rest[at], sums[at], N)
         tight[start:end] = lv.tight_bits.take(it[at])

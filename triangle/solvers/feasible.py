@@ -27,7 +27,15 @@ from math import prod
 import numpy as np
 
 from triangle.solvers import vertices
-from triangle.solvers.vertices import _Level, _packed_rows, _rows_where, _set_bits
+from triangle.solvers.vertices import (
+    _column_differences,
+    _Level,
+    _level,
+    _next_minors,
+    _packed_rows,
+    _rows_where,
+    _set_bits,
+)
 
 __all__ = ["SignTables"]
 
@@ -74,6 +82,23 @@ def _feasible_systems(M: np.ndarray, M_up: np.ndarray | None, lv: _Level, tol: f
     else:
         found = [_feasible_dense(M, up, lv, tol, 0, nT)]
     return tuple(np.concatenate(v) for v in zip(*found, strict=True))
+
+
+def _side_systems(C: np.ndarray, tol: float) -> list[tuple]:
+    """Every level's feasible systems of ``{z in simplex, C^T z <= w}`` for ``C``: ``(N, p, q)``,
+    unsolved: ``(level, minors, it, rest, s, near)`` for the support sizes ``k = 1..min(p, q)``
+    (:func:`_feasible_systems`), the minors built one size from the last (Laplace,
+    :func:`~triangle.solvers.vertices._next_minors`) and the sign tables carried along."""
+    N, p, q = C.shape
+    minors = np.ones((q, 1, N))
+    differences = _column_differences(C)  # games on the last axis
+    out, signs = [], SignTables(tol, _largest(differences))
+    for k in range(1, min(p, q) + 1):
+        lv = _level(p, q, k)
+        up = None if k == q else _next_minors(differences, minors, _level(p, q, k + 1), k + 1)
+        out.append((lv, minors, *_feasible_systems(minors, up, lv, tol, signs)))
+        minors = up
+    return out
 
 
 def _feasible_dense(M: np.ndarray, up: _Replies | None, lv: _Level, tol: float, t0: int,
