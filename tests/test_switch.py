@@ -98,3 +98,29 @@ def test_same_counter_as_plain_bisection(monkeypatch, name, cost, reward, budget
     held = stage.solve(fast, md.search_backend)
     assert counter.keeps_partnership(held, md["solver.schism_probability"], md.selection).all()
     np.testing.assert_array_less(np.abs(fast - plain), 2 * switch.CHECK * np.maximum(1, plain) + 3e-12)
+
+
+def test_first_root_closes_the_bracket_from_both_sides():
+    """The mix of the game above appears at ``m = 1/3`` exactly (its slack ``(2 + m) / (3 + m)
+    - 0.7`` crosses zero there).  Newton's iterates from the failing end approach it from
+    below only; the root is the bracket's upper end, within ``ROOT_RTOL`` of the exact one and
+    never below it, and a handful of slack evaluations close it from both sides (bisecting
+    ``(0.1, 2]`` to the same width would take some 40)."""
+    calls = []
+
+    def game_at(where, m):
+        calls.append(m.size)
+        A = np.zeros((len(m), 3, 2))
+        A[:, 0, 0], A[:, 1, 1], A[:, 2, :] = 2 + m, 1.0, 0.7
+        B = np.zeros((len(m), 3, 2))
+        B[:, 0, 0], B[:, 1, 1], B[:, 2, :] = 1.0, 2.0, 0.5
+        return _game(A, B)
+
+    x = np.array([[2 / 3, 1 / 3, 0.0]])
+    y = np.array([[0.4, 0.6]])
+    low, high = np.array([0.1]), np.array([2.0])
+    root = switch.first_root(game_at, (np.array([0]), x, y), low, high)[0]
+    # the slack is measured against -TOL: the root of (2 + m) / (3 + m) - 0.7 + TOL
+    exact = (0.7 * 3 - 2 - 3 * switch.TOL) / (1 - 0.7 + switch.TOL)
+    assert exact <= root <= exact + switch.ROOT_RTOL * max(1.0, exact)
+    assert len(calls) <= 10

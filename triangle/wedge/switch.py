@@ -17,7 +17,10 @@ is non-negative (``>= -TOL``, the solvers' tolerance: at a breakpoint two payoff
 the slack is round-off), so ``m*`` is the root of ``s`` in the bracket (:func:`first_root`).
 Just below its root the slack typically rises steeply and then levels off, which stalls regula
 falsi; Newton's method from the failing end (the slope by a forward difference) does not, and
-each step solves one small linear system per point instead of the whole meta-game.  The root
+each step solves one small linear system per point instead of the whole meta-game.  Its
+iterates approach the root from one side, so each step aims a quarter of the tolerance past
+its estimate and goes on from whichever end of the bracket lies nearer the root: a converged
+estimate then closes the bracket in a step or two instead of leaving it to bisection.  The root
 is then checked with the game solver just below and just above it (:func:`settle`, or the
 caller's own check): where the solver agrees, the bracket shrinks to ``2e-9`` of ``m*`` in two
 solves; where it does not (the equilibrium that holds first is not one of those seen at the
@@ -123,22 +126,34 @@ def first_root(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates
     new = (s_high >= -TOL) & (s_low < -TOL)  # appears inside the bracket
     owner, I, J = owner[new], I[new], J[new]
     lo, hi = low[owner].copy(), high[owner].copy()
-    f_lo, f_hi, d_lo = s_low[new] + TOL, s_high[new] + TOL, d_low[new]  # the root of slack + TOL
+    f_lo, f_hi = s_low[new] + TOL, s_high[new] + TOL  # the root of slack + TOL
+    d_lo, d_hi = d_low[new], np.full(lo.size, np.nan)  # slopes; none yet at the upper end
+    g_lo, g_hi = f_lo.copy(), f_hi.copy()  # the values regula falsi weighs (Illinois rule)
     kept = np.zeros(lo.size, dtype=np.int8)  # which end the last step kept: -1 low, +1 high
     checkpoint = hi - lo  # the bracket's width at the last third step
     for step in range(ROOT_STEPS):
         open_ = np.flatnonzero(hi - lo > ROOT_RTOL * np.maximum(1.0, hi))
         if open_.size == 0:
             break
-        a, b, fa, fb, da = lo[open_], hi[open_], f_lo[open_], f_hi[open_], d_lo[open_]
+        a, b, fa, fb = lo[open_], hi[open_], f_lo[open_], f_hi[open_]
+        da, db, ga, gb = d_lo[open_], d_hi[open_], g_lo[open_], g_hi[open_]
+        # Newton's step from the end nearer the root (the smaller |f|) that has a slope: first
+        # the failing end, where the slack rises to its root
+        from_lo = (da > 0) & ((np.abs(fa) <= np.abs(fb)) | ~(db > 0))
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            newton = a - fa / da  # from the failing end, where the slack rises to its root
-            secant = b - fb * (b - a) / (fb - fa)
+            newton = np.where(from_lo, a - fa / da, b - fb / db)
+            secant = b - gb * (b - a) / (gb - ga)
+        # A quarter of the tolerance past the estimate, towards the other end: a converged
+        # estimate then closes the bracket, which Newton's iterates from one side never do
+        shift = 0.25 * ROOT_RTOL * np.maximum(1.0, b)
+        aim = newton + np.where(from_lo, shift, -shift)
+        aim = np.where((aim > a) & (aim < b), aim, newton)
         # Newton's step where it lands inside, else regula falsi with the Illinois rule
         # (Dowell & Jarratt 1971), and a bisection wherever three steps did not halve the
         # bracket, so it shrinks whatever the slack's kinks
         mid = np.where(np.isfinite(secant) & (secant > a) & (secant < b), secant, 0.5 * (a + b))
-        mid = np.where(np.isfinite(newton) & (da > 0) & (newton > a) & (newton < b), newton, mid)
+        newton_ok = (from_lo | (db > 0)) & np.isfinite(newton) & (newton > a) & (newton < b)
+        mid = np.where(newton_ok, aim, mid)
         if step % 3 == 2:
             slow = b - a > 0.5 * checkpoint[open_]
             mid = np.where(slow, 0.5 * (a + b), mid)
@@ -146,12 +161,13 @@ def first_root(game_at: Callable[[np.ndarray, np.ndarray], MetaGame], candidates
         f, d = _slack_and_slope(game_at, owner[open_], I[open_], J[open_], mid)
         f = f + TOL
         up_ = f >= 0
-        hi[open_[up_]], f_hi[open_[up_]] = mid[up_], f[up_]
-        lo[open_[~up_]], f_lo[open_[~up_]], d_lo[open_[~up_]] = mid[~up_], f[~up_], d[~up_]
+        at, bt = open_[up_], open_[~up_]
+        hi[at], f_hi[at], d_hi[at], g_hi[at] = mid[up_], f[up_], d[up_], f[up_]
+        lo[bt], f_lo[bt], d_lo[bt], g_lo[bt] = mid[~up_], f[~up_], d[~up_], f[~up_]
         side = np.where(up_, 1, -1).astype(np.int8)
-        again = kept[open_] == -side  # the other end kept twice in a row: halve its value
-        f_lo[open_[again & up_]] *= 0.5
-        f_hi[open_[again & ~up_]] *= 0.5
+        again = kept[open_] == -side  # the other end kept twice in a row: halve its weight
+        g_lo[open_[again & up_]] *= 0.5
+        g_hi[open_[again & ~up_]] *= 0.5
         kept[open_] = -side
     root = np.full(low.size, np.inf)
     np.minimum.at(root, owner, hi)
