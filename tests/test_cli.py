@@ -1,6 +1,7 @@
 """The `triangle` command: run, validate, scenarios, schema, init; bad input exits 2 in one line."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,25 @@ def test_closed_pipe_ends_quietly():
     err = proc.stderr.read().decode()
     proc.wait(timeout=600)
     assert err == "" and proc.returncode == 141
+
+
+@pytest.mark.parametrize("args, code", [(["validate", str(FAST)], 0), (["run", "no/such/file.toml"], 2)])
+def test_console_exit_flushes_runs_exit_handlers_and_keeps_the_code(args, code):
+    """The command skips the interpreter's teardown, not its exit: the exit code is main's,
+    a buffered stream reaches the reader whole, and exit handlers registered before or
+    during the command run."""
+    script = ("import atexit, sys\n"
+              "from triangle.presentation.cli import console\n"
+              "atexit.register(lambda: print('exit handler ran'))\n"
+              "sys.stdout.write('x' * 100000)\n"  # more than a pipe holds: buffered, then flushed
+              f"console({args!r})\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # streams buffered
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600, env=env)
+    assert proc.returncode == code
+    assert proc.stdout.startswith("x" * 100000)
+    assert proc.stdout.rstrip().endswith("exit handler ran")
+    if code == 0:
+        assert "wedge_optimist_2025.toml" in proc.stdout
+    else:
+        assert proc.stderr.startswith("triangle: ") and len(proc.stderr.splitlines()) == 1

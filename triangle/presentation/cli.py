@@ -9,13 +9,15 @@ no half-written file behind.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from triangle.analysis.execution import warm_pool
 from triangle.common.atomic import atomic_replace
@@ -202,5 +204,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def console(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``triangle`` command: :func:`main`, then an exit that skips the interpreter's teardown.
+
+    Tearing down pandas, scipy and matplotlib object by object takes 0.3 to 0.5 s after the
+    command's work is done, memory the operating system takes back at once anyway.  The
+    streams are flushed and every exit handler runs as in a normal exit; only the teardown
+    (and the final garbage collection) is skipped, as in Instagram's
+    ``atexit.register(os._exit, 0)`` (Instagram Engineering 2017).
+    """
+    code = main(argv)
+    for thread in threading.enumerate():  # what a normal exit waits for
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away: as in main
+        code = 141
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
