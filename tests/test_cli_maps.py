@@ -374,3 +374,20 @@ def test_large_game_sweeps_take_larger_chunks_by_default(capsys, tmp_path, monke
     monkeypatch.setattr(sweep_module, "sweep_to_file", record)
     code, _, _ = run(capsys, "sweep", TEMPLATE, *extra, "-o", tmp_path / "s.parquet")
     assert code == 130 and seen["chunk"] == chunk
+
+
+@pytest.mark.parametrize("points, workers, given, kind, expected", [
+    (40_000, 2, None, "game", 5000),  # the flagship's 200 x 200 map: eight chunks
+    (30_000, 2, None, "game", 3750),  # four chunks a worker
+    (10_000, 2, None, "game", 2000),  # never below the game's default chunk
+    (10_000, None, None, "game", 2500),  # one process counts as one worker
+    (40_000, 2, "700", "game", 700),  # --chunk-size decides
+    (40_000, 2, None, "closed_form", 200_000)])
+def test_map_chunks_per_worker(points, workers, given, kind, expected):
+    """A game map is cut into MAP_CHUNKS_PER_WORKER chunks per worker, clipped to 2000-5000."""
+    from argparse import Namespace
+
+    from triangle.presentation import cli_maps
+
+    args = Namespace(chunk_size=given, kind=kind)
+    assert cli_maps._map_chunk_size(args, points, workers) == expected

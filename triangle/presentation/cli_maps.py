@@ -124,6 +124,21 @@ def _chunk_size(args: argparse.Namespace, points: int = 0) -> int:
     return _count("--chunk-size", args.chunk_size, "chunk size")
 
 
+#: Chunks per worker a game map is cut into by default: enough that the workers finish
+#: together, few enough that each chunk's games come in large batches.
+MAP_CHUNKS_PER_WORKER = 4
+
+
+def _map_chunk_size(args: argparse.Namespace, points: int, workers: int | None) -> int:
+    """A game map's chunks: ``MAP_CHUNKS_PER_WORKER`` per worker, of 2,000 to ``LARGE_CHUNK``
+    points (the searches' calls cost less per game in large batches: 15% less CPU for the
+    flagship's map in 5,000-point chunks than in 2,000-point ones)."""
+    if args.chunk_size is not None or args.kind != "game":
+        return _chunk_size(args)
+    share = -(-points // (MAP_CHUNKS_PER_WORKER * (workers or 1)))
+    return min(max(share, CHUNK_DEFAULT["game"]), LARGE_CHUNK)
+
+
 def _prefetch(*modules: str) -> None:
     """Import the figure's libraries on a side thread while the map is computed: the main
     thread mostly waits on numpy or on the workers then, and matplotlib takes most of a second
@@ -162,7 +177,8 @@ def cmd_map(args: argparse.Namespace) -> int:
         raise ScenarioError("--y", y[0], f"a map of at most {cli_checks.MAX_MAP_POINTS} points "
                             "(use sweep for more)", f"{x[1].size} x {y[1].size} points")
     measure = _measure(args, scenario, (x[0], y[0]))
-    chunk, workers = _chunk_size(args), _workers(args)
+    workers = _workers(args)
+    chunk = _map_chunk_size(args, x[1].size * y[1].size, workers)
     if args.output:
         _prefetch("matplotlib.figure", "matplotlib.backends.backend_agg")
     with executor_from_args(args, workers) as executor:
@@ -273,8 +289,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    "(with --dask local: the number of Dask workers)")
     p.add_argument("--dask", metavar="ADDRESS|local",
                    help="run on a Dask scheduler (tcp://host:8786) or a new local cluster")
-    p.add_argument("--chunk-size", metavar="N", help="points per chunk (default: 2000 for the game, 5000 for "
-                   "game sweeps of 500000 points or more, 200000 for the closed form)")
+    p.add_argument("--chunk-size", metavar="N", help="points per chunk (default, full game: 2000; a "
+                   "map takes four chunks per worker, of 2000 to 5000 points; a sweep of 500000 "
+                   "points or more 5000; closed form: 200000)")
 
 
 def register(sub: Any) -> None:
