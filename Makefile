@@ -67,7 +67,7 @@ docs-figures: $(STAMP)
 	$(PY) .ci/transcripts.py out/docs-figures README.md docs/*.md
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 	$(VENV)/bin/ruff check .
 
 # Re-pin constraints.txt to what the venv holds (run after changing dependencies in pyproject.toml).
