@@ -226,6 +226,10 @@ def baseline(model: Model, max_steps: int = MAX_STEPS) -> Baseline:
     rest = sorted(k for k in model.p if not k.startswith("wedge."))
     _, first, inverse = np.unique(np.stack([model.p[k] for k in rest], axis=1), axis=0,
                                   return_index=True, return_inverse=True)
+    if first.size == model.n:  # every row distinct (a sample, say): nothing to share
+        stage, m0, sol, converged = solve_package(model, Package.none(model.n),
+                                                  max_steps=max_steps, report=False)
+        return Baseline(stage, m0, sol, stage.divider_pv(sol), converged)
     unique = model.take(first)
     stage, m0, sol, converged = solve_package(unique, Package.none(unique.n),
                                               max_steps=max_steps, report=False)
