@@ -13,6 +13,7 @@ from triangle.wedge.subgame import (
     _canonical_first,
     _played_pairs,
     condition,
+    exact_value,
     existential_bound,
     expected_many,
     payoff_dominant,
@@ -183,3 +184,25 @@ def test_canonical_first_takes_the_least_sort_key_among_the_hits(rng):
             continue
         keys = [sort_key((x[g, s], y[g, s])) for s in slots]
         assert got[g] == slots[min(range(len(slots)), key=lambda i: (keys[i], i))]
+
+
+def test_exact_value_is_base_plus_hit_times_value_with_no_schism_costing_nothing():
+    """``base + hit W`` entry by entry, with ``0 * (-inf) = 0`` (a schism that never happens
+    costs nothing, even an existential one) and no NaN, on points with finite and infinite
+    ``W`` mixed."""
+    rng = np.random.default_rng(5)
+    n = 40
+    base = rng.normal(size=(n, 3, 4)) * 10
+    hit = np.where(rng.random((n, 3, 4)) < 0.4, 0.0, rng.random((n, 3, 4)))
+    W = rng.normal(size=n) * 5
+    W[::3], W[1::7] = -np.inf, np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = exact_value(base, hit, W[:, None, None])
+    for g in range(n):
+        for i in range(3):
+            for j in range(4):
+                h, w = hit[g, i, j], W[g]
+                expected = base[g, i, j] + (h * w if h > 0 else 0.0)
+                assert got[g, i, j] == expected
+    assert not np.isnan(got).any()

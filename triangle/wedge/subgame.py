@@ -43,9 +43,19 @@ SELECTIONS = ("all", "payoff_dominant", "best_for_divider", "worst_for_divider")
 
 
 def exact_value(base: np.ndarray, hit: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """``base + hit * W`` with ``0 * (-inf) = 0``: a schism that never happens costs nothing."""
-    W_b = np.broadcast_to(W, hit.shape)
-    return base + np.where(hit > 0, hit * np.where(hit > 0, W_b, 0.0), 0.0)
+    """``base + hit * W`` with ``0 * (-inf) = 0``: a schism that never happens costs nothing.
+
+    ``W`` is one value per point, shape ``(n, 1, 1)``.  Where it is finite the product is the
+    plain one (``hit >= 0``, and ``base + 0 * W`` is ``base``); only the points with an
+    infinite ``W`` need the case split, where ``hit * W`` is ``W`` itself if ``hit > 0``.
+    """
+    finite = np.isfinite(W)
+    out = hit * np.where(finite, W, 0.0)
+    out += base
+    infinite = np.flatnonzero(~finite.reshape(-1))
+    if infinite.size:
+        out[infinite] = base[infinite] + np.where(hit[infinite] > 0, W[infinite], 0.0)
+    return out
 
 
 def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
@@ -142,9 +152,12 @@ def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P:
     """
     col = (slice(None), None, None)
     paid_T = np.asarray(paid_T, dtype=float)
-    F_T = table["flow_T"] + (m * dt)[col] * table["duration_T"] + (
-        paid_T if paid_T.ndim == 3 else paid_T[col])
-    F_P = table["flow_P"] - (m * dt)[col] * table["duration_P"]
+    # in place: each full-size temporary of a large stack costs its page faults
+    F_T = table["duration_T"] * (m * dt)[col]
+    F_T += table["flow_T"]
+    F_T += paid_T if paid_T.ndim == 3 else paid_T[col]
+    F_P = table["duration_P"] * (m * dt)[col]
+    np.subtract(table["flow_P"], F_P, out=F_P)
     if bounds is None:
         bound_T = _bounds(F_T, table["hit_T"], c_T, S_T, 1, every_bound)
         bound_P = _bounds(F_P, table["hit_P"], c_P, S_P, 2, every_bound)
@@ -155,8 +168,12 @@ def meta_game(table: dict[str, np.ndarray], m: np.ndarray, S_T: np.ndarray, S_P:
     A = exact_value(F_T, table["hit_T"], (c_T - S_T)[col])
     B = exact_value(F_P, table["hit_P"], (c_P - S_P)[col])
     unit_T, unit_P = ordinary_spread(F_T, c_T), ordinary_spread(F_P, c_P)
-    A_solve = condition(F_T + table["hit_T"] * (c_T - stand_T)[col], F_T.min(axis=(1, 2)), unit_T)
-    B_solve = condition(F_P + table["hit_P"] * (c_P - stand_P)[col], F_P.min(axis=(1, 2)), unit_P)
+    V_T = table["hit_T"] * (c_T - stand_T)[col]
+    V_T += F_T
+    V_P = table["hit_P"] * (c_P - stand_P)[col]
+    V_P += F_P
+    A_solve = condition(V_T, F_T.min(axis=(1, 2)), unit_T)
+    B_solve = condition(V_P, F_P.min(axis=(1, 2)), unit_P)
     return MetaGame(A, B, A_solve, B_solve, bound_T, bound_P, unit_T, unit_P)
 
 
