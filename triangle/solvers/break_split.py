@@ -83,7 +83,14 @@ def constant_strategies(A: np.ndarray, B: np.ndarray, tol: float = TOL
     does not apply to it).
     """
     def flat(P: np.ndarray, axis: int) -> np.ndarray:
-        return P.max(axis=axis) - P.min(axis=axis) <= tol
+        # max - min slice by slice: numpy reduces a short axis of many games 2-4x slower
+        slices = np.moveaxis(P, axis, 0)
+        hi, lo = slices[0].copy(), slices[0].copy()
+        for part in slices[1:]:
+            np.maximum(hi, part, out=hi)
+            np.minimum(lo, part, out=lo)
+        hi -= lo
+        return hi <= tol
 
     rows = flat(A, 2) & flat(B, 2)
     cols = flat(A, 1) & flat(B, 1)

@@ -82,7 +82,8 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
     # pair (b, a) is the same number, both differences negated exactly
     own = np.ascontiguousarray(np.moveaxis(F, axis, 0))
     exp = np.ascontiguousarray(np.moveaxis(hit, axis, 0))
-    best = np.full(F.shape[0], -np.inf)
+    best = np.full(own.shape[1:], -np.inf)  # (n, other); maxima slab by slab, as numpy
+    # reduces the short axes of many games several times slower
     # a difference of exposures at or below eps is no crossing: its quotient (which may
     # overflow, the exposures being subnormal) is dropped
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -90,8 +91,11 @@ def existential_bound(F: np.ndarray, hit: np.ndarray, c: np.ndarray, axis: int,
             dh = exp[a] - exp[a + 1:]
             ratio = (own[a] - own[a + 1:]) / dh
             np.copyto(ratio, -np.inf, where=~(np.abs(dh) > eps))
-            np.maximum(best, ratio.max(axis=(0, 2), initial=-np.inf), out=best)
-    bound = c + best
+            np.maximum(best, np.maximum.reduce(ratio, axis=0), out=best)
+    top = best[:, 0].copy()
+    for other in range(1, best.shape[1]):
+        np.maximum(top, best[:, other], out=top)
+    bound = c + top
     return np.maximum(np.where(np.isfinite(bound), bound, 0.0), 0.0)
 
 
