@@ -180,9 +180,12 @@ class Stage:
                          bounds=bounds)
 
     def slim(self) -> Stage:
-        """The stage with only what :meth:`game` reads: cheap to restrict point by point."""
+        """The stage with only what :meth:`game` reads (chain table and parameters): cheap to
+        restrict point by point, and for nothing else."""
         keys = ("flow_T", "flow_P", "duration_T", "duration_P", "hit_T", "hit_P")
-        return replace(self, table={k: self.table[k] for k in keys})
+        params = ("schism.cost.target", "schism.cost.partner", "time.period_years")
+        return replace(self, model=replace(self.model, p={k: self.model.p[k] for k in params}),
+                       table={k: self.table[k] for k in keys})
 
     def divider_value(self, hit_D: np.ndarray, duration_D: np.ndarray, reward_D: np.ndarray,
                       hedge_D: np.ndarray) -> np.ndarray:
