@@ -226,17 +226,15 @@ def baseline(model: Model, max_steps: int = MAX_STEPS) -> Baseline:
     rest = sorted(k for k in model.p if not k.startswith("wedge."))
     _, first, inverse = np.unique(np.stack([model.p[k] for k in rest], axis=1), axis=0,
                                   return_index=True, return_inverse=True)
-    if first.size == model.n:  # every row distinct (a sample, say): nothing to share
-        stage, m0, sol, converged = solve_package(model, Package.none(model.n),
-                                                  max_steps=max_steps, report=False)
-        return Baseline(stage, m0, sol, stage.divider_pv(sol), converged)
-    unique = model.take(first)
+    shared = first.size < model.n  # else every row is distinct (a sample, say): solved as is
+    unique = model.take(first) if shared else model
     stage, m0, sol, converged = solve_package(unique, Package.none(unique.n),
                                               max_steps=max_steps, report=False)
-    inverse = inverse.reshape(-1)
-    stage, sol = stage.take(inverse), sol.take(inverse)
-    return Baseline(stage, m0[inverse], sol, stage.divider_pv(sol),
-                    converged[inverse])
+    if shared:
+        inverse = inverse.reshape(-1)
+        stage, sol, m0, converged = (stage.take(inverse), sol.take(inverse), m0[inverse],
+                                     converged[inverse])
+    return Baseline(stage, m0, sol, stage.divider_pv(sol), converged)
 
 
 def cohesion(model: Model, stage: Stage, m: np.ndarray) -> np.ndarray:
